@@ -1,0 +1,32 @@
+# The README's two commands. Each installs what is missing, configures, builds and runs.
+#   make run    the main job on the bundled example
+#   make test   the test suite (what CI runs)
+# Everything else is plain CMake in build/.
+
+BUILD_DIR ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
+EXAMPLE := examples/fashion_mlp
+
+.PHONY: run test build deps configure bench clean
+
+run: build
+	$(BUILD_DIR)/scprec eval --model $(EXAMPLE)/model.npz --data $(EXAMPLE)/data.npz --split test
+
+test: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -LE slow
+
+bench: build
+	$(BUILD_DIR)/bench/bench_sc_throughput
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+configure: deps
+	@test -f $(BUILD_DIR)/CMakeCache.txt || cmake -S . -B $(BUILD_DIR) $(CMAKE_FLAGS)
+
+deps:
+	@bash scripts/install-deps
+
+clean:
+	rm -rf $(BUILD_DIR)

@@ -1,0 +1,41 @@
+// Loading networks (PyTorch state_dict naming) and data sets from .npz files.
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "scprec/model/network.hpp"
+
+namespace scprec::io {
+
+/// Reads a network from a .npz holding a PyTorch-style state_dict: `<layer>.weight` of shape
+/// (out, in) and optionally `<layer>.bias` of shape (out,) (missing: zeros), layers in archive
+/// order. ReLU follows every layer but the last, unless `manifest_path` names a JSON file
+/// {"activations": ["relu", ..., "identity"]} with one entry per layer. Throws Error
+/// (kBadInput) naming the file and array for anything else: other arrays, wrong ranks, shapes
+/// that do not chain, NaN or infinite values.
+model::Network read_model(const std::string& path, const std::string& manifest_path = "");
+
+/// Which part of a data file: `x` / `y` (calibration) or `x_test` / `y_test` (held-out test).
+enum class Split { kCalibration, kTest };
+/// "calibration" / "test".
+std::string to_string(Split split);
+/// Parses "calibration" (or "calib") and "test"; throws Error (kBadInput) otherwise.
+Split parse_split(const std::string& text, const std::string& field);
+
+/// Inputs and optional labels.
+struct Dataset {
+  Eigen::MatrixXd x;        ///< (samples, features), values in [0, 1]
+  std::vector<int> labels;  ///< one per sample, or empty when the file has none
+  std::size_t size() const { return static_cast<std::size_t>(x.rows()); }
+};
+
+/// Reads one split of a data .npz: x of shape (N, features) with finite values in [0, 1], and
+/// y of shape (N,) with integer labels in [0, classes) if present. `features` and `classes` of
+/// 0 skip those checks. Throws Error (kBadInput) naming the file and array otherwise.
+Dataset read_dataset(const std::string& path, Split split, std::size_t features = 0,
+                     std::size_t classes = 0);
+
+}  // namespace scprec::io

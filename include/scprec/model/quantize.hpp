@@ -1,0 +1,104 @@
+// Quantization: the integers the hardware holds, and the exact integer ("binary") reference.
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "scprec/core/encoding.hpp"
+#include "scprec/model/network.hpp"
+
+namespace scprec::model {
+
+/// B-bit unsigned activation codes, one per neuron.
+using Codes = std::vector<std::uint16_t>;
+
+struct QuantConfig {
+  /// Activation and weight precision B, in [2, 12].
+  int bits = 8;
+  core::Encoding encoding = core::Encoding::kSignMagnitude;
+};
+
+/// Fixed-point rescaling of a non-negative accumulator y to the next layer's codes:
+/// code = min((y * multiplier + 2^(shift-1)) >> shift, 2^B - 1).
+struct Requantizer {
+  std::int64_t multiplier = 1;
+  int shift = 1;
+  std::uint16_t apply(std::int64_t y, int bits) const;
+};
+
+/// One layer in integers. Real values: input_j = code_j * input_scale,
+/// weight_ji = weight_code_ji * weight_scale, and the accumulator y_j = D_j + bias_j stands for
+/// y_j * weight_scale * input_scale, where D_j = sum_i weight_code_ji * code_i.
+struct QuantLayer {
+  std::string name;
+  std::size_t inputs = 0;
+  std::size_t outputs = 0;
+  std::vector<std::int32_t> weight;  ///< signed weight codes, row-major (outputs x inputs)
+  std::vector<std::int64_t> bias;    ///< in accumulator units
+  double weight_scale = 1.0;
+  double input_scale = 1.0;
+  Activation activation = Activation::kRelu;
+  bool is_output = false;      ///< last layer: its accumulators are the logits
+  double output_scale = 1.0;   ///< hidden layers: the next layer's input_scale
+  Requantizer requant;         ///< hidden layers: accumulator -> next layer's codes
+
+  std::int32_t weight_code(std::size_t neuron, std::size_t input) const {
+    return weight[neuron * inputs + input];
+  }
+  /// The comparator threshold of a weight: |code| (sign-magnitude) or code + 2^(B-1) (bipolar).
+  std::uint32_t weight_threshold(std::size_t neuron, std::size_t input,
+                                 const QuantConfig& config) const;
+};
+
+/// A quantized network: the integer model that the SC model estimates and the RTL implements.
+struct QuantizedNetwork {
+  QuantConfig config;
+  std::vector<QuantLayer> layers;
+
+  std::size_t input_size() const { return layers.front().inputs; }
+  std::size_t output_size() const { return layers.back().outputs; }
+  /// Codes of one input sample x in [0, 1]: round(x * (2^B - 1)), clamped.
+  Codes quantize_input(const double* x) const;
+  /// The real value of one unit of a logit: the last layer's weight_scale * input_scale.
+  double logit_scale() const;
+};
+
+/// Quantizes a network for B-bit SC hardware. Weight scales are per layer (max |w| maps to the
+/// largest code); activation scales come from the largest float activation of each hidden
+/// layer over the calibration inputs (rows of `calibration`, values in [0, 1]). Throws Error
+/// (kBadInput) if a hidden layer is not ReLU (SC activations are unsigned) or the precision
+/// is out of range.
+QuantizedNetwork quantize(const Network& network, const Eigen::MatrixXd& calibration,
+                          const QuantConfig& config);
+
+/// The outputs of a layer given its dot products D_j (exact or SC-estimated).
+struct LayerOutput {
+  std::vector<std::int64_t> accumulators;  ///< y_j = D_j + bias_j, after the activation
+  Codes codes;                             ///< hidden layers: the next layer's input codes
+};
+
+/// Adds the bias, applies the activation and, for hidden layers, requantizes.
+LayerOutput finish_layer(const QuantLayer& layer, const QuantConfig& config,
+                         const std::vector<std::int64_t>& dot);
+/// The exact integer dot products D_j = sum_i weight_code_ji * code_i.
+std::vector<std::int64_t> exact_dot(const QuantLayer& layer, const Codes& input);
+
+/// One sample through the network in exact integers: every layer's input codes and the logits.
+struct NetworkRun {
+  std::vector<Codes> layer_inputs;  ///< element l: the codes layer l receives
+  std::vector<std::int64_t> logits;
+};
+
+/// Computes a layer's dot products D_j from its index and input codes.
+using DotFunction = std::function<std::vector<std::int64_t>(std::size_t layer, const Codes& input)>;
+/// Runs one sample through the network, each layer's dot products computed by `dot`.
+NetworkRun forward_codes(const QuantizedNetwork& network, const Codes& input,
+                         const DotFunction& dot);
+/// forward_codes with exact_dot: the binary reference.
+NetworkRun binary_forward(const QuantizedNetwork& network, const Codes& input);
+
+}  // namespace scprec::model

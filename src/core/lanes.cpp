@@ -1,0 +1,167 @@
+// Lane generators. LFSR lanes are one m-sequence read at 2N evenly spaced phases: lane g starts
+// g * floor((2^w - 1) / 2N) shifts after the base state, computed by jumping ahead with the
+// shift matrix raised to that power, so that over a run of L cycles (L * bits shifts) no two
+// lanes share random bits when L * bits <= spacing. Each cycle a lane shifts `bits` times, so
+// consecutive random numbers are disjoint chunks of the sequence. Sobol lanes share the two
+// Gray-code Sobol dimensions (activations: 1, weights: 2) and differ by a random digital shift,
+// which keeps each lane's (0, m, 2)-net property (Owen 1995, "random digital shift").
+#include "scprec/core/lanes.hpp"
+
+#include <string>
+
+#include "scprec/core/error.hpp"
+#include "scprec/core/lfsr.hpp"
+#include "scprec/core/sobol.hpp"
+
+namespace scprec::core {
+namespace {
+
+std::uint32_t top_bits(std::uint64_t word, int width) {
+  return static_cast<std::uint32_t>(word >> (64 - width));
+}
+
+std::uint32_t lfsr_base_state(const LaneSpec& spec) {
+  const std::uint32_t base = top_bits(mix64(spec.generator.seed), spec.generator.width);
+  return base == 0 ? 1U : base;
+}
+
+int sobol_dimension(StreamRole role) { return role == StreamRole::kActivation ? 1 : 2; }
+
+}  // namespace
+
+std::string to_string(GeneratorKind kind) {
+  return kind == GeneratorKind::kLfsr ? "lfsr" : "sobol";
+}
+
+GeneratorKind parse_generator_kind(const std::string& text, const std::string& field) {
+  if (text == "lfsr") return GeneratorKind::kLfsr;
+  if (text == "sobol") return GeneratorKind::kSobol;
+  throw_bad_input("", field, "unknown generator '" + text + "'", "Use 'lfsr' or 'sobol'");
+}
+
+void validate(const LaneSpec& spec) {
+  const int width = spec.generator.width;
+  if (spec.bits < 1 || spec.bits > 16) {
+    throw_bad_input("", "bits", "comparator precision " + std::to_string(spec.bits) +
+                                    " is outside [1, 16]",
+                    "Quantize to between 1 and 16 bits");
+  }
+  const int min_width = spec.bits > kMinLfsrWidth ? spec.bits : kMinLfsrWidth;
+  if (width < min_width || width > kMaxLfsrWidth) {
+    throw_bad_input("", "generator width",
+                    "width " + std::to_string(width) + " is outside [" +
+                        std::to_string(min_width) + ", 32] for " + std::to_string(spec.bits) +
+                        "-bit comparators",
+                    "Choose a generator width of at least the comparator precision");
+  }
+  if (spec.inputs == 0) {
+    throw_bad_input("", "inputs", "a layer needs at least one input", "Check the model's shapes");
+  }
+  if (spec.generator.kind == GeneratorKind::kLfsr && lfsr_lane_spacing(spec) == 0) {
+    throw_bad_input("", "generator width",
+                    "a " + std::to_string(width) + "-bit LFSR has fewer states than the " +
+                        std::to_string(2 * spec.inputs) + " lanes of this layer",
+                    "Use a wider LFSR");
+  }
+}
+
+std::uint64_t mix64(std::uint64_t x) {
+  std::uint64_t z = x + 0x9E3779B97F4A7C15ULL;
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+std::uint64_t lfsr_lane_spacing(const LaneSpec& spec) {
+  const std::uint64_t period = low_bits_mask(spec.generator.width);
+  return period / (2 * static_cast<std::uint64_t>(spec.inputs));
+}
+
+std::uint32_t lfsr_lane_seed(const LaneSpec& spec, StreamRole role, std::size_t input) {
+  const std::uint64_t shifts = lfsr_lane_spacing(spec) * lane_index(spec, role, input);
+  const Gf2Matrix jump = lfsr_shift_matrix(spec.generator.width).power(shifts);
+  return static_cast<std::uint32_t>(jump.apply(lfsr_base_state(spec)));
+}
+
+std::uint32_t sobol_lane_shift(const LaneSpec& spec, StreamRole role, std::size_t input) {
+  return top_bits(mix64(mix64(spec.generator.seed) + lane_index(spec, role, input)),
+                  spec.generator.width);
+}
+
+bool lanes_disjoint(const LaneSpec& spec, std::size_t length) {
+  if (spec.generator.kind == GeneratorKind::kSobol) return true;
+  return static_cast<std::uint64_t>(length) * static_cast<std::uint64_t>(spec.bits) <=
+         lfsr_lane_spacing(spec);
+}
+
+LaneGenerator::LaneGenerator(const LaneSpec& spec, StreamRole role, std::size_t input)
+    : bits_(spec.bits) {
+  validate(spec);
+  SCPREC_ASSERT(input < spec.inputs, "lane input index out of range");
+  if (spec.generator.kind == GeneratorKind::kLfsr) {
+    lfsr_.emplace(spec.generator.width, lfsr_lane_seed(spec, role, input));
+  } else {
+    sobol_.emplace(sobol_dimension(role), spec.generator.width);
+    shift_ = sobol_lane_shift(spec, role, input);
+  }
+}
+
+std::uint32_t LaneGenerator::value() const {
+  const std::uint32_t bits_mask = (std::uint32_t{1} << bits_) - 1;
+  if (lfsr_) return ~lfsr_->state() & bits_mask;
+  return ((sobol_->value() ^ shift_) >> (sobol_->width() - bits_)) & bits_mask;
+}
+
+void LaneGenerator::step() {
+  if (lfsr_) {
+    for (int k = 0; k < bits_; ++k) lfsr_->step();
+  } else {
+    sobol_->step();
+  }
+}
+
+LaneSequencer::LaneSequencer(const LaneSpec& spec) : spec_(spec) {
+  validate(spec_);
+  const int width = spec_.generator.width;
+  starts_.resize(2 * spec_.inputs);
+  if (spec_.generator.kind == GeneratorKind::kLfsr) {
+    const Gf2Matrix shift = lfsr_shift_matrix(width);
+    const Gf2Matrix spacing = shift.power(lfsr_lane_spacing(spec_));
+    std::uint32_t state = lfsr_base_state(spec_);
+    for (std::uint32_t& start : starts_) {
+      start = state;
+      state = static_cast<std::uint32_t>(spacing.apply(state));
+    }
+    leap_.emplace(shift.power(static_cast<std::uint64_t>(spec_.bits)));
+  } else {
+    for (StreamRole role : {StreamRole::kActivation, StreamRole::kWeight}) {
+      for (std::size_t input = 0; input < spec_.inputs; ++input) {
+        starts_[lane_index(spec_, role, input)] = sobol_lane_shift(spec_, role, input);
+      }
+    }
+  }
+}
+
+void LaneSequencer::fill(StreamRole role, std::size_t input, std::size_t length,
+                         std::uint16_t* out) const {
+  SCPREC_ASSERT(input < spec_.inputs, "lane input index out of range");
+  const std::uint32_t start = starts_[lane_index(spec_, role, input)];
+  const std::uint32_t bits_mask = (std::uint32_t{1} << spec_.bits) - 1;
+  const int width = spec_.generator.width;
+  if (spec_.generator.kind == GeneratorKind::kLfsr) {
+    std::uint32_t state = start;
+    for (std::size_t t = 0; t < length; ++t) {
+      out[t] = static_cast<std::uint16_t>(~state & bits_mask);
+      state = leap_->apply(state);
+    }
+    return;
+  }
+  SobolSequence sequence(sobol_dimension(role), width);
+  for (std::size_t t = 0; t < length; ++t) {
+    out[t] = static_cast<std::uint16_t>(((sequence.value() ^ start) >> (width - spec_.bits)) &
+                                        bits_mask);
+    sequence.step();
+  }
+}
+
+}  // namespace scprec::core

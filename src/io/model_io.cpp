@@ -1,0 +1,206 @@
+// Networks and data sets from .npz archives, with every check a user's file can fail.
+#include "scprec/io/model_io.hpp"
+
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "scprec/core/error.hpp"
+#include "scprec/io/npz.hpp"
+
+namespace scprec::io {
+namespace {
+
+bool ends_with(const std::string& text, const std::string& suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+void check_finite(const NpyArray& array, const std::string& path) {
+  for (double value : array.values) {
+    if (!std::isfinite(value)) {
+      throw_bad_input(path, array.name, "contains NaN or infinite values",
+                      "Check the run that wrote the file");
+    }
+  }
+}
+
+Eigen::MatrixXd to_matrix(const NpyArray& array) {
+  const auto rows = static_cast<Eigen::Index>(array.shape[0]);
+  const auto cols = static_cast<Eigen::Index>(array.shape[1]);
+  return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+      array.values.data(), rows, cols);
+}
+
+std::vector<model::Activation> read_manifest(const std::string& path, std::size_t layers) {
+  std::ifstream file(path);
+  if (!file) throw_bad_input(path, "", "cannot open the manifest", "Check the path");
+  nlohmann::json manifest;
+  try {
+    file >> manifest;
+  } catch (const nlohmann::json::exception& e) {
+    throw_bad_input(path, "", std::string("not valid JSON (") + e.what() + ")",
+                    "Fix the manifest's syntax");
+  }
+  if (!manifest.is_object() || !manifest.contains("activations") ||
+      !manifest["activations"].is_array()) {
+    throw_bad_input(path, "activations", "missing or not a list",
+                    "Write {\"activations\": [\"relu\", ..., \"identity\"]}");
+  }
+  const nlohmann::json& list = manifest["activations"];
+  if (list.size() != layers) {
+    throw_bad_input(path, "activations",
+                    "has " + std::to_string(list.size()) + " entries for " +
+                        std::to_string(layers) + " layers",
+                    "Give one activation per layer, in layer order");
+  }
+  std::vector<model::Activation> activations;
+  for (std::size_t l = 0; l < list.size(); ++l) {
+    const std::string field = "activations[" + std::to_string(l) + "]";
+    if (!list[l].is_string()) throw_bad_input(path, field, "not a string", "Use \"relu\" or \"identity\"");
+    try {
+      activations.push_back(model::parse_activation(list[l].get<std::string>(), field));
+    } catch (const Error& e) {
+      throw_bad_input(path, field, e.problem(), e.remedy());
+    }
+  }
+  return activations;
+}
+
+}  // namespace
+
+model::Network read_model(const std::string& path, const std::string& manifest_path) {
+  const std::vector<NpyArray> arrays = read_npz(path);
+  std::vector<std::string> order;
+  std::map<std::string, const NpyArray*> weights;
+  std::map<std::string, const NpyArray*> biases;
+  for (const NpyArray& array : arrays) {
+    const bool is_weight = ends_with(array.name, ".weight");
+    if (!is_weight && !ends_with(array.name, ".bias")) {
+      throw_bad_input(path, array.name, "is neither a '.weight' nor a '.bias' array",
+                      "Save only dense layers' state_dict entries (e.g. fc1.weight, fc1.bias)");
+    }
+    const std::string layer = array.name.substr(0, array.name.rfind('.'));
+    if (is_weight) {
+      if (array.shape.size() != 2) {
+        throw_bad_input(path, array.name, "has shape " + array.shape_text() + ", expected (out, in)",
+                        "Dense weights are 2-D, PyTorch layout (out_features, in_features)");
+      }
+      weights[layer] = &array;
+      order.push_back(layer);
+    } else {
+      if (array.shape.size() != 1) {
+        throw_bad_input(path, array.name, "has shape " + array.shape_text() + ", expected (out,)",
+                        "Biases are 1-D");
+      }
+      biases[layer] = &array;
+    }
+    check_finite(array, path);
+  }
+  if (order.empty()) {
+    throw_bad_input(path, "", "holds no '.weight' arrays", "Save the model's state_dict with np.savez");
+  }
+  for (const auto& [layer, bias] : biases) {
+    if (weights.count(layer) == 0) {
+      throw_bad_input(path, bias->name, "has no matching '" + layer + ".weight'",
+                      "Every bias needs its layer's weight");
+    }
+  }
+  std::vector<model::Activation> activations(order.size(), model::Activation::kRelu);
+  activations.back() = model::Activation::kIdentity;
+  if (!manifest_path.empty()) activations = read_manifest(manifest_path, order.size());
+
+  std::vector<model::DenseLayer> layers;
+  for (std::size_t l = 0; l < order.size(); ++l) {
+    model::DenseLayer layer;
+    layer.name = order[l];
+    layer.weight = to_matrix(*weights[order[l]]);
+    const auto found = biases.find(order[l]);
+    if (found == biases.end()) {
+      layer.bias = Eigen::VectorXd::Zero(layer.weight.rows());
+    } else {
+      const std::vector<double>& values = found->second->values;
+      layer.bias = Eigen::Map<const Eigen::VectorXd>(values.data(),
+                                                     static_cast<Eigen::Index>(values.size()));
+    }
+    layer.activation = activations[l];
+    layers.push_back(std::move(layer));
+  }
+  try {
+    return model::Network(std::move(layers));
+  } catch (const Error& e) {
+    throw_bad_input(path, e.field(), e.problem(), e.remedy());
+  }
+}
+
+std::string to_string(Split split) { return split == Split::kCalibration ? "calibration" : "test"; }
+
+Split parse_split(const std::string& text, const std::string& field) {
+  if (text == "calibration" || text == "calib") return Split::kCalibration;
+  if (text == "test") return Split::kTest;
+  throw_bad_input("", field, "unknown split '" + text + "'", "Use 'calibration' or 'test'");
+}
+
+Dataset read_dataset(const std::string& path, Split split, std::size_t features,
+                     std::size_t classes) {
+  const std::string x_name = split == Split::kCalibration ? "x" : "x_test";
+  const std::string y_name = split == Split::kCalibration ? "y" : "y_test";
+  const std::vector<NpyArray> arrays = read_npz(path);
+  const NpyArray* x = nullptr;
+  const NpyArray* y = nullptr;
+  for (const NpyArray& array : arrays) {
+    if (array.name == x_name) x = &array;
+    if (array.name == y_name) y = &array;
+  }
+  if (x == nullptr) {
+    throw_bad_input(path, x_name, "array not found",
+                    "Save inputs as '" + x_name + "' of shape (samples, features) with np.savez");
+  }
+  if (x->shape.size() != 2 || x->shape[0] == 0) {
+    throw_bad_input(path, x_name, "has shape " + x->shape_text() + ", expected (samples, features)",
+                    "Flatten each sample into one row");
+  }
+  if (features != 0 && x->shape[1] != features) {
+    throw_bad_input(path, x_name,
+                    "has " + std::to_string(x->shape[1]) + " features but the model takes " +
+                        std::to_string(features),
+                    "Use data shaped for this model");
+  }
+  for (double value : x->values) {
+    if (!std::isfinite(value)) {
+      throw_bad_input(path, x_name, "contains NaN or infinite values", "Clean the data");
+    }
+    if (value < 0.0 || value > 1.0) {
+      throw_bad_input(path, x_name, "has a value " + std::to_string(value) + " outside [0, 1]",
+                      "Scale inputs to [0, 1] (e.g. pixels / 255)");
+    }
+  }
+  Dataset data;
+  data.x = to_matrix(*x);
+  if (y == nullptr) return data;
+  if (!y->is_integer()) {
+    throw_bad_input(path, y_name, "has dtype " + to_string(y->dtype) + ", expected integers",
+                    "Save labels as an integer array, e.g. y.astype(np.int64)");
+  }
+  if (y->shape.size() != 1 || y->shape[0] != x->shape[0]) {
+    throw_bad_input(path, y_name,
+                    "has shape " + y->shape_text() + " for " + std::to_string(x->shape[0]) +
+                        " samples",
+                    "Give one label per row of " + x_name);
+  }
+  for (double label : y->values) {
+    if (label < 0.0 || (classes != 0 && label >= static_cast<double>(classes))) {
+      const std::string range =
+          classes == 0 ? "[0, inf)" : "[0, " + std::to_string(classes) + ")";
+      throw_bad_input(path, y_name,
+                      "has label " + std::to_string(static_cast<long long>(label)) +
+                          " outside " + range,
+                      "Labels must be class indices of the model's outputs");
+    }
+    data.labels.push_back(static_cast<int>(label));
+  }
+  return data;
+}
+
+}  // namespace scprec::io

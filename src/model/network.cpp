@@ -1,0 +1,77 @@
+// Dense networks: shape checks and the float forward pass in double precision.
+#include "scprec/model/network.hpp"
+
+#include "scprec/core/error.hpp"
+
+namespace scprec::model {
+
+std::string to_string(Activation activation) {
+  return activation == Activation::kRelu ? "relu" : "identity";
+}
+
+Activation parse_activation(const std::string& text, const std::string& field) {
+  if (text == "relu") return Activation::kRelu;
+  if (text == "identity") return Activation::kIdentity;
+  throw_bad_input("", field, "unknown activation '" + text + "'", "Use 'relu' or 'identity'");
+}
+
+Network::Network(std::vector<DenseLayer> layers) : layers_(std::move(layers)) {
+  if (layers_.empty()) {
+    throw_bad_input("", "layers", "the network has no layers", "Give at least one dense layer");
+  }
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    const DenseLayer& layer = layers_[l];
+    if (layer.weight.size() == 0) {
+      throw_bad_input("", layer.name, "the weight matrix is empty", "Check the model file");
+    }
+    if (static_cast<std::size_t>(layer.bias.size()) != layer.outputs()) {
+      throw_bad_input("", layer.name,
+                      "bias has " + std::to_string(layer.bias.size()) + " elements for " +
+                          std::to_string(layer.outputs()) + " outputs",
+                      "The bias must have one element per row of the weight");
+    }
+    if (l > 0 && layer.inputs() != layers_[l - 1].outputs()) {
+      throw_bad_input("", layer.name,
+                      "takes " + std::to_string(layer.inputs()) + " inputs but layer " +
+                          layers_[l - 1].name + " gives " +
+                          std::to_string(layers_[l - 1].outputs()) + " outputs",
+                      "Layer shapes must chain: weight (out, in) with in = previous out");
+    }
+    if (!layer.weight.allFinite() || !layer.bias.allFinite()) {
+      throw_bad_input("", layer.name, "has NaN or infinite weights or biases",
+                      "Check the training run that wrote the model");
+    }
+  }
+}
+
+std::vector<Eigen::MatrixXd> Network::forward_layers(const Eigen::MatrixXd& inputs) const {
+  SCPREC_ASSERT(static_cast<std::size_t>(inputs.cols()) == input_size(),
+                "forward pass given inputs of the wrong width");
+  std::vector<Eigen::MatrixXd> outputs;
+  outputs.reserve(layers_.size());
+  const Eigen::MatrixXd* current = &inputs;
+  for (const DenseLayer& layer : layers_) {
+    Eigen::MatrixXd z = (*current) * layer.weight.transpose();
+    z.rowwise() += layer.bias.transpose();
+    if (layer.activation == Activation::kRelu) z = z.cwiseMax(0.0);
+    outputs.push_back(std::move(z));
+    current = &outputs.back();
+  }
+  return outputs;
+}
+
+Eigen::MatrixXd Network::forward(const Eigen::MatrixXd& inputs) const {
+  return forward_layers(inputs).back();
+}
+
+std::size_t count_correct(const Eigen::MatrixXd& logits, const std::vector<int>& labels) {
+  SCPREC_ASSERT(static_cast<std::size_t>(logits.rows()) == labels.size(),
+                "one label per row of logits");
+  std::size_t correct = 0;
+  for (Eigen::Index r = 0; r < logits.rows(); ++r) {
+    if (static_cast<int>(argmax(logits.row(r))) == labels[static_cast<std::size_t>(r)]) ++correct;
+  }
+  return correct;
+}
+
+}  // namespace scprec::model

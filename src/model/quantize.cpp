@@ -1,0 +1,211 @@
+// Quantization and the exact integer reference.
+//
+// Inputs x in [0, 1] become codes round(x * (2^B - 1)). Each layer's weights get one scale,
+// max|w| / (2^B - 1) for sign-magnitude (B-bit magnitudes and a sign) or max|w| / (2^(B-1) - 1)
+// for bipolar (B-bit two's complement, symmetric). A hidden layer's output scale is its largest
+// float activation over the calibration inputs divided by 2^B - 1. Biases are rounded to
+// accumulator units. Requantization multiplies by a 15-bit integer and shifts, with rounding, the
+// usual integer-only scheme (Jacob et al. 2018, "Quantization and Training of Neural Networks for
+// Efficient Integer-Arithmetic-Only Inference"); docs/sc-arithmetic.md has the exact formulas.
+#include "scprec/model/quantize.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "scprec/core/error.hpp"
+
+namespace scprec::model {
+namespace {
+
+constexpr int kMultiplierBits = 15;
+
+std::int64_t max_code(int bits) { return (std::int64_t{1} << bits) - 1; }
+
+Requantizer make_requantizer(double ratio) {
+  SCPREC_ASSERT(ratio > 0.0 && std::isfinite(ratio), "requantization ratio must be positive");
+  int exponent = 0;
+  std::frexp(ratio, &exponent);  // ratio = f * 2^exponent, f in [0.5, 1)
+  Requantizer r;
+  r.shift = std::clamp(kMultiplierBits - exponent, 1, 62);
+  r.multiplier = std::llround(std::ldexp(ratio, r.shift));
+  if (r.multiplier >= (std::int64_t{1} << kMultiplierBits) && r.shift > 1) {
+    r.multiplier = std::llround(std::ldexp(ratio, --r.shift));
+  }
+  if (r.multiplier >= (std::int64_t{1} << kMultiplierBits) || r.multiplier == 0) {
+    throw_bad_input("", "activation scale",
+                    "cannot rescale by " + std::to_string(ratio) + " with a " +
+                        std::to_string(kMultiplierBits) + "-bit multiplier",
+                    "Check the model's weights and the calibration data for extreme values");
+  }
+  return r;
+}
+
+// The requantizer's product y * multiplier must fit in 63 bits for every reachable y.
+void check_requant_range(const QuantLayer& layer, const QuantConfig& config) {
+  const double top_weight = static_cast<double>(max_code(config.bits));
+  double largest_bias = 0.0;
+  for (std::int64_t b : layer.bias) largest_bias = std::max(largest_bias, std::fabs(double(b)));
+  const double largest_y = static_cast<double>(layer.inputs) * top_weight *
+                               static_cast<double>(max_code(config.bits)) + largest_bias;
+  if (largest_y * static_cast<double>(layer.requant.multiplier) >= std::ldexp(1.0, 62)) {
+    throw_bad_input("", layer.name, "accumulators could overflow 64-bit requantization",
+                    "Use fewer bits or check the bias magnitudes");
+  }
+}
+
+QuantLayer quantize_layer(const DenseLayer& dense, const QuantConfig& config, double input_scale) {
+  const bool bipolar = config.encoding == core::Encoding::kBipolar;
+  const std::int64_t top = bipolar ? (std::int64_t{1} << (config.bits - 1)) - 1
+                                   : max_code(config.bits);
+  QuantLayer layer;
+  layer.name = dense.name;
+  layer.inputs = dense.inputs();
+  layer.outputs = dense.outputs();
+  layer.activation = dense.activation;
+  layer.input_scale = input_scale;
+  const double max_weight = dense.weight.cwiseAbs().maxCoeff();
+  layer.weight_scale = max_weight > 0.0 ? max_weight / static_cast<double>(top) : 1.0;
+  layer.weight.resize(layer.inputs * layer.outputs);
+  for (std::size_t j = 0; j < layer.outputs; ++j) {
+    for (std::size_t i = 0; i < layer.inputs; ++i) {
+      const double code = std::nearbyint(dense.weight(static_cast<Eigen::Index>(j),
+                                                      static_cast<Eigen::Index>(i)) /
+                                         layer.weight_scale);
+      layer.weight[j * layer.inputs + i] =
+          static_cast<std::int32_t>(std::clamp(code, -static_cast<double>(top),
+                                               static_cast<double>(top)));
+    }
+  }
+  const double unit = layer.weight_scale * input_scale;
+  layer.bias.resize(layer.outputs);
+  for (std::size_t j = 0; j < layer.outputs; ++j) {
+    layer.bias[j] = std::llrint(dense.bias(static_cast<Eigen::Index>(j)) / unit);
+  }
+  return layer;
+}
+
+}  // namespace
+
+std::uint16_t Requantizer::apply(std::int64_t y, int bits) const {
+  if (y <= 0) return 0;
+  const std::int64_t code = (y * multiplier + (std::int64_t{1} << (shift - 1))) >> shift;
+  return static_cast<std::uint16_t>(std::min(code, max_code(bits)));
+}
+
+std::uint32_t QuantLayer::weight_threshold(std::size_t neuron, std::size_t input,
+                                           const QuantConfig& config) const {
+  const std::int32_t code = weight_code(neuron, input);
+  if (config.encoding == core::Encoding::kBipolar) {
+    return static_cast<std::uint32_t>(code + (std::int32_t{1} << (config.bits - 1)));
+  }
+  return static_cast<std::uint32_t>(code < 0 ? -code : code);
+}
+
+Codes QuantizedNetwork::quantize_input(const double* x) const {
+  const double top = static_cast<double>(max_code(config.bits));
+  Codes codes(input_size());
+  for (std::size_t i = 0; i < codes.size(); ++i) {
+    const double level = std::nearbyint(x[i] * top);
+    codes[i] = static_cast<std::uint16_t>(std::clamp(level, 0.0, top));
+  }
+  return codes;
+}
+
+double QuantizedNetwork::logit_scale() const {
+  return layers.back().weight_scale * layers.back().input_scale;
+}
+
+QuantizedNetwork quantize(const Network& network, const Eigen::MatrixXd& calibration,
+                          const QuantConfig& config) {
+  if (config.bits < 2 || config.bits > 12) {
+    throw_bad_input("", "bits", "precision " + std::to_string(config.bits) +
+                                    " is outside [2, 12]",
+                    "Quantize to between 2 and 12 bits");
+  }
+  if (calibration.rows() == 0) {
+    throw_bad_input("", "calibration", "no calibration inputs",
+                    "Give a data file with at least one sample");
+  }
+  const std::vector<DenseLayer>& dense = network.layers();
+  for (std::size_t l = 0; l + 1 < dense.size(); ++l) {
+    if (dense[l].activation != Activation::kRelu) {
+      throw_bad_input("", dense[l].name, "hidden layer is not ReLU",
+                      "SC activations are unsigned codes; only ReLU hidden layers are supported");
+    }
+  }
+  const std::vector<Eigen::MatrixXd> activations = network.forward_layers(calibration);
+  const double top = static_cast<double>(max_code(config.bits));
+
+  QuantizedNetwork quantized;
+  quantized.config = config;
+  double input_scale = 1.0 / top;
+  for (std::size_t l = 0; l < dense.size(); ++l) {
+    QuantLayer layer = quantize_layer(dense[l], config, input_scale);
+    layer.is_output = l + 1 == dense.size();
+    if (!layer.is_output) {
+      const double peak = activations[l].maxCoeff();
+      layer.output_scale = peak > 0.0 ? peak / top : 1.0 / top;
+      layer.requant = make_requantizer(layer.weight_scale * input_scale / layer.output_scale);
+      check_requant_range(layer, config);
+      input_scale = layer.output_scale;
+    }
+    quantized.layers.push_back(std::move(layer));
+  }
+  return quantized;
+}
+
+LayerOutput finish_layer(const QuantLayer& layer, const QuantConfig& config,
+                         const std::vector<std::int64_t>& dot) {
+  SCPREC_ASSERT(dot.size() == layer.outputs, "one dot product per neuron");
+  LayerOutput out;
+  out.accumulators.resize(layer.outputs);
+  for (std::size_t j = 0; j < layer.outputs; ++j) {
+    std::int64_t y = dot[j] + layer.bias[j];
+    if (layer.activation == Activation::kRelu && y < 0) y = 0;
+    out.accumulators[j] = y;
+  }
+  if (!layer.is_output) {
+    out.codes.resize(layer.outputs);
+    for (std::size_t j = 0; j < layer.outputs; ++j) {
+      out.codes[j] = layer.requant.apply(out.accumulators[j], config.bits);
+    }
+  }
+  return out;
+}
+
+std::vector<std::int64_t> exact_dot(const QuantLayer& layer, const Codes& input) {
+  SCPREC_ASSERT(input.size() == layer.inputs, "one code per layer input");
+  std::vector<std::int64_t> dot(layer.outputs, 0);
+  for (std::size_t j = 0; j < layer.outputs; ++j) {
+    const std::int32_t* row = &layer.weight[j * layer.inputs];
+    std::int64_t sum = 0;
+    for (std::size_t i = 0; i < layer.inputs; ++i) sum += std::int64_t{row[i]} * input[i];
+    dot[j] = sum;
+  }
+  return dot;
+}
+
+NetworkRun forward_codes(const QuantizedNetwork& network, const Codes& input,
+                         const DotFunction& dot) {
+  NetworkRun run;
+  run.layer_inputs.push_back(input);
+  for (std::size_t l = 0; l < network.layers.size(); ++l) {
+    const QuantLayer& layer = network.layers[l];
+    LayerOutput out = finish_layer(layer, network.config, dot(l, run.layer_inputs.back()));
+    if (layer.is_output) {
+      run.logits = std::move(out.accumulators);
+    } else {
+      run.layer_inputs.push_back(std::move(out.codes));
+    }
+  }
+  return run;
+}
+
+NetworkRun binary_forward(const QuantizedNetwork& network, const Codes& input) {
+  return forward_codes(network, input, [&](std::size_t l, const Codes& codes) {
+    return exact_dot(network.layers[l], codes);
+  });
+}
+
+}  // namespace scprec::model

@@ -1,0 +1,98 @@
+// Tests for loading models and data sets: the good files, and a clear error naming the file and
+// the array for each kind of bad one.
+#include <catch2/catch.hpp>
+
+#include "../fixture_path.hpp"
+#include "scprec/core/error.hpp"
+#include "scprec/io/model_io.hpp"
+
+using scprec::io::Split;
+using scprec::test::npz_fixture;
+
+namespace {
+
+template <typename Load>
+void check_rejected(Load load, const std::string& file, const std::string& array,
+                    const std::string& message) {
+  INFO(file);
+  try {
+    load(npz_fixture(file));
+    FAIL("no error for " << file);
+  } catch (const scprec::Error& e) {
+    CHECK(e.kind() == scprec::ErrorKind::kBadInput);
+    CHECK_THAT(e.what(), Catch::StartsWith(npz_fixture(file)) && Catch::Contains(array) &&
+                             Catch::Contains(message));
+  }
+}
+
+void model_rejected(const std::string& file, const std::string& array, const std::string& message) {
+  check_rejected([](const std::string& path) { return scprec::io::read_model(path); }, file, array,
+                 message);
+}
+
+void data_rejected(const std::string& file, const std::string& array, const std::string& message) {
+  check_rejected(
+      [](const std::string& path) { return scprec::io::read_dataset(path, Split::kCalibration, 4, 2); },
+      file, array, message);
+}
+
+}  // namespace
+
+TEST_CASE("io: a state_dict model loads in archive order with ReLU between layers", "[io]") {
+  const scprec::model::Network network = scprec::io::read_model(npz_fixture("tiny_model.npz"));
+  REQUIRE(network.layers().size() == 2);
+  const auto& fc1 = network.layers()[0];
+  CHECK(fc1.name == "fc1");
+  CHECK(fc1.weight.rows() == 3);
+  CHECK(fc1.weight.cols() == 4);
+  CHECK(fc1.weight(1, 2) == static_cast<float>(6 * 0.1 - 0.5));  // C-order index 6
+  CHECK(fc1.bias(2) == static_cast<float>(2 * 0.1 - 0.1));
+  CHECK(fc1.activation == scprec::model::Activation::kRelu);
+  CHECK(network.layers()[1].activation == scprec::model::Activation::kIdentity);
+  const auto no_bias = scprec::io::read_model(npz_fixture("model_no_bias.npz"));
+  CHECK(no_bias.layers()[1].bias.isZero());
+}
+
+TEST_CASE("io: a manifest sets the activations", "[io]") {
+  const auto network = scprec::io::read_model(npz_fixture("tiny_model.npz"),
+                                              npz_fixture("tiny_manifest.json"));
+  CHECK(network.layers()[1].activation == scprec::model::Activation::kIdentity);
+  CHECK_THROWS_WITH(scprec::io::read_model(npz_fixture("tiny_model.npz"),
+                                           npz_fixture("manifest_count.json")),
+                    Catch::Contains("has 3 entries for 2 layers"));
+}
+
+TEST_CASE("io: bad models are rejected naming the file and the array", "[io]") {
+  model_rejected("model_nan.npz", "fc2.weight", "NaN");
+  model_rejected("model_unchained.npz", "fc2", "takes 5 inputs but layer fc1 gives 3");
+  model_rejected("model_extra.npz", "bn.running_mean", "neither a '.weight' nor a '.bias'");
+  model_rejected("model_bias_shape.npz", "fc1", "bias has 4 elements for 3 outputs");
+  model_rejected("model_weight_rank.npz", "fc1.weight", "expected (out, in)");
+  model_rejected("model_orphan_bias.npz", "fc2.bias", "no matching 'fc2.weight'");
+  model_rejected("truncated.npz", "", "not a readable .npz archive");
+}
+
+TEST_CASE("io: a data set loads both splits", "[io]") {
+  const auto calibration = scprec::io::read_dataset(npz_fixture("data_ok.npz"), Split::kCalibration, 4, 2);
+  CHECK(calibration.size() == 5);
+  CHECK(calibration.x(1, 2) == (1 * 4 + 2) * 0.05);
+  CHECK(calibration.labels == std::vector<int>{0, 1, 1, 0, 1});
+  const auto test = scprec::io::read_dataset(npz_fixture("data_ok.npz"), Split::kTest, 4, 2);
+  CHECK(test.size() == 3);
+  CHECK(test.x(2, 3) == static_cast<float>(11 * 0.08 + 0.02));
+  CHECK(test.labels == std::vector<int>{1, 0, 1});
+  const auto unlabelled = scprec::io::read_dataset(npz_fixture("data_unlabelled.npz"), Split::kCalibration);
+  CHECK(unlabelled.labels.empty());
+}
+
+TEST_CASE("io: bad data sets are rejected naming the file and the array", "[io]") {
+  data_rejected("data_inf.npz", "x", "NaN or infinite");
+  data_rejected("data_range.npz", "x", "outside [0, 1]");
+  data_rejected("data_label_range.npz", "y", "label 7 outside [0, 2)");
+  data_rejected("data_float_labels.npz", "y", "expected integers");
+  data_rejected("data_no_x.npz", "x", "not found");
+  data_rejected("data_features.npz", "x", "has 3 features but the model takes 4");
+  data_rejected("data_label_count.npz", "y", "for 5 samples");
+  CHECK_THROWS_WITH(scprec::io::read_dataset(npz_fixture("data_unlabelled.npz"), Split::kTest),
+                    Catch::Contains("x_test: array not found"));
+}

@@ -1,0 +1,118 @@
+// Tests for the .npy/.npz reader against fixtures written by numpy
+// (tests/fixtures/npz/make_fixtures.py): every dtype, both orders, both byte orders, stored and
+// deflated archives, and every way a file can be broken.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <map>
+
+#include "../fixture_path.hpp"
+#include "scprec/core/error.hpp"
+#include "scprec/io/npz.hpp"
+
+using scprec::io::DType;
+using scprec::io::NpyArray;
+
+namespace {
+
+struct Formula {
+  DType dtype;
+  std::vector<std::size_t> shape;
+  double scale;
+  double offset;
+};
+
+// Element k (C order) is k * scale + offset, cast to the dtype; as in make_fixtures.py.
+const std::map<std::string, Formula> kFormulas = {
+    {"f4_c", {DType::kFloat32, {3, 4}, 0.25, -1.5}},
+    {"f8_f", {DType::kFloat64, {2, 3, 4}, 0.5, -3.0}},
+    {"f8_be", {DType::kFloat64, {5}, 1.25, 0.0}},
+    {"f4_be_f", {DType::kFloat32, {2, 3}, 0.75, 1.0}},
+    {"i1", {DType::kInt8, {6}, 20, -60}},
+    {"i2", {DType::kInt16, {2, 2}, 1000, -2000}},
+    {"i4_f", {DType::kInt32, {3, 2}, 100000, -100000}},
+    {"i8", {DType::kInt64, {4}, std::ldexp(1.0, 40), -std::ldexp(1.0, 41)}},
+    {"u1", {DType::kUint8, {4}, 60, 0}},
+    {"u2", {DType::kUint16, {3}, 30000, 0}},
+    {"u4", {DType::kUint32, {2}, 4e9, 0}},
+    {"u8", {DType::kUint64, {2}, std::ldexp(1.0, 50), 0}},
+};
+
+void check_archive(const std::string& file) {
+  const std::vector<NpyArray> arrays = scprec::io::read_npz(scprec::test::npz_fixture(file));
+  REQUIRE(arrays.size() == kFormulas.size() + 3);
+  // Archive order is np.savez's keyword order.
+  CHECK(arrays.front().name == "f4_c");
+  CHECK(arrays.back().name == "empty");
+  for (const NpyArray& array : arrays) {
+    INFO(file << ":" << array.name);
+    const auto found = kFormulas.find(array.name);
+    if (found != kFormulas.end()) {
+      const Formula& f = found->second;
+      CHECK(array.dtype == f.dtype);
+      CHECK(array.shape == f.shape);
+      for (std::size_t k = 0; k < array.values.size(); ++k) {
+        REQUIRE(array.values[k] == static_cast<double>(k) * f.scale + f.offset);
+      }
+    } else if (array.name == "b1") {
+      CHECK(array.dtype == DType::kBool);
+      CHECK(array.values == std::vector<double>{1, 0, 1, 0, 1});
+    } else if (array.name == "scalar") {
+      CHECK(array.shape.empty());
+      CHECK(array.values == std::vector<double>{3.5});
+    } else {
+      CHECK(array.name == "empty");
+      CHECK(array.shape == std::vector<std::size_t>{0, 3});
+      CHECK(array.values.empty());
+    }
+  }
+}
+
+void check_rejected(const std::string& file, const std::string& message) {
+  INFO(file);
+  const std::string path = scprec::test::npz_fixture(file);
+  try {
+    scprec::io::read_npz(path);
+    FAIL("no error for " << file);
+  } catch (const scprec::Error& e) {
+    CHECK(e.kind() == scprec::ErrorKind::kBadInput);
+    CHECK_THAT(e.what(), Catch::StartsWith(path) && Catch::Contains(message));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("io: np.savez archives read back exactly", "[io][npz]") { check_archive("arrays.npz"); }
+
+TEST_CASE("io: np.savez_compressed archives read back exactly", "[io][npz]") {
+  check_archive("arrays_compressed.npz");
+}
+
+TEST_CASE("io: broken and unsupported archives are rejected naming the file", "[io][npz]") {
+  check_rejected("missing.npz", "cannot open");
+  check_rejected("truncated.npz", "not a readable .npz archive");
+  check_rejected("not_zip.npz", "not a readable .npz archive");
+  check_rejected("bad_crc.npz", "corrupt");
+  check_rejected("complex.npz", "unsupported dtype '<c16'");
+  check_rejected("strings.npz", "unsupported dtype '<U3'");
+  check_rejected("structured.npz", "structured arrays");
+  check_rejected("big_int.npz", "exceeds 2^53");
+  check_rejected("not_npy_entry.npz", "not a .npy array");
+}
+
+TEST_CASE("io: malformed .npy bytes give clear errors", "[io][npz]") {
+  const std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }";
+  std::string npy = std::string("\x93NUMPY\x01\x00", 8);
+  npy += static_cast<char>(header.size());
+  npy += '\0';
+  npy += header;
+  CHECK_THROWS_WITH(scprec::io::parse_npy(npy + std::string(16, '\0'), "t.npy"),
+                    Catch::Contains("truncated data") && Catch::Contains("needs 32 bytes"));
+  CHECK(scprec::io::parse_npy(npy + std::string(32, '\0'), "t.npy").values.size() == 4);
+  CHECK_THROWS_WITH(scprec::io::parse_npy("PK\x03\x04 not npy", "t.npy"),
+                    Catch::Contains("bad magic"));
+  std::string bad_header = npy;
+  bad_header.replace(10, 9, "{'descr' ");
+  CHECK_THROWS_WITH(scprec::io::parse_npy(bad_header + std::string(32, '\0'), "t.npy"),
+                    Catch::Contains("malformed .npy header"));
+}

@@ -1,0 +1,113 @@
+// Tests for quantization and the exact integer reference.
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+#include "scprec/core/error.hpp"
+#include "scprec/model/quantize.hpp"
+
+using scprec::core::Encoding;
+using scprec::model::Activation;
+using scprec::model::DenseLayer;
+using scprec::model::Network;
+using scprec::model::QuantConfig;
+
+namespace {
+
+// A 4-6-3 network with weights of both signs and a spread of magnitudes.
+Network small_network() {
+  Eigen::MatrixXd w1(6, 4);
+  Eigen::MatrixXd w2(3, 6);
+  for (int r = 0; r < 6; ++r) {
+    for (int c = 0; c < 4; ++c) w1(r, c) = std::sin(1.0 + r * 4 + c);
+  }
+  for (int r = 0; r < 3; ++r) {
+    for (int c = 0; c < 6; ++c) w2(r, c) = 0.5 * std::cos(2.0 + r * 6 + c);
+  }
+  Eigen::VectorXd b1(6);
+  b1 << 0.1, -0.2, 0.05, 0.3, -0.1, 0.0;
+  return Network({DenseLayer{"fc1", w1, b1, Activation::kRelu},
+                  DenseLayer{"fc2", w2, Eigen::Vector3d(0.2, -0.1, 0.0), Activation::kIdentity}});
+}
+
+Eigen::MatrixXd grid_inputs() {
+  Eigen::MatrixXd x(16, 4);
+  for (int r = 0; r < 16; ++r) {
+    for (int c = 0; c < 4; ++c) x(r, c) = ((r * 7 + c * 3) % 11) / 10.0;
+  }
+  return x;
+}
+
+}  // namespace
+
+TEST_CASE("model: requantization rounds, clamps to B bits and zeroes negatives", "[model]") {
+  const scprec::model::Requantizer r{3, 2};  // y * 3 / 4, rounded half up
+  CHECK(r.apply(-5, 8) == 0);
+  CHECK(r.apply(0, 8) == 0);
+  CHECK(r.apply(1, 8) == 1);   // 0.75 -> 1
+  CHECK(r.apply(2, 8) == 2);   // 1.5 -> 2
+  CHECK(r.apply(10, 8) == 8);  // 7.5 -> 8
+  CHECK(r.apply(1000, 8) == 255);
+}
+
+TEST_CASE("model: quantized weights use the full code range of each encoding", "[model]") {
+  const Network network = small_network();
+  for (Encoding encoding : {Encoding::kSignMagnitude, Encoding::kBipolar}) {
+    const auto q = scprec::model::quantize(network, grid_inputs(), QuantConfig{8, encoding});
+    const std::int32_t top = encoding == Encoding::kBipolar ? 127 : 255;
+    for (const auto& layer : q.layers) {
+      std::int32_t largest = 0;
+      for (std::int32_t code : layer.weight) largest = std::max(largest, std::abs(code));
+      CHECK(largest == top);
+      for (std::size_t j = 0; j < layer.outputs; ++j) {
+        for (std::size_t i = 0; i < layer.inputs; ++i) {
+          CHECK(layer.weight_threshold(j, i, q.config) < 256U);
+        }
+      }
+    }
+    CHECK(q.layers[0].input_scale == Approx(1.0 / 255.0));
+    CHECK(q.layers[1].input_scale == q.layers[0].output_scale);
+    CHECK_FALSE(q.layers[0].is_output);
+    CHECK(q.layers[1].is_output);
+  }
+}
+
+TEST_CASE("model: the integer reference tracks the float network", "[model]") {
+  const Network network = small_network();
+  const Eigen::MatrixXd x = grid_inputs();
+  const Eigen::MatrixXd expected = network.forward(x);
+  const auto q = scprec::model::quantize(network, x, QuantConfig{10, Encoding::kSignMagnitude});
+  for (Eigen::Index r = 0; r < x.rows(); ++r) {
+    const Eigen::VectorXd row = x.row(r).transpose();
+    const auto run = scprec::model::binary_forward(q, q.quantize_input(row.data()));
+    REQUIRE(run.layer_inputs.size() == 2);
+    for (std::size_t k = 0; k < run.logits.size(); ++k) {
+      CHECK(static_cast<double>(run.logits[k]) * q.logit_scale() ==
+            Approx(expected(r, static_cast<Eigen::Index>(k))).margin(0.02));
+    }
+  }
+}
+
+TEST_CASE("model: input codes round x * (2^B - 1) and exact_dot sums code products",
+          "[model]") {
+  const auto q = scprec::model::quantize(small_network(), grid_inputs(), QuantConfig{});
+  const double x[4] = {0.0, 1.0, 0.5, 0.2};
+  const scprec::model::Codes codes = q.quantize_input(x);
+  CHECK(codes == scprec::model::Codes{0, 255, 128, 51});
+  const std::vector<std::int64_t> dot = scprec::model::exact_dot(q.layers[0], codes);
+  std::int64_t manual = 0;
+  for (std::size_t i = 0; i < 4; ++i) manual += q.layers[0].weight_code(2, i) * codes[i];
+  CHECK(dot[2] == manual);
+}
+
+TEST_CASE("model: quantization rejects non-ReLU hidden layers and bad precisions", "[model]") {
+  Network network = small_network();
+  std::vector<DenseLayer> layers = network.layers();
+  layers[0].activation = Activation::kIdentity;
+  CHECK_THROWS_WITH(scprec::model::quantize(Network(layers), grid_inputs(), QuantConfig{}),
+                    Catch::Contains("fc1") && Catch::Contains("not ReLU"));
+  CHECK_THROWS_AS(scprec::model::quantize(network, grid_inputs(), QuantConfig{13}),
+                  scprec::Error);
+  CHECK_THROWS_AS(scprec::model::quantize(network, Eigen::MatrixXd(0, 4), QuantConfig{}),
+                  scprec::Error);
+}
