@@ -11,7 +11,7 @@ EXAMPLE := examples/fashion_mlp
 .PHONY: run test build deps configure bench clean
 
 run: build
-	$(BUILD_DIR)/scprec eval --model $(EXAMPLE)/model.npz --data $(EXAMPLE)/data.npz --split test
+	$(BUILD_DIR)/scprec eval --model $(EXAMPLE)/model.npz --data $(EXAMPLE)/data.npz --split test --length 256
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -LE slow
