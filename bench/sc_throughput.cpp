@@ -32,8 +32,7 @@ struct Measurement {
   double setup_seconds;
 };
 
-Measurement measure(const scprec::model::QuantLayer& layer,
-                    const scprec::model::QuantConfig& quant,
+Measurement measure(const scprec::model::QuantLayer& layer, const scprec::model::QuantConfig& quant,
                     const std::vector<scprec::model::Codes>& inputs, std::size_t length,
                     int repeats, std::size_t reference_samples) {
   scprec::model::ScLayerConfig config;
@@ -78,8 +77,8 @@ int main(int argc, char** argv) {
   const std::size_t reference_samples = 2;
 
   const auto network = scprec::io::read_model(dir + "/model.npz");
-  const auto calibration = scprec::io::read_dataset(dir + "/data.npz",
-                                                    scprec::io::Split::kCalibration);
+  const auto calibration =
+      scprec::io::read_dataset(dir + "/data.npz", scprec::io::Split::kCalibration);
   const auto test = scprec::io::read_dataset(dir + "/data.npz", scprec::io::Split::kTest);
   const auto quantized = scprec::model::quantize(network, calibration.x, {});
   const auto& layer = quantized.layers[0];
@@ -91,16 +90,17 @@ int main(int argc, char** argv) {
     nonzero += static_cast<std::size_t>(
         std::count_if(inputs.back().begin(), inputs.back().end(), [](auto c) { return c != 0; }));
   }
-  std::printf("layer %s: %zu x %zu, %zu test samples (%.0f%% of input codes nonzero), "
-              "median of %d runs, one thread\n\n",
-              layer.name.c_str(), layer.inputs, layer.outputs, samples,
-              100.0 * static_cast<double>(nonzero) / static_cast<double>(samples * layer.inputs),
-              repeats);
-  std::printf("| L | packed model (synapse-bits/s) | per-bit reference (synapse-bits/s) | "
-              "ratio | packed setup (s) |\n|---|---|---|---|---|\n");
+  std::printf(
+      "layer %s: %zu x %zu, %zu test samples (%.0f%% of input codes nonzero), "
+      "median of %d runs, one thread\n\n",
+      layer.name.c_str(), layer.inputs, layer.outputs, samples,
+      100.0 * static_cast<double>(nonzero) / static_cast<double>(samples * layer.inputs), repeats);
+  std::printf(
+      "| L | packed model (synapse-bits/s) | per-bit reference (synapse-bits/s) | "
+      "ratio | packed setup (s) |\n|---|---|---|---|---|\n");
   for (std::size_t length : {256, 1024}) {
-    const Measurement m = measure(layer, quantized.config, inputs, length, repeats,
-                                  reference_samples);
+    const Measurement m =
+        measure(layer, quantized.config, inputs, length, repeats, reference_samples);
     std::printf("| %zu | %.3g | %.3g | %.0fx | %.3f |\n", length, m.fast_rate, m.reference_rate,
                 m.fast_rate / m.reference_rate, m.setup_seconds);
     std::fflush(stdout);

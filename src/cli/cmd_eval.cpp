@@ -1,7 +1,7 @@
 // `scprec eval`: classification accuracy of the float, exact integer and SC models.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
+#include <CLI/CLI.hpp>
 #include <optional>
 #include <ostream>
 
@@ -29,13 +29,15 @@ struct EvalOptions {
 };
 
 std::string percent(std::size_t correct, std::size_t total) {
-  return fmt::format("{:6.2f}%  ({}/{})", 100.0 * static_cast<double>(correct) /
-                                              static_cast<double>(total), correct, total);
+  return fmt::format("{:6.2f}%  ({}/{})",
+                     100.0 * static_cast<double>(correct) / static_cast<double>(total), correct,
+                     total);
 }
 
 std::string shape_text(const model::Network& network) {
   std::string text = std::to_string(network.input_size());
-  for (const model::DenseLayer& layer : network.layers()) text += "-" + std::to_string(layer.outputs());
+  for (const model::DenseLayer& layer : network.layers())
+    text += "-" + std::to_string(layer.outputs());
   return text;
 }
 
@@ -43,13 +45,16 @@ std::string shape_text(const model::Network& network) {
 
 int run_eval(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   EvalOptions o;
-  CLI::App app("Prints the classification accuracy of the float network, the exact integer "
-               "(quantized) network and, with --length, the SC network with every layer at "
-               "that length.", "eval");
+  CLI::App app(
+      "Prints the classification accuracy of the float network, the exact integer "
+      "(quantized) network and, with --length, the SC network with every layer at "
+      "that length.",
+      "eval");
   app.add_option("--model", o.model, "model .npz (PyTorch state_dict naming)")->required();
   app.add_option("--manifest", o.manifest, "JSON manifest giving each layer's activation");
   app.add_option("--data", o.data, "data .npz: x, y (calibration) and x_test, y_test")->required();
-  app.add_option("--split", o.split, "split to evaluate: test or calibration")->capture_default_str();
+  app.add_option("--split", o.split, "split to evaluate: test or calibration")
+      ->capture_default_str();
   app.add_option("--bits", o.bits, "activation and weight precision B")->capture_default_str();
   app.add_option("--encoding", o.encoding, "sign-magnitude or bipolar")->capture_default_str();
   app.add_option("--length", o.length, "run the SC model with every layer at this length");
@@ -70,8 +75,8 @@ int run_eval(const std::vector<std::string>& args, std::ostream& out, std::ostre
         << " split has no labels, so accuracy cannot be measured\n";
     return kExitBadInput;
   }
-  const io::Dataset calibration = io::read_dataset(o.data, io::Split::kCalibration,
-                                                   network.input_size());
+  const io::Dataset calibration =
+      io::read_dataset(o.data, io::Split::kCalibration, network.input_size());
   const model::QuantConfig quant{o.bits, core::parse_encoding(o.encoding, "--encoding")};
   const model::QuantizedNetwork quantized = model::quantize(network, calibration.x, quant);
 
@@ -79,12 +84,11 @@ int run_eval(const std::vector<std::string>& args, std::ostream& out, std::ostre
                      network.layers().size());
   out << fmt::format("data      {}, {} split: {} samples\n", o.data, io::to_string(split),
                      data.size());
-  out << "float     " << percent(model::count_correct(network.forward(data.x), data.labels),
-                                 data.size())
-      << "\n";
+  out << "float     "
+      << percent(model::count_correct(network.forward(data.x), data.labels), data.size()) << "\n";
   const Eigen::MatrixXd integer_logits = model::logits_of(
-      quantized, data.x, [&](const model::Codes& codes) { return binary_forward(quantized, codes); },
-      o.threads);
+      quantized, data.x,
+      [&](const model::Codes& codes) { return binary_forward(quantized, codes); }, o.threads);
   out << "integer   " << percent(model::count_correct(integer_logits, data.labels), data.size())
       << fmt::format("  {}-bit {}, scales from {} calibration samples\n", o.bits, o.encoding,
                      calibration.size());

@@ -12,10 +12,13 @@ namespace {
 
 int exit_code(ErrorKind kind) {
   switch (kind) {
-    case ErrorKind::kBadInput: return kExitBadInput;
-    case ErrorKind::kCheckFailed: return kExitCheckFailed;
+    case ErrorKind::kBadInput:
+      return kExitBadInput;
+    case ErrorKind::kCheckFailed:
+      return kExitCheckFailed;
     case ErrorKind::kEnvironment:
-    case ErrorKind::kInternal: return kExitEnvironment;
+    case ErrorKind::kInternal:
+      return kExitEnvironment;
   }
   return kExitEnvironment;
 }

@@ -27,8 +27,8 @@ Error::Error(ErrorKind kind, std::string where, std::string field, std::string p
       problem_(std::move(problem)),
       remedy_(std::move(remedy)) {}
 
-void throw_bad_input(const std::string& where, const std::string& field,
-                     const std::string& problem, const std::string& remedy) {
+void throw_bad_input(const std::string& where, const std::string& field, const std::string& problem,
+                     const std::string& remedy) {
   throw Error(ErrorKind::kBadInput, where, field, problem, remedy);
 }
 

@@ -25,7 +25,9 @@ std::uint32_t lfsr_base_state(const LaneSpec& spec) {
   return base == 0 ? 1U : base;
 }
 
-int sobol_dimension(StreamRole role) { return role == StreamRole::kActivation ? 1 : 2; }
+int sobol_dimension(StreamRole role) {
+  return role == StreamRole::kActivation ? 1 : 2;
+}
 
 }  // namespace
 
@@ -42,16 +44,15 @@ GeneratorKind parse_generator_kind(const std::string& text, const std::string& f
 void validate(const LaneSpec& spec) {
   const int width = spec.generator.width;
   if (spec.bits < 1 || spec.bits > 16) {
-    throw_bad_input("", "bits", "comparator precision " + std::to_string(spec.bits) +
-                                    " is outside [1, 16]",
+    throw_bad_input("", "bits",
+                    "comparator precision " + std::to_string(spec.bits) + " is outside [1, 16]",
                     "Quantize to between 1 and 16 bits");
   }
   const int min_width = spec.bits > kMinLfsrWidth ? spec.bits : kMinLfsrWidth;
   if (width < min_width || width > kMaxLfsrWidth) {
     throw_bad_input("", "generator width",
-                    "width " + std::to_string(width) + " is outside [" +
-                        std::to_string(min_width) + ", 32] for " + std::to_string(spec.bits) +
-                        "-bit comparators",
+                    "width " + std::to_string(width) + " is outside [" + std::to_string(min_width) +
+                        ", 32] for " + std::to_string(spec.bits) + "-bit comparators",
                     "Choose a generator width of at least the comparator precision");
   }
   if (spec.inputs == 0) {

@@ -36,8 +36,7 @@ constexpr std::array<std::uint32_t, kMaxLfsrWidth - kMinLfsrWidth + 1> kTapTable
 
 std::uint32_t lfsr_taps(int width) {
   if (width < kMinLfsrWidth || width > kMaxLfsrWidth) {
-    throw_bad_input("", "LFSR width",
-                    "width " + std::to_string(width) + " is not supported",
+    throw_bad_input("", "LFSR width", "width " + std::to_string(width) + " is not supported",
                     "Use a width from 4 to 32 bits");
   }
   return kTapTable[static_cast<std::size_t>(width - kMinLfsrWidth)];

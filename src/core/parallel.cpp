@@ -10,7 +10,9 @@
 
 namespace scprec::core {
 
-unsigned default_threads() { return std::max(1U, std::thread::hardware_concurrency()); }
+unsigned default_threads() {
+  return std::max(1U, std::thread::hardware_concurrency());
+}
 
 void parallel_for(std::size_t count, unsigned threads,
                   const std::function<void(std::size_t)>& body) {

@@ -10,8 +10,8 @@ namespace scprec::core {
 
 std::vector<std::uint32_t> sobol_directions(int dimension, int width) {
   if (dimension < 1 || dimension > kSobolDimensions) {
-    throw_bad_input("", "Sobol dimension", "dimension " + std::to_string(dimension) +
-                                               " is not in the table",
+    throw_bad_input("", "Sobol dimension",
+                    "dimension " + std::to_string(dimension) + " is not in the table",
                     "Use dimension 1 (van der Corput) or 2");
   }
   if (width < 1 || width > 32) {

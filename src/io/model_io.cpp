@@ -50,15 +50,16 @@ std::vector<model::Activation> read_manifest(const std::string& path, std::size_
   }
   const nlohmann::json& list = manifest["activations"];
   if (list.size() != layers) {
-    throw_bad_input(path, "activations",
-                    "has " + std::to_string(list.size()) + " entries for " +
-                        std::to_string(layers) + " layers",
-                    "Give one activation per layer, in layer order");
+    throw_bad_input(
+        path, "activations",
+        "has " + std::to_string(list.size()) + " entries for " + std::to_string(layers) + " layers",
+        "Give one activation per layer, in layer order");
   }
   std::vector<model::Activation> activations;
   for (std::size_t l = 0; l < list.size(); ++l) {
     const std::string field = "activations[" + std::to_string(l) + "]";
-    if (!list[l].is_string()) throw_bad_input(path, field, "not a string", "Use \"relu\" or \"identity\"");
+    if (!list[l].is_string())
+      throw_bad_input(path, field, "not a string", "Use \"relu\" or \"identity\"");
     try {
       activations.push_back(model::parse_activation(list[l].get<std::string>(), field));
     } catch (const Error& e) {
@@ -84,7 +85,8 @@ model::Network read_model(const std::string& path, const std::string& manifest_p
     const std::string layer = array.name.substr(0, array.name.rfind('.'));
     if (is_weight) {
       if (array.shape.size() != 2) {
-        throw_bad_input(path, array.name, "has shape " + array.shape_text() + ", expected (out, in)",
+        throw_bad_input(path, array.name,
+                        "has shape " + array.shape_text() + ", expected (out, in)",
                         "Dense weights are 2-D, PyTorch layout (out_features, in_features)");
       }
       weights[layer] = &array;
@@ -99,7 +101,8 @@ model::Network read_model(const std::string& path, const std::string& manifest_p
     check_finite(array, path);
   }
   if (order.empty()) {
-    throw_bad_input(path, "", "holds no '.weight' arrays", "Save the model's state_dict with np.savez");
+    throw_bad_input(path, "", "holds no '.weight' arrays",
+                    "Save the model's state_dict with np.savez");
   }
   for (const auto& [layer, bias] : biases) {
     if (weights.count(layer) == 0) {
@@ -134,7 +137,9 @@ model::Network read_model(const std::string& path, const std::string& manifest_p
   }
 }
 
-std::string to_string(Split split) { return split == Split::kCalibration ? "calibration" : "test"; }
+std::string to_string(Split split) {
+  return split == Split::kCalibration ? "calibration" : "test";
+}
 
 Split parse_split(const std::string& text, const std::string& field) {
   if (text == "calibration" || text == "calib") return Split::kCalibration;
@@ -184,19 +189,18 @@ Dataset read_dataset(const std::string& path, Split split, std::size_t features,
                     "Save labels as an integer array, e.g. y.astype(np.int64)");
   }
   if (y->shape.size() != 1 || y->shape[0] != x->shape[0]) {
-    throw_bad_input(path, y_name,
-                    "has shape " + y->shape_text() + " for " + std::to_string(x->shape[0]) +
-                        " samples",
-                    "Give one label per row of " + x_name);
+    throw_bad_input(
+        path, y_name,
+        "has shape " + y->shape_text() + " for " + std::to_string(x->shape[0]) + " samples",
+        "Give one label per row of " + x_name);
   }
   for (double label : y->values) {
     if (label < 0.0 || (classes != 0 && label >= static_cast<double>(classes))) {
-      const std::string range =
-          classes == 0 ? "[0, inf)" : "[0, " + std::to_string(classes) + ")";
-      throw_bad_input(path, y_name,
-                      "has label " + std::to_string(static_cast<long long>(label)) +
-                          " outside " + range,
-                      "Labels must be class indices of the model's outputs");
+      const std::string range = classes == 0 ? "[0, inf)" : "[0, " + std::to_string(classes) + ")";
+      throw_bad_input(
+          path, y_name,
+          "has label " + std::to_string(static_cast<long long>(label)) + " outside " + range,
+          "Labels must be class indices of the model's outputs");
     }
     data.labels.push_back(static_cast<int>(label));
   }

@@ -157,11 +157,15 @@ TypeInfo parse_descr(const std::string& descr, const std::string& where) {
   } else if (kind == 'b' && size == 1) {
     info.dtype = DType::kBool;
   } else if (kind == 'i' && (size == 1 || size == 2 || size == 4 || size == 8)) {
-    info.dtype = size == 1 ? DType::kInt8 : size == 2 ? DType::kInt16
-                 : size == 4 ? DType::kInt32 : DType::kInt64;
+    info.dtype = size == 1   ? DType::kInt8
+                 : size == 2 ? DType::kInt16
+                 : size == 4 ? DType::kInt32
+                             : DType::kInt64;
   } else if (kind == 'u' && (size == 1 || size == 2 || size == 4 || size == 8)) {
-    info.dtype = size == 1 ? DType::kUint8 : size == 2 ? DType::kUint16
-                 : size == 4 ? DType::kUint32 : DType::kUint64;
+    info.dtype = size == 1   ? DType::kUint8
+                 : size == 2 ? DType::kUint16
+                 : size == 4 ? DType::kUint32
+                             : DType::kUint64;
   } else {
     fail(where, "unsupported dtype '" + descr + "'", remedy);
   }
@@ -182,17 +186,30 @@ double decode(const unsigned char* bytes, const TypeInfo& type, const std::strin
   const bool swap = type.big_endian;  // scprec runs on little-endian hosts
   double value = 0.0;
   switch (type.dtype) {
-    case DType::kBool: return bytes[0] != 0 ? 1.0 : 0.0;
-    case DType::kInt8: return load<std::int8_t>(bytes, swap);
-    case DType::kInt16: return load<std::int16_t>(bytes, swap);
-    case DType::kInt32: return load<std::int32_t>(bytes, swap);
-    case DType::kUint8: return load<std::uint8_t>(bytes, swap);
-    case DType::kUint16: return load<std::uint16_t>(bytes, swap);
-    case DType::kUint32: return load<std::uint32_t>(bytes, swap);
-    case DType::kFloat32: return load<float>(bytes, swap);
-    case DType::kFloat64: return load<double>(bytes, swap);
-    case DType::kInt64: value = static_cast<double>(load<std::int64_t>(bytes, swap)); break;
-    case DType::kUint64: value = static_cast<double>(load<std::uint64_t>(bytes, swap)); break;
+    case DType::kBool:
+      return bytes[0] != 0 ? 1.0 : 0.0;
+    case DType::kInt8:
+      return load<std::int8_t>(bytes, swap);
+    case DType::kInt16:
+      return load<std::int16_t>(bytes, swap);
+    case DType::kInt32:
+      return load<std::int32_t>(bytes, swap);
+    case DType::kUint8:
+      return load<std::uint8_t>(bytes, swap);
+    case DType::kUint16:
+      return load<std::uint16_t>(bytes, swap);
+    case DType::kUint32:
+      return load<std::uint32_t>(bytes, swap);
+    case DType::kFloat32:
+      return load<float>(bytes, swap);
+    case DType::kFloat64:
+      return load<double>(bytes, swap);
+    case DType::kInt64:
+      value = static_cast<double>(load<std::int64_t>(bytes, swap));
+      break;
+    case DType::kUint64:
+      value = static_cast<double>(load<std::uint64_t>(bytes, swap));
+      break;
   }
   if (std::fabs(value) > kLargestExactInteger) {
     fail(where, "an integer exceeds 2^53 and cannot be held exactly",
@@ -239,17 +256,28 @@ struct ZipFileCloser {
 
 std::string to_string(DType dtype) {
   switch (dtype) {
-    case DType::kBool: return "bool";
-    case DType::kInt8: return "int8";
-    case DType::kInt16: return "int16";
-    case DType::kInt32: return "int32";
-    case DType::kInt64: return "int64";
-    case DType::kUint8: return "uint8";
-    case DType::kUint16: return "uint16";
-    case DType::kUint32: return "uint32";
-    case DType::kUint64: return "uint64";
-    case DType::kFloat32: return "float32";
-    case DType::kFloat64: return "float64";
+    case DType::kBool:
+      return "bool";
+    case DType::kInt8:
+      return "int8";
+    case DType::kInt16:
+      return "int16";
+    case DType::kInt32:
+      return "int32";
+    case DType::kInt64:
+      return "int64";
+    case DType::kUint8:
+      return "uint8";
+    case DType::kUint16:
+      return "uint16";
+    case DType::kUint32:
+      return "uint32";
+    case DType::kUint64:
+      return "uint64";
+    case DType::kFloat32:
+      return "float32";
+    case DType::kFloat64:
+      return "float64";
   }
   return "unknown";
 }
@@ -309,7 +337,8 @@ NpyArray parse_npy(const std::string& bytes, const std::string& where) {
   if (header.fortran_order) {
     decode_fortran(first, type, header.shape, where, array.values);
   } else {
-    for (std::size_t k = 0; k < count; ++k) array.values[k] = decode(first + k * type.size, type, where);
+    for (std::size_t k = 0; k < count; ++k)
+      array.values[k] = decode(first + k * type.size, type, where);
   }
   return array;
 }

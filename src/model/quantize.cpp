@@ -20,7 +20,9 @@ namespace {
 
 constexpr int kMultiplierBits = 15;
 
-std::int64_t max_code(int bits) { return (std::int64_t{1} << bits) - 1; }
+std::int64_t max_code(int bits) {
+  return (std::int64_t{1} << bits) - 1;
+}
 
 Requantizer make_requantizer(double ratio) {
   SCPREC_ASSERT(ratio > 0.0 && std::isfinite(ratio), "requantization ratio must be positive");
@@ -46,8 +48,9 @@ void check_requant_range(const QuantLayer& layer, const QuantConfig& config) {
   const double top_weight = static_cast<double>(max_code(config.bits));
   double largest_bias = 0.0;
   for (std::int64_t b : layer.bias) largest_bias = std::max(largest_bias, std::fabs(double(b)));
-  const double largest_y = static_cast<double>(layer.inputs) * top_weight *
-                               static_cast<double>(max_code(config.bits)) + largest_bias;
+  const double largest_y =
+      static_cast<double>(layer.inputs) * top_weight * static_cast<double>(max_code(config.bits)) +
+      largest_bias;
   if (largest_y * static_cast<double>(layer.requant.multiplier) >= std::ldexp(1.0, 62)) {
     throw_bad_input("", layer.name, "accumulators could overflow 64-bit requantization",
                     "Use fewer bits or check the bias magnitudes");
@@ -56,8 +59,8 @@ void check_requant_range(const QuantLayer& layer, const QuantConfig& config) {
 
 QuantLayer quantize_layer(const DenseLayer& dense, const QuantConfig& config, double input_scale) {
   const bool bipolar = config.encoding == core::Encoding::kBipolar;
-  const std::int64_t top = bipolar ? (std::int64_t{1} << (config.bits - 1)) - 1
-                                   : max_code(config.bits);
+  const std::int64_t top =
+      bipolar ? (std::int64_t{1} << (config.bits - 1)) - 1 : max_code(config.bits);
   QuantLayer layer;
   layer.name = dense.name;
   layer.inputs = dense.inputs();
@@ -69,12 +72,11 @@ QuantLayer quantize_layer(const DenseLayer& dense, const QuantConfig& config, do
   layer.weight.resize(layer.inputs * layer.outputs);
   for (std::size_t j = 0; j < layer.outputs; ++j) {
     for (std::size_t i = 0; i < layer.inputs; ++i) {
-      const double code = std::nearbyint(dense.weight(static_cast<Eigen::Index>(j),
-                                                      static_cast<Eigen::Index>(i)) /
-                                         layer.weight_scale);
-      layer.weight[j * layer.inputs + i] =
-          static_cast<std::int32_t>(std::clamp(code, -static_cast<double>(top),
-                                               static_cast<double>(top)));
+      const double code =
+          std::nearbyint(dense.weight(static_cast<Eigen::Index>(j), static_cast<Eigen::Index>(i)) /
+                         layer.weight_scale);
+      layer.weight[j * layer.inputs + i] = static_cast<std::int32_t>(
+          std::clamp(code, -static_cast<double>(top), static_cast<double>(top)));
     }
   }
   const double unit = layer.weight_scale * input_scale;
@@ -119,8 +121,7 @@ double QuantizedNetwork::logit_scale() const {
 QuantizedNetwork quantize(const Network& network, const Eigen::MatrixXd& calibration,
                           const QuantConfig& config) {
   if (config.bits < 2 || config.bits > 12) {
-    throw_bad_input("", "bits", "precision " + std::to_string(config.bits) +
-                                    " is outside [2, 12]",
+    throw_bad_input("", "bits", "precision " + std::to_string(config.bits) + " is outside [2, 12]",
                     "Quantize to between 2 and 12 bits");
   }
   if (calibration.rows() == 0) {

@@ -16,9 +16,13 @@
 namespace scprec::model {
 namespace {
 
-bool is_power_of_two(std::size_t n) { return n != 0 && (n & (n - 1)) == 0; }
+bool is_power_of_two(std::size_t n) {
+  return n != 0 && (n & (n - 1)) == 0;
+}
 
-int log2_exact(std::size_t n) { return __builtin_ctzll(static_cast<unsigned long long>(n)); }
+int log2_exact(std::size_t n) {
+  return __builtin_ctzll(static_cast<unsigned long long>(n));
+}
 
 void check_input(const QuantLayer& layer, const QuantConfig& quant, const Codes& input) {
   SCPREC_ASSERT(input.size() == layer.inputs, "one code per layer input");
@@ -32,8 +36,8 @@ void check_input(const QuantLayer& layer, const QuantConfig& quant, const Codes&
 std::size_t longest_length(const QuantConfig& quant) {
   // count * 2^(2B) / L must be an integer: 2^(2B) for sign-magnitude; the bipolar estimate
   // multiplies the count by 2^(2B-1) / L, one place less.
-  const int exponent = quant.encoding == core::Encoding::kBipolar ? 2 * quant.bits - 1
-                                                                  : 2 * quant.bits;
+  const int exponent =
+      quant.encoding == core::Encoding::kBipolar ? 2 * quant.bits - 1 : 2 * quant.bits;
   return std::size_t{1} << exponent;
 }
 
@@ -41,8 +45,8 @@ void validate(const ScLayerConfig& config, const QuantLayer& layer, const QuantC
   const std::size_t longest = longest_length(quant);
   if (!is_power_of_two(config.length) || config.length > longest) {
     throw_bad_input("", layer.name + ".length",
-                    "length " + std::to_string(config.length) +
-                        " is not a power of two in [1, " + std::to_string(longest) + "]",
+                    "length " + std::to_string(config.length) + " is not a power of two in [1, " +
+                        std::to_string(longest) + "]",
                     "Bitstream lengths must be powers of two so that count / L is a shift");
   }
   core::validate(lane_spec(config, layer, quant));
@@ -111,8 +115,8 @@ ScLayerModel::ScLayerModel(const QuantLayer& layer, const QuantConfig& quant,
       synapse_counter_.push_back(static_cast<std::uint32_t>(2 * j + (negative ? 1 : 0)));
       if (bipolar) {
         for (std::size_t w = 0; w < words_; ++w) {
-          weight_ones_[j] += static_cast<std::uint64_t>(
-              __builtin_popcountll(synapse_streams_[offset + w]));
+          weight_ones_[j] +=
+              static_cast<std::uint64_t>(__builtin_popcountll(synapse_streams_[offset + w]));
         }
       }
     }
@@ -175,8 +179,8 @@ ScCounts sc_layer_reference(const QuantLayer& layer, const QuantConfig& quant,
       std::uint64_t negative_ones = 0;
       for (std::size_t i = 0; i < layer.inputs; ++i) {
         const bool a = core::comparator_bit(activation_lanes[i].value(), input[i]);
-        const bool b = core::comparator_bit(weight_lanes[i].value(),
-                                            layer.weight_threshold(j, i, quant));
+        const bool b =
+            core::comparator_bit(weight_lanes[i].value(), layer.weight_threshold(j, i, quant));
         if (bipolar) {
           positive_ones += (a == b) ? 1 : 0;
         } else if (a && b) {

@@ -10,9 +10,9 @@ ScNetworkModel::ScNetworkModel(const QuantizedNetwork& network,
     : network_(network) {
   SCPREC_ASSERT(layers.size() == network_.layers.size(), "one SC setting per layer");
   for (std::size_t l = 0; l < layers.size(); ++l) {
-    models_.push_back(layers[l] ? std::make_unique<ScLayerModel>(network_.layers[l],
-                                                                 network_.config, *layers[l])
-                                : nullptr);
+    models_.push_back(
+        layers[l] ? std::make_unique<ScLayerModel>(network_.layers[l], network_.config, *layers[l])
+                  : nullptr);
   }
 }
 

@@ -1,6 +1,5 @@
 // In-process tests of the command table and `scprec eval`.
 #include <catch2/catch.hpp>
-
 #include <sstream>
 
 #include "../fixture_path.hpp"
@@ -30,9 +29,9 @@ TEST_CASE("cli: eval prints float, integer and SC accuracy", "[cli]") {
                         npz_fixture("data_ok.npz"), "--length", "64", "--threads", "1"});
   INFO(r.err);
   CHECK(r.code == 0);
-  CHECK_THAT(r.out, Catch::Contains("4-3-2 (2 layers)") && Catch::Contains("test split: 3 samples") &&
-                        Catch::Contains("float") && Catch::Contains("integer") &&
-                        Catch::Contains("every layer at L = 64"));
+  CHECK_THAT(r.out, Catch::Contains("4-3-2 (2 layers)") &&
+                        Catch::Contains("test split: 3 samples") && Catch::Contains("float") &&
+                        Catch::Contains("integer") && Catch::Contains("every layer at L = 64"));
 }
 
 TEST_CASE("cli: usage errors and bad files exit 2 with a message", "[cli]") {

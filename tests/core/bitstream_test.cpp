@@ -1,8 +1,9 @@
 // Tests for packed bitstreams and the two SC multipliers.
+#include "scprec/core/bitstream.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "scprec/core/apc.hpp"
-#include "scprec/core/bitstream.hpp"
 
 using scprec::core::Bitstream;
 

@@ -1,9 +1,9 @@
 // Tests for the value <-> threshold encoders.
-#include <catch2/catch.hpp>
+#include "scprec/core/encoding.hpp"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 
-#include "scprec/core/encoding.hpp"
 #include "scprec/core/error.hpp"
 
 namespace sc = scprec::core;

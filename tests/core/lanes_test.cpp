@@ -1,12 +1,12 @@
 // Tests for the lane generators: the fast sequencer equals the per-cycle generator, LFSR lanes
 // sit at evenly spaced phases of one m-sequence, and each lane is unbiased over a full period.
-#include <catch2/catch.hpp>
+#include "scprec/core/lanes.hpp"
 
+#include <catch2/catch.hpp>
 #include <random>
 #include <vector>
 
 #include "scprec/core/error.hpp"
-#include "scprec/core/lanes.hpp"
 #include "scprec/core/lfsr.hpp"
 #include "scprec/core/sng.hpp"
 

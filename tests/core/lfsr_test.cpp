@@ -1,12 +1,12 @@
 // Tests for the LFSR table: every width's period is 2^n - 1, proven algebraically for all
 // widths and by stepping for the narrower ones; and the comparator SNG is exact over a period.
-#include <catch2/catch.hpp>
+#include "scprec/core/lfsr.hpp"
 
+#include <catch2/catch.hpp>
 #include <vector>
 
 #include "scprec/core/error.hpp"
 #include "scprec/core/gf2.hpp"
-#include "scprec/core/lfsr.hpp"
 #include "scprec/core/sng.hpp"
 
 using scprec::core::Gf2Matrix;
@@ -64,8 +64,7 @@ TEST_CASE("core: stepping wide LFSRs through their full period", "[core][lfsr][.
         (std::uint64_t{1} << width) - 1);
 }
 
-TEST_CASE("core: over a full LFSR period the comparator SNG emits exactly v ones",
-          "[core][sng]") {
+TEST_CASE("core: over a full LFSR period the comparator SNG emits exactly v ones", "[core][sng]") {
   // r_t = NOT(state) ranges over 0 .. 2^n - 2, each once per period, so exactly v of them are
   // below any v in 0 .. 2^n - 1.
   const int width = GENERATE(range(4, 17));

@@ -1,11 +1,10 @@
 // Tests for parallel_for.
-#include <catch2/catch.hpp>
+#include "scprec/core/parallel.hpp"
 
 #include <atomic>
+#include <catch2/catch.hpp>
 #include <stdexcept>
 #include <vector>
-
-#include "scprec/core/parallel.hpp"
 
 TEST_CASE("core: parallel_for visits every index exactly once", "[core]") {
   const unsigned threads = GENERATE(0U, 1U, 2U, 7U);

@@ -1,11 +1,11 @@
 // Tests for the Sobol generator: 1-D stratification of every aligned block, and the (0, m, 2)-net
 // property of dimensions 1 and 2 together.
-#include <catch2/catch.hpp>
+#include "scprec/core/sobol.hpp"
 
+#include <catch2/catch.hpp>
 #include <vector>
 
 #include "scprec/core/error.hpp"
-#include "scprec/core/sobol.hpp"
 
 using scprec::core::SobolSequence;
 

@@ -1,10 +1,11 @@
 // Tests for loading models and data sets: the good files, and a clear error naming the file and
 // the array for each kind of bad one.
+#include "scprec/io/model_io.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "../fixture_path.hpp"
 #include "scprec/core/error.hpp"
-#include "scprec/io/model_io.hpp"
 
 using scprec::io::Split;
 using scprec::test::npz_fixture;
@@ -32,7 +33,9 @@ void model_rejected(const std::string& file, const std::string& array, const std
 
 void data_rejected(const std::string& file, const std::string& array, const std::string& message) {
   check_rejected(
-      [](const std::string& path) { return scprec::io::read_dataset(path, Split::kCalibration, 4, 2); },
+      [](const std::string& path) {
+        return scprec::io::read_dataset(path, Split::kCalibration, 4, 2);
+      },
       file, array, message);
 }
 
@@ -54,12 +57,12 @@ TEST_CASE("io: a state_dict model loads in archive order with ReLU between layer
 }
 
 TEST_CASE("io: a manifest sets the activations", "[io]") {
-  const auto network = scprec::io::read_model(npz_fixture("tiny_model.npz"),
-                                              npz_fixture("tiny_manifest.json"));
+  const auto network =
+      scprec::io::read_model(npz_fixture("tiny_model.npz"), npz_fixture("tiny_manifest.json"));
   CHECK(network.layers()[1].activation == scprec::model::Activation::kIdentity);
-  CHECK_THROWS_WITH(scprec::io::read_model(npz_fixture("tiny_model.npz"),
-                                           npz_fixture("manifest_count.json")),
-                    Catch::Contains("has 3 entries for 2 layers"));
+  CHECK_THROWS_WITH(
+      scprec::io::read_model(npz_fixture("tiny_model.npz"), npz_fixture("manifest_count.json")),
+      Catch::Contains("has 3 entries for 2 layers"));
 }
 
 TEST_CASE("io: bad models are rejected naming the file and the array", "[io]") {
@@ -73,7 +76,8 @@ TEST_CASE("io: bad models are rejected naming the file and the array", "[io]") {
 }
 
 TEST_CASE("io: a data set loads both splits", "[io]") {
-  const auto calibration = scprec::io::read_dataset(npz_fixture("data_ok.npz"), Split::kCalibration, 4, 2);
+  const auto calibration =
+      scprec::io::read_dataset(npz_fixture("data_ok.npz"), Split::kCalibration, 4, 2);
   CHECK(calibration.size() == 5);
   CHECK(calibration.x(1, 2) == (1 * 4 + 2) * 0.05);
   CHECK(calibration.labels == std::vector<int>{0, 1, 1, 0, 1});
@@ -81,7 +85,8 @@ TEST_CASE("io: a data set loads both splits", "[io]") {
   CHECK(test.size() == 3);
   CHECK(test.x(2, 3) == static_cast<float>(11 * 0.08 + 0.02));
   CHECK(test.labels == std::vector<int>{1, 0, 1});
-  const auto unlabelled = scprec::io::read_dataset(npz_fixture("data_unlabelled.npz"), Split::kCalibration);
+  const auto unlabelled =
+      scprec::io::read_dataset(npz_fixture("data_unlabelled.npz"), Split::kCalibration);
   CHECK(unlabelled.labels.empty());
 }
 

@@ -1,14 +1,14 @@
 // Tests for the .npy/.npz reader against fixtures written by numpy
 // (tests/fixtures/npz/make_fixtures.py): every dtype, both orders, both byte orders, stored and
 // deflated archives, and every way a file can be broken.
-#include <catch2/catch.hpp>
+#include "scprec/io/npz.hpp"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
 
 #include "../fixture_path.hpp"
 #include "scprec/core/error.hpp"
-#include "scprec/io/npz.hpp"
 
 using scprec::io::DType;
 using scprec::io::NpyArray;
@@ -82,7 +82,9 @@ void check_rejected(const std::string& file, const std::string& message) {
 
 }  // namespace
 
-TEST_CASE("io: np.savez archives read back exactly", "[io][npz]") { check_archive("arrays.npz"); }
+TEST_CASE("io: np.savez archives read back exactly", "[io][npz]") {
+  check_archive("arrays.npz");
+}
 
 TEST_CASE("io: np.savez_compressed archives read back exactly", "[io][npz]") {
   check_archive("arrays_compressed.npz");

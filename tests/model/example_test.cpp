@@ -1,7 +1,6 @@
 // End-to-end checks on the bundled Fashion-MNIST example: the float model reproduces the
 // training script's accuracy exactly, and the integer and SC models stay close to it.
 #include <catch2/catch.hpp>
-
 #include <fstream>
 #include <nlohmann/json.hpp>
 

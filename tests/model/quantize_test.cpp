@@ -1,10 +1,10 @@
 // Tests for quantization and the exact integer reference.
-#include <catch2/catch.hpp>
+#include "scprec/model/quantize.hpp"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 
 #include "scprec/core/error.hpp"
-#include "scprec/model/quantize.hpp"
 
 using scprec::core::Encoding;
 using scprec::model::Activation;
@@ -88,8 +88,7 @@ TEST_CASE("model: the integer reference tracks the float network", "[model]") {
   }
 }
 
-TEST_CASE("model: input codes round x * (2^B - 1) and exact_dot sums code products",
-          "[model]") {
+TEST_CASE("model: input codes round x * (2^B - 1) and exact_dot sums code products", "[model]") {
   const auto q = scprec::model::quantize(small_network(), grid_inputs(), QuantConfig{});
   const double x[4] = {0.0, 1.0, 0.5, 0.2};
   const scprec::model::Codes codes = q.quantize_input(x);
@@ -106,8 +105,7 @@ TEST_CASE("model: quantization rejects non-ReLU hidden layers and bad precisions
   layers[0].activation = Activation::kIdentity;
   CHECK_THROWS_WITH(scprec::model::quantize(Network(layers), grid_inputs(), QuantConfig{}),
                     Catch::Contains("fc1") && Catch::Contains("not ReLU"));
-  CHECK_THROWS_AS(scprec::model::quantize(network, grid_inputs(), QuantConfig{13}),
-                  scprec::Error);
+  CHECK_THROWS_AS(scprec::model::quantize(network, grid_inputs(), QuantConfig{13}), scprec::Error);
   CHECK_THROWS_AS(scprec::model::quantize(network, Eigen::MatrixXd(0, 4), QuantConfig{}),
                   scprec::Error);
 }

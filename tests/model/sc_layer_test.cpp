@@ -1,12 +1,12 @@
 // Tests for the bit-exact SC layer model: the fast packed model equals the per-bit reference,
 // the count-to-dot-product formulas are exact on exact counts, and estimates converge.
-#include <catch2/catch.hpp>
+#include "scprec/model/sc_layer.hpp"
 
+#include <catch2/catch.hpp>
 #include <cmath>
 #include <random>
 
 #include "scprec/core/error.hpp"
-#include "scprec/model/sc_layer.hpp"
 #include "test_layers.hpp"
 
 using scprec::core::Encoding;

@@ -8,7 +8,9 @@
 namespace scprec::core {
 
 /// Number of 64-bit words that hold `length` bits.
-constexpr std::size_t words_for_length(std::size_t length) { return (length + 63) / 64; }
+constexpr std::size_t words_for_length(std::size_t length) {
+  return (length + 63) / 64;
+}
 
 /// Mask of the bits of the last word that belong to a stream of `length` bits
 /// (all ones when length is a multiple of 64, including 0).

@@ -48,8 +48,7 @@ namespace detail {
 
 /// Checks an invariant of scprec's own code; on failure throws an Error of kind kInternal
 /// naming the condition, the source file and the line. Never compiled out.
-#define SCPREC_ASSERT(condition, message)                                              \
-  do {                                                                                 \
-    if (!(condition)) ::scprec::detail::assertion_failed(#condition, message, __FILE__, \
-                                                          __LINE__);                   \
+#define SCPREC_ASSERT(condition, message)                                                          \
+  do {                                                                                             \
+    if (!(condition)) ::scprec::detail::assertion_failed(#condition, message, __FILE__, __LINE__); \
   } while (false)

@@ -25,7 +25,9 @@ class Gf2Matrix {
   /// this^exponent by repeated squaring.
   Gf2Matrix power(std::uint64_t exponent) const;
 
-  friend bool operator==(const Gf2Matrix& a, const Gf2Matrix& b) { return a.columns_ == b.columns_; }
+  friend bool operator==(const Gf2Matrix& a, const Gf2Matrix& b) {
+    return a.columns_ == b.columns_;
+  }
   friend bool operator!=(const Gf2Matrix& a, const Gf2Matrix& b) { return !(a == b); }
 
  private:

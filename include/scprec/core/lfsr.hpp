@@ -24,8 +24,7 @@ std::uint32_t lfsr_taps(int width);
 /// One shift of a Fibonacci LFSR: the new bit, XOR of the tapped bits, enters at bit 0 and
 /// everything else moves up one place; the bit leaving the top is dropped.
 inline std::uint32_t lfsr_shift(std::uint32_t state, std::uint32_t taps, std::uint32_t mask) {
-  const std::uint32_t feedback =
-      static_cast<std::uint32_t>(__builtin_parity(state & taps));
+  const std::uint32_t feedback = static_cast<std::uint32_t>(__builtin_parity(state & taps));
   return ((state << 1) | feedback) & mask;
 }
 

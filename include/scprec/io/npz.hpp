@@ -8,8 +8,19 @@
 namespace scprec::io {
 
 /// The element types scprec reads. Complex, string, object and structured dtypes are rejected.
-enum class DType { kBool, kInt8, kInt16, kInt32, kInt64, kUint8, kUint16, kUint32, kUint64,
-                   kFloat32, kFloat64 };
+enum class DType {
+  kBool,
+  kInt8,
+  kInt16,
+  kInt32,
+  kInt64,
+  kUint8,
+  kUint16,
+  kUint32,
+  kUint64,
+  kFloat32,
+  kFloat64
+};
 
 /// numpy's name of a dtype, e.g. "float32".
 std::string to_string(DType dtype);

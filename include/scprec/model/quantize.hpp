@@ -42,9 +42,9 @@ struct QuantLayer {
   double weight_scale = 1.0;
   double input_scale = 1.0;
   Activation activation = Activation::kRelu;
-  bool is_output = false;      ///< last layer: its accumulators are the logits
-  double output_scale = 1.0;   ///< hidden layers: the next layer's input_scale
-  Requantizer requant;         ///< hidden layers: accumulator -> next layer's codes
+  bool is_output = false;     ///< last layer: its accumulators are the logits
+  double output_scale = 1.0;  ///< hidden layers: the next layer's input_scale
+  Requantizer requant;        ///< hidden layers: accumulator -> next layer's codes
 
   std::int32_t weight_code(std::size_t neuron, std::size_t input) const {
     return weight[neuron * inputs + input];

@@ -69,9 +69,9 @@ class ScLayerModel {
   std::vector<std::uint16_t> activation_random_;  // inputs x length
   // Synapses grouped by input: for input i, entries column_begin_[i] .. column_begin_[i+1].
   std::vector<std::size_t> column_begin_;
-  std::vector<std::uint32_t> synapse_counter_;    // neuron * 2 + (negative ? 1 : 0)
-  std::vector<std::uint64_t> synapse_streams_;    // words_ per synapse
-  std::vector<std::uint64_t> weight_ones_;        // bipolar: per neuron, ones of its streams
+  std::vector<std::uint32_t> synapse_counter_;  // neuron * 2 + (negative ? 1 : 0)
+  std::vector<std::uint64_t> synapse_streams_;  // words_ per synapse
+  std::vector<std::uint64_t> weight_ones_;      // bipolar: per neuron, ones of its streams
 };
 
 /// The slow, obviously correct reference: steps every lane generator cycle by cycle, forms
