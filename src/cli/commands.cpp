@@ -38,6 +38,8 @@ void print_usage(std::ostream& out) {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
+      {"assign", "choose a bitstream length per layer, write a precision map", run_assign},
+      {"analyze", "measure each layer's output error against length", run_analyze},
       {"eval", "accuracy of the float, integer and SC models on a data split", run_eval},
   };
   return table;

@@ -30,5 +30,7 @@ const std::vector<Command>& commands();
 int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 int run_eval(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int run_analyze(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace scprec::cli

@@ -44,18 +44,24 @@ Network::Network(std::vector<DenseLayer> layers) : layers_(std::move(layers)) {
   }
 }
 
-std::vector<Eigen::MatrixXd> Network::forward_layers(const Eigen::MatrixXd& inputs) const {
+std::vector<Eigen::MatrixXd> Network::forward_preactivations(const Eigen::MatrixXd& inputs) const {
   SCPREC_ASSERT(static_cast<std::size_t>(inputs.cols()) == input_size(),
                 "forward pass given inputs of the wrong width");
-  std::vector<Eigen::MatrixXd> outputs;
-  outputs.reserve(layers_.size());
-  const Eigen::MatrixXd* current = &inputs;
+  std::vector<Eigen::MatrixXd> preactivations;
+  Eigen::MatrixXd current = inputs;
   for (const DenseLayer& layer : layers_) {
-    Eigen::MatrixXd z = (*current) * layer.weight.transpose();
+    Eigen::MatrixXd z = current * layer.weight.transpose();
     z.rowwise() += layer.bias.transpose();
-    if (layer.activation == Activation::kRelu) z = z.cwiseMax(0.0);
-    outputs.push_back(std::move(z));
-    current = &outputs.back();
+    current = layer.activation == Activation::kRelu ? z.cwiseMax(0.0) : z;
+    preactivations.push_back(std::move(z));
+  }
+  return preactivations;
+}
+
+std::vector<Eigen::MatrixXd> Network::forward_layers(const Eigen::MatrixXd& inputs) const {
+  std::vector<Eigen::MatrixXd> outputs = forward_preactivations(inputs);
+  for (std::size_t l = 0; l < layers_.size(); ++l) {
+    if (layers_[l].activation == Activation::kRelu) outputs[l] = outputs[l].cwiseMax(0.0);
   }
   return outputs;
 }

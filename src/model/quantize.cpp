@@ -118,15 +118,28 @@ double QuantizedNetwork::logit_scale() const {
   return layers.back().weight_scale * layers.back().input_scale;
 }
 
-QuantizedNetwork quantize(const Network& network, const Eigen::MatrixXd& calibration,
-                          const QuantConfig& config) {
-  if (config.bits < 2 || config.bits > 12) {
-    throw_bad_input("", "bits", "precision " + std::to_string(config.bits) + " is outside [2, 12]",
-                    "Quantize to between 2 and 12 bits");
-  }
+std::vector<double> calibrate_activation_scales(const Network& network,
+                                                const Eigen::MatrixXd& calibration,
+                                                const QuantConfig& config) {
   if (calibration.rows() == 0) {
     throw_bad_input("", "calibration", "no calibration inputs",
                     "Give a data file with at least one sample");
+  }
+  const std::vector<Eigen::MatrixXd> activations = network.forward_layers(calibration);
+  const double top = static_cast<double>(max_code(config.bits));
+  std::vector<double> scales;
+  for (std::size_t l = 0; l + 1 < activations.size(); ++l) {
+    const double peak = activations[l].maxCoeff();
+    scales.push_back(peak > 0.0 ? peak / top : 1.0 / top);
+  }
+  return scales;
+}
+
+QuantizedNetwork quantize_with_scales(const Network& network, const QuantConfig& config,
+                                      const std::vector<double>& activation_scales) {
+  if (config.bits < 2 || config.bits > 12) {
+    throw_bad_input("", "bits", "precision " + std::to_string(config.bits) + " is outside [2, 12]",
+                    "Quantize to between 2 and 12 bits");
   }
   const std::vector<DenseLayer>& dense = network.layers();
   for (std::size_t l = 0; l + 1 < dense.size(); ++l) {
@@ -135,18 +148,25 @@ QuantizedNetwork quantize(const Network& network, const Eigen::MatrixXd& calibra
                       "SC activations are unsigned codes; only ReLU hidden layers are supported");
     }
   }
-  const std::vector<Eigen::MatrixXd> activations = network.forward_layers(calibration);
-  const double top = static_cast<double>(max_code(config.bits));
-
+  if (activation_scales.size() + 1 != dense.size()) {
+    throw_bad_input("", "activation scales",
+                    std::to_string(activation_scales.size()) + " scales for " +
+                        std::to_string(dense.size() - 1) + " hidden layers",
+                    "Give one output scale per hidden layer");
+  }
   QuantizedNetwork quantized;
   quantized.config = config;
-  double input_scale = 1.0 / top;
+  double input_scale = 1.0 / static_cast<double>(max_code(config.bits));
   for (std::size_t l = 0; l < dense.size(); ++l) {
     QuantLayer layer = quantize_layer(dense[l], config, input_scale);
     layer.is_output = l + 1 == dense.size();
     if (!layer.is_output) {
-      const double peak = activations[l].maxCoeff();
-      layer.output_scale = peak > 0.0 ? peak / top : 1.0 / top;
+      layer.output_scale = activation_scales[l];
+      if (!(layer.output_scale > 0.0) || !std::isfinite(layer.output_scale)) {
+        throw_bad_input("", dense[l].name + ".output_scale",
+                        "scale " + std::to_string(layer.output_scale) + " is not positive",
+                        "Activation scales must be positive and finite");
+      }
       layer.requant = make_requantizer(layer.weight_scale * input_scale / layer.output_scale);
       check_requant_range(layer, config);
       input_scale = layer.output_scale;
@@ -154,6 +174,20 @@ QuantizedNetwork quantize(const Network& network, const Eigen::MatrixXd& calibra
     quantized.layers.push_back(std::move(layer));
   }
   return quantized;
+}
+
+QuantizedNetwork quantize(const Network& network, const Eigen::MatrixXd& calibration,
+                          const QuantConfig& config) {
+  return quantize_with_scales(network, config,
+                              calibrate_activation_scales(network, calibration, config));
+}
+
+std::vector<double> activation_scales(const QuantizedNetwork& network) {
+  std::vector<double> scales;
+  for (const QuantLayer& layer : network.layers) {
+    if (!layer.is_output) scales.push_back(layer.output_scale);
+  }
+  return scales;
 }
 
 LayerOutput finish_layer(const QuantLayer& layer, const QuantConfig& config,

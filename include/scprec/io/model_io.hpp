@@ -18,6 +18,11 @@ namespace scprec::io {
 /// that do not chain, NaN or infinite values.
 model::Network read_model(const std::string& path, const std::string& manifest_path = "");
 
+/// A SHA-256 (hex) of the network's content: each layer's name, shape, float64 weights and
+/// biases and activation, in order. Unlike a hash of the file it ignores how the archive was
+/// written (compression, array order within a layer, dtype of equal values).
+std::string network_hash(const model::Network& network);
+
 /// Which part of a data file: `x` / `y` (calibration) or `x_test` / `y_test` (held-out test).
 enum class Split { kCalibration, kTest };
 /// "calibration" / "test".

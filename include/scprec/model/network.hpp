@@ -39,6 +39,9 @@ class Network {
   /// The outputs of every layer (after its activation) for a batch whose rows are samples;
   /// element l has shape (samples, layer l's outputs).
   std::vector<Eigen::MatrixXd> forward_layers(const Eigen::MatrixXd& inputs) const;
+  /// Every layer's pre-activation outputs (weight * input + bias, before the activation) for a
+  /// batch whose rows are samples.
+  std::vector<Eigen::MatrixXd> forward_preactivations(const Eigen::MatrixXd& inputs) const;
   /// The last layer's outputs (the logits) for a batch whose rows are samples.
   Eigen::MatrixXd forward(const Eigen::MatrixXd& inputs) const;
 

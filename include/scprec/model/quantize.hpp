@@ -67,13 +67,29 @@ struct QuantizedNetwork {
   double logit_scale() const;
 };
 
-/// Quantizes a network for B-bit SC hardware. Weight scales are per layer (max |w| maps to the
-/// largest code); activation scales come from the largest float activation of each hidden
-/// layer over the calibration inputs (rows of `calibration`, values in [0, 1]). Throws Error
-/// (kBadInput) if a hidden layer is not ReLU (SC activations are unsigned) or the precision
-/// is out of range.
+/// Quantizes a network for B-bit SC hardware: calibrate_activation_scales, then
+/// quantize_with_scales. Throws what those throw.
 QuantizedNetwork quantize(const Network& network, const Eigen::MatrixXd& calibration,
                           const QuantConfig& config);
+
+/// The output scale of each hidden layer: its largest float activation over the calibration
+/// inputs (rows of `calibration`, values in [0, 1]) divided by 2^B - 1. Throws Error
+/// (kBadInput) if there are no calibration inputs.
+std::vector<double> calibrate_activation_scales(const Network& network,
+                                                const Eigen::MatrixXd& calibration,
+                                                const QuantConfig& config);
+
+/// Quantizes a network given its hidden layers' output scales. Everything else is a
+/// deterministic function of the weights: weight scales are per layer (max |w| maps to the
+/// largest code), codes and biases are rounded half to even. So a precision map that records
+/// the scales lets any later command rebuild the identical integers. Throws Error (kBadInput)
+/// if a hidden layer is not ReLU (SC activations are unsigned), the precision is outside
+/// [2, 12], or a scale is missing or not positive.
+QuantizedNetwork quantize_with_scales(const Network& network, const QuantConfig& config,
+                                      const std::vector<double>& activation_scales);
+
+/// The hidden layers' output scales of a quantized network (quantize_with_scales' input).
+std::vector<double> activation_scales(const QuantizedNetwork& network);
 
 /// The outputs of a layer given its dot products D_j (exact or SC-estimated).
 struct LayerOutput {

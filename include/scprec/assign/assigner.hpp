@@ -1,0 +1,86 @@
+// assign_lengths: a bitstream length per layer from bounds or measured sensitivity, under an
+// output-error target or a total cycle budget, as an exact discrete optimum.
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scprec/assign/bounds.hpp"
+#include "scprec/assign/sensitivity.hpp"
+#include "scprec/core/logger.hpp"
+#include "scprec/model/network.hpp"
+#include "scprec/model/precision_map.hpp"
+#include "scprec/model/quantize.hpp"
+
+namespace scprec::assign {
+
+enum class Method { kHoeffding, kChebyshev, kBernstein, kBinomial, kSensitivity };
+/// "hoeffding", "chebyshev", "bernstein", "binomial", "sensitivity".
+std::string to_string(Method method);
+/// Parses the names above; throws Error (kBadInput) naming `field` otherwise.
+Method parse_method(const std::string& text, const std::string& field);
+
+/// How a layer's error is carried to the output for the bound methods.
+enum class GainModel {
+  kEmpirical,  ///< measured with the SC model on calibration data (analyze at min_length)
+  kAnalytic,   ///< worst case through operator norms (analytic_gains)
+};
+std::string to_string(GainModel gain);
+GainModel parse_gain_model(const std::string& text, const std::string& field);
+
+/// What a target-mode assignment minimises.
+enum class CostModel {
+  kCycles,         ///< sum of L
+  kSynapseCycles,  ///< sum of L * inputs * outputs: work, a proxy for energy
+};
+std::string to_string(CostModel cost);
+CostModel parse_cost_model(const std::string& text, const std::string& field);
+
+struct AssignConfig {
+  Method method = Method::kHoeffding;
+  /// Output-error target: a fraction of the output's full scale. Used when total_budget is
+  /// not set.
+  double target_error = 0.01;
+  /// Total cycle budget: sum of L never exceeds it. When set, the error is minimised instead.
+  std::optional<std::uint64_t> total_budget;
+  std::size_t min_length = 32;
+  std::size_t max_length = 1024;
+  /// Probability, per input, that the output error is within the target.
+  double confidence = 0.95;
+  CostModel cost = CostModel::kCycles;
+  GainModel gain = GainModel::kEmpirical;
+  /// Trials, seed, generator and threads for the measurements (sensitivity method and
+  /// empirical gains). Its lengths and quantile are set by assign_lengths.
+  SensitivityConfig analysis;
+  /// Names for the map's rows; empty: the model's layer names.
+  std::vector<std::string> layer_names;
+};
+
+/// Chooses a power-of-two length in [min_length, max_length] for every layer.
+///
+/// Each candidate length gets a predicted contribution to the relative output error: for a
+/// bound, gain * layer_error_bound(L) / output full scale with confidence split evenly over the
+/// layers (delta / layers each); for sensitivity, the measured quantile at level
+/// 1 - delta / layers of the output error with only that layer in SC. Contributions add. Then
+/// the exact optimum: least total cost (config.cost) whose predicted error meets the target,
+/// or, with a budget, least predicted error with sum of L <= budget.
+///
+/// Returns the precision map (model_hash left empty for the caller to fill). Throws Error
+/// (kBadInput) for bad settings, an infeasible budget (naming the smallest feasible one) or an
+/// unreachable target (naming the layer that contributes most at max_length).
+/// If `analysis` is given, it receives the measurements made.
+model::PrecisionMap assign_lengths(const model::Network& network,
+                                   const model::QuantizedNetwork& quantized,
+                                   const Eigen::MatrixXd& calibration, const AssignConfig& config,
+                                   Logger& logger = null_logger(),
+                                   SensitivityReport* analysis = nullptr);
+
+/// The candidate lengths: powers of two in [min_length, max_length]. Throws Error (kBadInput)
+/// if the range holds none or min_length > max_length.
+std::vector<std::size_t> candidate_lengths(std::size_t min_length, std::size_t max_length);
+
+}  // namespace scprec::assign

@@ -1,0 +1,23 @@
+// Precision maps as versioned JSON (schema "scprec.precision-map/1"): write, read, validate.
+#pragma once
+
+#include <string>
+
+#include "scprec/model/precision_map.hpp"
+
+namespace scprec::io {
+
+/// The map as JSON text (two-space indent, fields in a fixed order).
+std::string precision_map_json(const model::PrecisionMap& map);
+
+/// Parses a map from JSON text. `where` names the source in errors. Throws Error (kBadInput)
+/// naming the field (e.g. "layers[1].length") for a wrong schema id, a missing or mistyped
+/// field, or a value out of range; every field that precision_map_json writes is checked.
+model::PrecisionMap parse_precision_map(const std::string& text, const std::string& where);
+
+/// Writes the map atomically (write_file_atomically).
+void write_precision_map(const model::PrecisionMap& map, const std::string& path);
+/// Reads and parses a map file.
+model::PrecisionMap read_precision_map(const std::string& path);
+
+}  // namespace scprec::io

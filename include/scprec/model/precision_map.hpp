@@ -1,0 +1,100 @@
+// The precision map: which bitstream length, generator and seed each layer runs at in SC, the
+// quantization that fixes the layer's integers, and what was predicted and measured.
+// It lives in model (not assign) so that io can read and write it and rtl can consume it with
+// every dependency pointing down the component table.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scprec/core/lanes.hpp"
+#include "scprec/model/network.hpp"
+#include "scprec/model/quantize.hpp"
+#include "scprec/model/sc_layer.hpp"
+
+namespace scprec::model {
+
+/// The schema id written into every precision map; readers reject other ids.
+inline constexpr const char* kPrecisionMapSchema = "scprec.precision-map/1";
+
+/// The seed of layer `index` for a map's base seed: base + index.
+constexpr std::uint64_t layer_seed(std::uint64_t base, std::size_t index) {
+  return base + static_cast<std::uint64_t>(index);
+}
+
+/// Where a layer stands.
+enum class LayerStatus {
+  kAssigned,  ///< length chosen from predictions, not yet measured on RTL
+  kPassed,    ///< measured error within target
+  kFailed,    ///< measured error above target
+};
+std::string to_string(LayerStatus status);
+/// Parses "assigned", "passed", "failed"; throws Error (kBadInput) naming `field` otherwise.
+LayerStatus parse_layer_status(const std::string& text, const std::string& field);
+
+/// One layer's row: the C++ form of the LayerPrecision of Python SC toolkits.
+struct LayerPrecision {
+  std::size_t index = 0;
+  std::string name;
+  std::size_t inputs = 0;
+  std::size_t outputs = 0;
+  std::size_t length = 0;  ///< bitstream length L, a power of two
+  std::uint64_t seed = 0;  ///< the layer's generator seed (layer_seed(base, index))
+  std::string method;      ///< how the length was chosen: a bound, "sensitivity", "uniform"
+  /// Predicted error of this layer's outputs at `length`: max over neurons of |SC - exact|,
+  /// as a fraction of the layer's full scale, at the map's confidence (union over the layer's
+  /// neurons and the network's layers).
+  double predicted_error = 0.0;
+  /// Predicted share of the network's output error, as a fraction of the output's full scale.
+  double contribution = 0.0;
+  /// Gain from this layer's output error to the network's output error (both real units).
+  double gain = 0.0;
+  /// Sensitivity score: output error at L = 1 under 1/sqrt(L) scaling (0 if not analysed).
+  double sensitivity = 0.0;
+  std::optional<double> measured_error;  ///< same units as predicted_error, once measured
+  LayerStatus status = LayerStatus::kAssigned;
+};
+
+/// What the map was asked to achieve.
+struct PrecisionTargets {
+  std::optional<double> error;          ///< relative output error target, if any
+  double confidence = 0.95;             ///< probability per input that the error is within target
+  std::optional<std::uint64_t> budget;  ///< total cycle budget, if any
+  std::string cost = "cycles";          ///< what was minimised: "cycles" or "synapse-cycles"
+};
+
+struct PrecisionMap {
+  std::string model_hash;  ///< io::network_hash of the model
+  QuantConfig quant;
+  std::vector<double> activation_scales;  ///< hidden layers' output scales (quantize_with_scales)
+  core::GeneratorKind generator = core::GeneratorKind::kLfsr;
+  int generator_width = 32;
+  std::uint64_t seed = 42;  ///< base seed; layer l uses layer_seed(seed, l)
+  PrecisionTargets targets;
+  std::string method;              ///< the assignment method
+  std::string gain;                ///< "analytic" or "empirical" (or "" for sensitivity)
+  double output_full_scale = 0.0;  ///< the real value that relative output errors divide
+  double predicted_output_error = 0.0;
+  std::vector<LayerPrecision> layers;
+
+  /// Sum of the layers' lengths: the cycles one input takes through the network.
+  std::uint64_t total_cycles() const;
+  /// How layer l runs in SC under this map.
+  ScLayerConfig layer_config(std::size_t l) const;
+  /// Every layer's SC config, for ScNetworkModel.
+  std::vector<std::optional<ScLayerConfig>> sc_configs() const;
+};
+
+/// Throws Error (kBadInput) naming the field if the map does not fit the network: layer count,
+/// names, shapes, or (when `model_hash` is not empty) the hash differ. `where` names the map
+/// file in the error.
+void check_map_matches(const PrecisionMap& map, const Network& network,
+                       const std::string& model_hash, const std::string& where);
+
+/// The quantized network a map describes (quantize_with_scales with the map's settings).
+QuantizedNetwork quantize_for_map(const Network& network, const PrecisionMap& map);
+
+}  // namespace scprec::model

@@ -1,0 +1,305 @@
+// assign_lengths: predicted per-layer contributions to the output error for every candidate
+// length, then the exact optimum over the choices (optimizer.cpp).
+//
+// Error model: with probability at least 1 - delta per input, the relative output error is at
+// most the sum over layers of contribution_l(L_l). For a bound, contribution_l(L) =
+// gain_l * layer_error_bound(L, delta / layers) / output full scale: each layer's bound holds
+// for all its neurons with probability 1 - delta / layers, so all hold together with
+// probability 1 - delta (union bound), and errors add through the gains. For sensitivity,
+// contribution_l(L) is the measured (1 - delta / layers)-quantile of the output error when only
+// layer l runs in SC.
+#include "scprec/assign/assigner.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "scprec/assign/layer_bounds.hpp"
+#include "scprec/assign/optimizer.hpp"
+#include "scprec/assign/propagation.hpp"
+#include "scprec/core/error.hpp"
+#include "scprec/model/sc_layer.hpp"
+
+namespace scprec::assign {
+namespace {
+
+// Predictions for every (layer, candidate length).
+struct Predictions {
+  std::vector<std::vector<double>> contribution;  // relative output error
+  std::vector<std::vector<double>> layer_error;   // relative to the layer's full scale
+  std::vector<double> gains;
+  std::vector<double> scores;
+};
+
+Bound bound_of(Method method) {
+  switch (method) {
+    case Method::kChebyshev:
+      return Bound::kChebyshev;
+    case Method::kBernstein:
+      return Bound::kBernstein;
+    case Method::kBinomial:
+      return Bound::kBinomial;
+    default:
+      return Bound::kHoeffding;
+  }
+}
+
+// The codes every layer receives for every calibration input, in the exact integer network.
+std::vector<std::vector<model::Codes>> layer_inputs(const model::QuantizedNetwork& quantized,
+                                                    const Eigen::MatrixXd& calibration) {
+  std::vector<std::vector<model::Codes>> inputs(quantized.layers.size());
+  for (Eigen::Index r = 0; r < calibration.rows(); ++r) {
+    const Eigen::VectorXd x = calibration.row(r).transpose();
+    model::NetworkRun run = binary_forward(quantized, quantized.quantize_input(x.data()));
+    for (std::size_t l = 0; l < inputs.size(); ++l) inputs[l].push_back(run.layer_inputs[l]);
+  }
+  return inputs;
+}
+
+Predictions predict_from_bounds(Bound bound, const model::QuantizedNetwork& quantized,
+                                const Eigen::MatrixXd& calibration,
+                                const std::vector<std::size_t>& lengths, double layer_delta,
+                                const std::vector<double>& full_scales, std::vector<double> gains,
+                                unsigned threads, Logger& logger) {
+  Predictions p;
+  p.gains = std::move(gains);
+  const std::vector<std::vector<model::Codes>> inputs = layer_inputs(quantized, calibration);
+  for (std::size_t l = 0; l < quantized.layers.size(); ++l) {
+    const model::QuantLayer& layer = quantized.layers[l];
+    logger.info(fmt::format("assign: {} bound statistics of layer {} over {} calibration inputs",
+                            to_string(bound), layer.name, inputs[l].size()));
+    const LayerStatistics stats = layer_statistics(layer, quantized.config, inputs[l], threads);
+    std::vector<double> contribution;
+    std::vector<double> layer_error;
+    for (std::size_t length : lengths) {
+      const double error = layer_error_bound(bound, stats, length, layer_delta);
+      layer_error.push_back(error / full_scales[l]);
+      contribution.push_back(p.gains[l] * error / full_scales.back());
+    }
+    p.contribution.push_back(std::move(contribution));
+    p.layer_error.push_back(std::move(layer_error));
+  }
+  return p;
+}
+
+Predictions predict_from_sensitivity(const SensitivityReport& report) {
+  Predictions p;
+  for (const LayerSensitivity& layer : report.layers) {
+    std::vector<double> contribution;
+    std::vector<double> layer_error;
+    for (const SensitivityPoint& point : layer.points) {
+      contribution.push_back(point.output_vs_integer.quantile);
+      layer_error.push_back(point.layer_error.quantile);
+    }
+    p.contribution.push_back(std::move(contribution));
+    p.layer_error.push_back(std::move(layer_error));
+    p.gains.push_back(layer.points.front().gain);
+  }
+  return p;
+}
+
+void validate(const AssignConfig& config, const model::QuantizedNetwork& quantized,
+              const std::vector<std::size_t>& lengths) {
+  if (!(config.confidence > 0.0 && config.confidence < 1.0)) {
+    throw_bad_input("", "confidence", fmt::format("{} is outside (0, 1)", config.confidence),
+                    "Give a confidence such as 0.95");
+  }
+  if (!config.total_budget && !(config.target_error > 0.0)) {
+    throw_bad_input("", "target error", fmt::format("{} is not positive", config.target_error),
+                    "Give a target such as 0.01 (1% of the output's full scale)");
+  }
+  if (!config.layer_names.empty() && config.layer_names.size() != quantized.layers.size()) {
+    throw_bad_input(
+        "", "layer names",
+        fmt::format("{} names for {} layers", config.layer_names.size(), quantized.layers.size()),
+        "Give one name per layer");
+  }
+  for (const model::QuantLayer& layer : quantized.layers) {
+    model::ScLayerConfig sc;
+    sc.generator = {config.analysis.generator, config.analysis.generator_width, 1};
+    for (std::size_t length : lengths) {
+      sc.length = length;
+      model::validate(sc, layer, quantized.config);
+    }
+  }
+}
+
+std::vector<std::vector<LayerOption>> layer_options(const Predictions& p,
+                                                    const model::QuantizedNetwork& quantized,
+                                                    const std::vector<std::size_t>& lengths,
+                                                    CostModel cost) {
+  std::vector<std::vector<LayerOption>> options(quantized.layers.size());
+  for (std::size_t l = 0; l < options.size(); ++l) {
+    const double synapses =
+        static_cast<double>(quantized.layers[l].inputs * quantized.layers[l].outputs);
+    for (std::size_t k = 0; k < lengths.size(); ++k) {
+      const double cycles = static_cast<double>(lengths[k]);
+      options[l].push_back(LayerOption{lengths[k],
+                                       cost == CostModel::kCycles ? cycles : cycles * synapses,
+                                       p.contribution[l][k]});
+    }
+  }
+  return options;
+}
+
+Selection optimise(const std::vector<std::vector<LayerOption>>& options,
+                   const model::QuantizedNetwork& quantized, const AssignConfig& config) {
+  if (config.total_budget) {
+    std::vector<std::vector<LayerOption>> cycles = options;
+    for (auto& layer : cycles) {
+      for (LayerOption& option : layer) option.cost = static_cast<double>(option.length);
+    }
+    const auto best = least_error_within_cost(cycles, static_cast<double>(*config.total_budget));
+    if (!best) {
+      throw_bad_input("", "budget",
+                      fmt::format("{} cycles cannot hold {} layers of at least {} cycles",
+                                  *config.total_budget, options.size(), config.min_length),
+                      fmt::format("The smallest feasible budget is {} cycles (or lower "
+                                  "--min-length)",
+                                  options.size() * config.min_length));
+    }
+    return *best;
+  }
+  const auto best = cheapest_within_error(options, config.target_error);
+  if (!best) {
+    double total = 0.0;
+    std::size_t worst = 0;
+    for (std::size_t l = 0; l < options.size(); ++l) {
+      total += options[l].back().error;
+      if (options[l].back().error > options[worst].back().error) worst = l;
+    }
+    throw_bad_input("", "target error",
+                    fmt::format("even with every layer at {} cycles the predicted output error "
+                                "is {:.4g}, above the target {:.4g}; layer {} alone contributes "
+                                "{:.4g}",
+                                config.max_length, total, config.target_error,
+                                quantized.layers[worst].name, options[worst].back().error),
+                    "Raise --max-length, relax --target-error or --confidence, or use "
+                    "--method sensitivity (bounds are conservative)");
+  }
+  return *best;
+}
+
+}  // namespace
+
+std::string to_string(Method method) {
+  return method == Method::kSensitivity ? "sensitivity" : to_string(bound_of(method));
+}
+
+Method parse_method(const std::string& text, const std::string& field) {
+  for (Method m : {Method::kHoeffding, Method::kChebyshev, Method::kBernstein, Method::kBinomial,
+                   Method::kSensitivity}) {
+    if (text == to_string(m)) return m;
+  }
+  throw_bad_input("", field, "unknown method '" + text + "'",
+                  "Use hoeffding, chebyshev, bernstein, binomial or sensitivity");
+}
+
+std::string to_string(GainModel gain) {
+  return gain == GainModel::kEmpirical ? "empirical" : "analytic";
+}
+
+GainModel parse_gain_model(const std::string& text, const std::string& field) {
+  if (text == "empirical") return GainModel::kEmpirical;
+  if (text == "analytic") return GainModel::kAnalytic;
+  throw_bad_input("", field, "unknown gain model '" + text + "'", "Use empirical or analytic");
+}
+
+std::string to_string(CostModel cost) {
+  return cost == CostModel::kCycles ? "cycles" : "synapse-cycles";
+}
+
+CostModel parse_cost_model(const std::string& text, const std::string& field) {
+  if (text == "cycles") return CostModel::kCycles;
+  if (text == "synapse-cycles") return CostModel::kSynapseCycles;
+  throw_bad_input("", field, "unknown cost '" + text + "'", "Use cycles or synapse-cycles");
+}
+
+std::vector<std::size_t> candidate_lengths(std::size_t min_length, std::size_t max_length) {
+  std::vector<std::size_t> lengths;
+  for (std::size_t length = 1; length <= max_length && length != 0; length <<= 1) {
+    if (length >= min_length) lengths.push_back(length);
+  }
+  if (min_length > max_length || lengths.empty()) {
+    throw_bad_input("", "length range",
+                    fmt::format("[{}, {}] holds no power of two", min_length, max_length),
+                    "Give --min-length <= --max-length with a power of two between them");
+  }
+  return lengths;
+}
+
+model::PrecisionMap assign_lengths(const model::Network& network,
+                                   const model::QuantizedNetwork& quantized,
+                                   const Eigen::MatrixXd& calibration, const AssignConfig& config,
+                                   Logger& logger, SensitivityReport* analysis) {
+  const std::vector<std::size_t> lengths = candidate_lengths(config.min_length, config.max_length);
+  validate(config, quantized, lengths);
+  const std::size_t layers = quantized.layers.size();
+  const double layer_delta = (1.0 - config.confidence) / static_cast<double>(layers);
+  const std::vector<double> full_scales = layer_full_scales(network, calibration);
+
+  SensitivityReport report;
+  const bool measure =
+      config.method == Method::kSensitivity || config.gain == GainModel::kEmpirical;
+  if (measure) {
+    SensitivityConfig sc = config.analysis;
+    sc.quantile = 1.0 - layer_delta;
+    sc.lengths =
+        config.method == Method::kSensitivity ? lengths : std::vector<std::size_t>{lengths.front()};
+    sc.n_trials = std::min<std::size_t>(sc.n_trials, static_cast<std::size_t>(calibration.rows()));
+    report = analyze_sensitivity(network, quantized, calibration, sc, logger);
+  }
+  Predictions p;
+  if (config.method == Method::kSensitivity) {
+    p = predict_from_sensitivity(report);
+  } else {
+    std::vector<double> gains = analytic_gains(network);
+    if (config.gain == GainModel::kEmpirical) {
+      for (std::size_t l = 0; l < layers; ++l) gains[l] = report.layers[l].points.front().gain;
+    }
+    p = predict_from_bounds(bound_of(config.method), quantized, calibration, lengths, layer_delta,
+                            full_scales, std::move(gains), config.analysis.threads, logger);
+  }
+  const Selection best =
+      optimise(layer_options(p, quantized, lengths, config.cost), quantized, config);
+
+  model::PrecisionMap map;
+  map.quant = quantized.config;
+  map.activation_scales = model::activation_scales(quantized);
+  map.generator = config.analysis.generator;
+  map.generator_width = config.analysis.generator_width;
+  map.seed = config.analysis.seed;
+  map.targets.confidence = config.confidence;
+  if (config.total_budget) {
+    map.targets.budget = config.total_budget;
+  } else {
+    map.targets.error = config.target_error;
+  }
+  map.targets.cost = to_string(config.total_budget ? CostModel::kCycles : config.cost);
+  map.method = to_string(config.method);
+  map.gain = config.method == Method::kSensitivity ? "measured" : to_string(config.gain);
+  map.output_full_scale = full_scales.back();
+  map.predicted_output_error = best.error;
+  for (std::size_t l = 0; l < layers; ++l) {
+    const std::size_t k = best.choice[l];
+    model::LayerPrecision row;
+    row.index = l;
+    row.name = config.layer_names.empty() ? quantized.layers[l].name : config.layer_names[l];
+    row.inputs = quantized.layers[l].inputs;
+    row.outputs = quantized.layers[l].outputs;
+    row.length = lengths[k];
+    row.seed = model::layer_seed(map.seed, l);
+    row.method = map.method;
+    row.predicted_error = p.layer_error[l][k];
+    row.contribution = p.contribution[l][k];
+    row.gain = p.gains[l];
+    row.sensitivity = measure ? report.layers[l].score : 0.0;
+    map.layers.push_back(std::move(row));
+  }
+  logger.info(fmt::format("assign: {} total cycles, predicted output error {:.4g}",
+                          map.total_cycles(), map.predicted_output_error));
+  if (analysis != nullptr) *analysis = std::move(report);
+  return map;
+}
+
+}  // namespace scprec::assign

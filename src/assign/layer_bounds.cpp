@@ -1,0 +1,104 @@
+// Layer statistics and layer-level bounds. For input codes x and a weight's comparator
+// threshold, the product bit of synapse (j, i) is 1 with probability
+//   sign-magnitude: p q            (p = x_i / 2^B, q = |c_ji| / 2^B),
+//   bipolar:        p q + (1 - p)(1 - q)   (q = (c_ji + 2^(B-1)) / 2^B),
+// and the bits of one neuron are independent across inputs and cycles in the ideal model.
+// A term is random when its probability is strictly between 0 and 1.
+#include "scprec/assign/layer_bounds.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "scprec/core/error.hpp"
+#include "scprec/core/parallel.hpp"
+
+namespace scprec::assign {
+
+CounterStats counter_stats(const model::QuantLayer& layer, const model::QuantConfig& quant,
+                           std::size_t neuron, const model::Codes& input) {
+  SCPREC_ASSERT(input.size() == layer.inputs, "one code per layer input");
+  const double scale = std::ldexp(1.0, -quant.bits);
+  const bool bipolar = quant.encoding == core::Encoding::kBipolar;
+  CounterStats stats;
+  for (std::size_t i = 0; i < layer.inputs; ++i) {
+    const double p = input[i] * scale;
+    const double q = layer.weight_threshold(neuron, i, quant) * scale;
+    const double pi = bipolar ? p * q + (1 - p) * (1 - q) : p * q;
+    if (pi <= 0.0 || pi >= 1.0) continue;
+    stats.variance += pi * (1 - pi);
+    stats.terms += 1.0;
+    const int group = !bipolar && layer.weight_code(neuron, i) < 0 ? 1 : 0;
+    stats.group_terms[group] += 1.0;
+    stats.group_mean[group] += pi;
+  }
+  return stats;
+}
+
+LayerStatistics layer_statistics(const model::QuantLayer& layer, const model::QuantConfig& quant,
+                                 const std::vector<model::Codes>& inputs, unsigned threads) {
+  LayerStatistics stats;
+  stats.neurons.resize(layer.outputs);
+  const int exponent =
+      quant.encoding == core::Encoding::kBipolar ? 2 * quant.bits - 1 : 2 * quant.bits;
+  stats.count_value = layer.weight_scale * layer.input_scale * std::ldexp(1.0, exponent);
+  core::parallel_for(layer.outputs, threads, [&](std::size_t j) {
+    NeuronEnvelope& envelope = stats.neurons[j];
+    double widest_binomial = -1.0;
+    for (const model::Codes& input : inputs) {
+      const CounterStats s = counter_stats(layer, quant, j, input);
+      if (s.terms > envelope.widest.terms) envelope.widest = s;
+      if (s.variance > envelope.most_variable.variance) envelope.most_variable = s;
+      double binomial_spread = 0.0;  // sum over groups of the binomial model's sd per cycle
+      for (int g = 0; g < 2; ++g) {
+        const double p = s.group_terms[g] > 0 ? s.group_mean[g] / s.group_terms[g] : 0.0;
+        binomial_spread += std::sqrt(s.group_terms[g] * p * (1 - p));
+      }
+      if (binomial_spread > widest_binomial) {
+        widest_binomial = binomial_spread;
+        envelope.binomial = s;
+      }
+    }
+  });
+  return stats;
+}
+
+namespace {
+
+const CounterStats& stats_for(Bound bound, const NeuronEnvelope& envelope) {
+  switch (bound) {
+    case Bound::kHoeffding:
+      return envelope.widest;
+    case Bound::kChebyshev:
+    case Bound::kBernstein:
+      return envelope.most_variable;
+    case Bound::kBinomial:
+      return envelope.binomial;
+  }
+  return envelope.widest;
+}
+
+}  // namespace
+
+double layer_error_bound(Bound bound, const LayerStatistics& stats, std::size_t length,
+                         double delta) {
+  const double per_neuron = delta / static_cast<double>(stats.neurons.size());
+  double worst = 0.0;
+  for (const NeuronEnvelope& envelope : stats.neurons) {
+    worst = std::max(worst, count_deviation(bound, stats_for(bound, envelope), length, per_neuron));
+  }
+  return worst * stats.count_value / static_cast<double>(length);
+}
+
+double layer_required_length(Bound bound, const LayerStatistics& stats, double error,
+                             double delta) {
+  const double per_neuron = delta / static_cast<double>(stats.neurons.size());
+  const double per_cycle = error / stats.count_value;
+  double longest = 1.0;
+  for (const NeuronEnvelope& envelope : stats.neurons) {
+    longest = std::max(longest,
+                       required_length(bound, stats_for(bound, envelope), per_cycle, per_neuron));
+  }
+  return longest;
+}
+
+}  // namespace scprec::assign

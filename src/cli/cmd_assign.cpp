@@ -1,0 +1,164 @@
+// `scprec assign` and `scprec analyze`: a precision map from bounds or measured sensitivity,
+// and the sensitivity sweep on its own.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <ostream>
+#include <sstream>
+
+#include "cli_parse.hpp"
+#include "commands.hpp"
+#include "model_options.hpp"
+#include "scprec/assign/assigner.hpp"
+#include "scprec/assign/sensitivity.hpp"
+#include "scprec/core/error.hpp"
+#include "scprec/io/files.hpp"
+#include "scprec/io/precision_map_io.hpp"
+#include "stream_logger.hpp"
+
+namespace scprec::cli {
+namespace {
+
+void print_map(const model::PrecisionMap& map, std::ostream& out) {
+  out << fmt::format("{:<10} {:>10} {:>6} {:>12} {:>12} {:>8}\n", "layer", "shape", "L",
+                     "layer error", "contribution", "gain");
+  for (const model::LayerPrecision& layer : map.layers) {
+    out << fmt::format("{:<10} {:>10} {:>6} {:>12.4g} {:>12.4g} {:>8.3g}\n", layer.name,
+                       fmt::format("{}x{}", layer.inputs, layer.outputs), layer.length,
+                       layer.predicted_error, layer.contribution, layer.gain);
+  }
+  out << fmt::format("total {} cycles; predicted output error {:.4g} of full scale",
+                     map.total_cycles(), map.predicted_output_error);
+  if (map.targets.error) out << fmt::format(" (target {:g})", *map.targets.error);
+  if (map.targets.budget) out << fmt::format(" (budget {} cycles)", *map.targets.budget);
+  out << fmt::format(" at {:g}% confidence, method {}\n", 100 * map.targets.confidence, map.method);
+}
+
+std::vector<std::size_t> parse_lengths(const std::string& text) {
+  std::vector<std::size_t> lengths;
+  std::stringstream stream(text);
+  std::string item;
+  while (std::getline(stream, item, ',')) {
+    try {
+      std::size_t used = 0;
+      lengths.push_back(std::stoul(item, &used));
+      if (used != item.size()) throw std::invalid_argument(item);
+    } catch (const std::exception&) {
+      throw_bad_input("--lengths", "", "'" + item + "' is not a length",
+                      "Give comma-separated powers of two, e.g. 32,64,128");
+    }
+  }
+  return lengths;
+}
+
+}  // namespace
+
+int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  ModelOptions o;
+  std::string method = "hoeffding";
+  std::string cost = "cycles";
+  std::string gain = "empirical";
+  std::string output;
+  bool quiet = false;
+  assign::AssignConfig config;
+  std::uint64_t budget = 0;
+  CLI::App app(
+      "Assigns a bitstream length to every layer and writes a precision map: the least total "
+      "cost whose predicted output error meets --target-error, or with --budget the least "
+      "predicted error within that many total cycles.",
+      "assign");
+  add_model_options(app, o);
+  app.add_option("--method", method, "hoeffding, chebyshev, bernstein, binomial or sensitivity")
+      ->capture_default_str();
+  app.add_option("--target-error", config.target_error,
+                 "output error target, a fraction of the output's full scale")
+      ->capture_default_str();
+  app.add_option("--confidence", config.confidence,
+                 "probability per input that the error is within target")
+      ->capture_default_str();
+  app.add_option("--budget", budget, "total cycle budget (sum of lengths); replaces the target");
+  app.add_option("--min-length", config.min_length, "shortest length")->capture_default_str();
+  app.add_option("--max-length", config.max_length, "longest length")->capture_default_str();
+  app.add_option("--cost", cost, "what to minimise: cycles or synapse-cycles")
+      ->capture_default_str();
+  app.add_option("--gain", gain, "bound methods' error propagation: empirical or analytic")
+      ->capture_default_str();
+  app.add_option("--trials", config.analysis.n_trials,
+                 "calibration inputs measured (sensitivity, empirical gains)")
+      ->capture_default_str();
+  add_quantization_options(app, o);
+  add_generator_options(app, o);
+  app.add_option("-o,--output", output, "precision map to write")->required();
+  app.add_flag("-q,--quiet", quiet, "no progress output");
+  if (const auto code = parse_args(app, args, out, err)) return *code;
+
+  config.method = assign::parse_method(method, "--method");
+  config.cost = assign::parse_cost_model(cost, "--cost");
+  config.gain = assign::parse_gain_model(gain, "--gain");
+  if (budget > 0) config.total_budget = budget;
+  config.analysis.seed = o.seed;
+  config.analysis.generator = generator_kind(o);
+  config.analysis.generator_width = o.generator_width;
+  config.analysis.threads = o.threads;
+  const LoadedModel loaded = load_model(o);
+  StreamLogger logger(err, quiet ? LogLevel::kWarning : LogLevel::kInfo);
+  model::PrecisionMap map = assign::assign_lengths(loaded.network, loaded.quantized,
+                                                   loaded.calibration.x, config, logger);
+  map.model_hash = loaded.hash;
+  io::write_precision_map(map, output);
+  print_map(map, out);
+  out << "wrote " << output << "\n";
+  return kExitOk;
+}
+
+int run_analyze(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  ModelOptions o;
+  assign::SensitivityConfig config;
+  std::string lengths = "32,64,128,256,512,1024";
+  std::string output;
+  bool quiet = false;
+  CLI::App app(
+      "Measures, for each layer and length, the output error when only that layer runs in SC "
+      "(bit-exact model, the others exact) over calibration inputs; writes the curves as JSON.",
+      "analyze");
+  add_model_options(app, o);
+  app.add_option("--lengths", lengths, "comma-separated lengths")->capture_default_str();
+  app.add_option("--trials", config.n_trials, "calibration inputs to run")->capture_default_str();
+  app.add_option("--quantile", config.quantile, "quantile level reported")->capture_default_str();
+  add_quantization_options(app, o);
+  add_generator_options(app, o);
+  app.add_option("-o,--output", output, "sensitivity JSON to write")->required();
+  app.add_flag("-q,--quiet", quiet, "no progress output");
+  if (const auto code = parse_args(app, args, out, err)) return *code;
+
+  config.lengths = parse_lengths(lengths);
+  config.seed = o.seed;
+  config.generator = generator_kind(o);
+  config.generator_width = o.generator_width;
+  config.threads = o.threads;
+  const LoadedModel loaded = load_model(o);
+  StreamLogger logger(err, quiet ? LogLevel::kWarning : LogLevel::kInfo);
+  const assign::SensitivityReport report = assign::analyze_sensitivity(
+      loaded.network, loaded.quantized, loaded.calibration.x, config, logger);
+  io::write_file_atomically(output, assign::sensitivity_json(report));
+
+  out << fmt::format(
+      "output error (q{:g}, fraction of full scale) with one layer in SC, "
+      "{} trials; quantization floor vs float {:.4g}\n",
+      100 * config.quantile, report.trials, report.integer_vs_float.quantile);
+  out << fmt::format("{:<10}", "layer");
+  for (std::size_t length : config.lengths)
+    out << fmt::format(" {:>9}", "L=" + std::to_string(length));
+  out << fmt::format(" {:>9}\n", "score");
+  for (const assign::LayerSensitivity& layer : report.layers) {
+    out << fmt::format("{:<10}", layer.name);
+    for (const assign::SensitivityPoint& p : layer.points) {
+      out << fmt::format(" {:>9.4g}", p.output_vs_integer.quantile);
+    }
+    out << fmt::format(" {:>9.4g}\n", layer.score);
+  }
+  out << "wrote " << output << "\n";
+  return kExitOk;
+}
+
+}  // namespace scprec::cli

@@ -1,0 +1,48 @@
+// Shared model options and loading.
+#include "model_options.hpp"
+
+namespace scprec::cli {
+
+void add_model_options(CLI::App& app, ModelOptions& o) {
+  app.add_option("--model", o.model, "model .npz (PyTorch state_dict naming)")->required();
+  app.add_option("--manifest", o.manifest, "JSON manifest giving each layer's activation");
+  app.add_option("--data", o.data, "data .npz: x, y (calibration) and x_test, y_test")->required();
+}
+
+void add_quantization_options(CLI::App& app, ModelOptions& o) {
+  app.add_option("--bits", o.bits, "activation and weight precision B")->capture_default_str();
+  app.add_option("--encoding", o.encoding, "sign-magnitude or bipolar")->capture_default_str();
+}
+
+void add_generator_options(CLI::App& app, ModelOptions& o) {
+  app.add_option("--generator", o.generator, "lfsr or sobol")->capture_default_str();
+  app.add_option("--generator-width", o.generator_width, "LFSR width / Sobol precision in bits")
+      ->capture_default_str();
+  app.add_option("--seed", o.seed, "generator seed of layer 0 (layer l uses seed + l)")
+      ->capture_default_str();
+  app.add_option("--threads", o.threads, "worker threads (0: one per core)");
+}
+
+LoadedModel load_model(const ModelOptions& o) {
+  model::Network network = io::read_model(o.model, o.manifest);
+  io::Dataset calibration = io::read_dataset(o.data, io::Split::kCalibration, network.input_size(),
+                                             network.output_size());
+  const model::QuantConfig quant{o.bits, core::parse_encoding(o.encoding, "--encoding")};
+  model::QuantizedNetwork quantized = model::quantize(network, calibration.x, quant);
+  std::string hash = io::network_hash(network);
+  return {std::move(network), std::move(calibration), std::move(quantized), std::move(hash)};
+}
+
+core::GeneratorKind generator_kind(const ModelOptions& o) {
+  return core::parse_generator_kind(o.generator, "--generator");
+}
+
+std::string shape_text(const model::Network& network) {
+  std::string text = std::to_string(network.input_size());
+  for (const model::DenseLayer& layer : network.layers()) {
+    text += "-" + std::to_string(layer.outputs());
+  }
+  return text;
+}
+
+}  // namespace scprec::cli

@@ -1,0 +1,63 @@
+// File helpers. Atomic replacement relies on rename(2) being atomic within one file system,
+// hence the temporary file beside the target; fsync before the rename so that a crash cannot
+// leave the new name pointing at unwritten data.
+#include "scprec/io/files.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "scprec/core/error.hpp"
+
+namespace scprec::io {
+namespace {
+
+[[noreturn]] void fail_write(const std::string& path, const std::string& what) {
+  throw Error(ErrorKind::kEnvironment, path, "", what + " (" + std::strerror(errno) + ")",
+              "Check that the directory exists, is writable and has space");
+}
+
+}  // namespace
+
+std::string read_file(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw_bad_input(path, "", "cannot open the file", "Check the path and permissions");
+  std::ostringstream content;
+  content << file.rdbuf();
+  return content.str();
+}
+
+void write_file_atomically(const std::string& path, const std::string& content) {
+  const std::filesystem::path target(path);
+  std::error_code ec;
+  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
+  const std::string temporary = path + ".tmp." + std::to_string(::getpid());
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail_write(path, "cannot create " + temporary);
+  std::size_t written = 0;
+  while (written < content.size()) {
+    const ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      ::unlink(temporary.c_str());
+      fail_write(path, "cannot write " + temporary);
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    ::unlink(temporary.c_str());
+    fail_write(path, "cannot flush " + temporary);
+  }
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    ::unlink(temporary.c_str());
+    fail_write(path, "cannot rename " + temporary + " to it");
+  }
+}
+
+}  // namespace scprec::io

@@ -1,0 +1,233 @@
+// Precision-map JSON. Writing uses nlohmann's ordered_json so the fields keep a fixed,
+// readable order; reading walks the document with a small reader that knows the path of every
+// value, so that each error names the exact field ("layers[1].length").
+#include "scprec/io/precision_map_io.hpp"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+#include "scprec/core/error.hpp"
+#include "scprec/core/version.hpp"
+#include "scprec/io/files.hpp"
+
+namespace scprec::io {
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+template <typename T>
+Json optional_json(const std::optional<T>& value) {
+  return value ? Json(*value) : Json(nullptr);
+}
+
+// A JSON object with the path that leads to it, for errors that name the field.
+class Reader {
+ public:
+  Reader(const Json& json, std::string path, const std::string& where)
+      : json_(json), path_(std::move(path)), where_(where) {
+    if (!json_.is_object()) fail("", "is not an object", "Restore the map's structure");
+  }
+
+  const Json& field(const std::string& key) const {
+    const auto found = json_.find(key);
+    if (found == json_.end()) fail(key, "is missing", "Every field of a precision map is required");
+    return *found;
+  }
+  Reader object(const std::string& key) const { return Reader(field(key), name(key), where_); }
+  std::string text(const std::string& key) const {
+    const Json& value = field(key);
+    if (!value.is_string()) fail(key, "is not a string", "");
+    return value.get<std::string>();
+  }
+  double number(const std::string& key) const {
+    const Json& value = field(key);
+    if (!value.is_number()) fail(key, "is not a number", "");
+    return value.get<double>();
+  }
+  double non_negative(const std::string& key) const {
+    const double value = number(key);
+    if (!(value >= 0.0) || !std::isfinite(value)) fail(key, "must be a finite number >= 0", "");
+    return value;
+  }
+  std::uint64_t unsigned_integer(const std::string& key) const {
+    const Json& value = field(key);
+    if (!value.is_number_unsigned()) fail(key, "is not a non-negative integer", "");
+    return value.get<std::uint64_t>();
+  }
+  std::optional<double> optional_number(const std::string& key) const {
+    if (field(key).is_null()) return std::nullopt;
+    return non_negative(key);
+  }
+  std::string name(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+  [[noreturn]] void fail(const std::string& key, const std::string& problem,
+                         const std::string& remedy) const {
+    throw_bad_input(where_, key.empty() ? path_ : name(key), problem,
+                    remedy.empty() ? "Fix the field or assign a new map" : remedy);
+  }
+
+ private:
+  const Json& json_;
+  std::string path_;
+  const std::string& where_;
+};
+
+// Runs a parser from another component and re-raises its error at this field.
+template <typename Parse>
+auto parse_at(const Reader& reader, const std::string& key, Parse parse) {
+  const std::string value = reader.text(key);
+  try {
+    return parse(value, reader.name(key));
+  } catch (const Error& e) {
+    reader.fail(key, e.problem(), e.remedy());
+  }
+}
+
+bool is_power_of_two(std::uint64_t n) {
+  return n != 0 && (n & (n - 1)) == 0;
+}
+
+model::LayerPrecision parse_layer(const Reader& r, std::size_t position) {
+  model::LayerPrecision layer;
+  layer.index = r.unsigned_integer("index");
+  if (layer.index != position) r.fail("index", "does not match the row's position", "");
+  layer.name = r.text("name");
+  layer.inputs = r.unsigned_integer("inputs");
+  layer.outputs = r.unsigned_integer("outputs");
+  if (layer.inputs == 0 || layer.outputs == 0)
+    r.fail("inputs", "a layer needs inputs and outputs", "");
+  layer.length = r.unsigned_integer("length");
+  if (!is_power_of_two(layer.length)) {
+    r.fail("length", std::to_string(layer.length) + " is not a power of two",
+           "Bitstream lengths must be powers of two");
+  }
+  layer.seed = r.unsigned_integer("seed");
+  layer.method = r.text("method");
+  layer.predicted_error = r.non_negative("predicted_error");
+  layer.contribution = r.non_negative("contribution");
+  layer.gain = r.non_negative("gain");
+  layer.sensitivity = r.non_negative("sensitivity");
+  layer.measured_error = r.optional_number("measured_error");
+  layer.status = parse_at(r, "status", model::parse_layer_status);
+  return layer;
+}
+
+}  // namespace
+
+std::string precision_map_json(const model::PrecisionMap& map) {
+  Json layers = Json::array();
+  for (const model::LayerPrecision& layer : map.layers) {
+    layers.push_back(Json{{"index", layer.index},
+                          {"name", layer.name},
+                          {"inputs", layer.inputs},
+                          {"outputs", layer.outputs},
+                          {"length", layer.length},
+                          {"seed", layer.seed},
+                          {"method", layer.method},
+                          {"predicted_error", layer.predicted_error},
+                          {"contribution", layer.contribution},
+                          {"gain", layer.gain},
+                          {"sensitivity", layer.sensitivity},
+                          {"measured_error", optional_json(layer.measured_error)},
+                          {"status", model::to_string(layer.status)}});
+  }
+  const Json json = {{"schema", model::kPrecisionMapSchema},
+                     {"scprec_version", kVersion},
+                     {"model", {{"sha256", map.model_hash}}},
+                     {"quantization",
+                      {{"bits", map.quant.bits},
+                       {"encoding", core::to_string(map.quant.encoding)},
+                       {"activation_scales", map.activation_scales}}},
+                     {"generator",
+                      {{"kind", core::to_string(map.generator)},
+                       {"width", map.generator_width},
+                       {"seed", map.seed}}},
+                     {"targets",
+                      {{"error", optional_json(map.targets.error)},
+                       {"confidence", map.targets.confidence},
+                       {"budget", optional_json(map.targets.budget)},
+                       {"cost", map.targets.cost}}},
+                     {"method", map.method},
+                     {"gain", map.gain},
+                     {"output_full_scale", map.output_full_scale},
+                     {"predicted_output_error", map.predicted_output_error},
+                     {"total_cycles", map.total_cycles()},
+                     {"layers", layers}};
+  return json.dump(2) + "\n";
+}
+
+model::PrecisionMap parse_precision_map(const std::string& text, const std::string& where) {
+  Json json;
+  try {
+    json = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    throw_bad_input(where, "", std::string("not valid JSON (") + e.what() + ")",
+                    "Restore the file or assign a new map");
+  }
+  const Reader root(json, "", where);
+  if (root.text("schema") != model::kPrecisionMapSchema) {
+    root.fail("schema",
+              "is '" + root.text("schema") + "', expected '" + model::kPrecisionMapSchema + "'",
+              "This map was written by an incompatible scprec; assign a new one");
+  }
+  model::PrecisionMap map;
+  map.model_hash = root.object("model").text("sha256");
+
+  const Reader quant = root.object("quantization");
+  map.quant.bits = static_cast<int>(quant.unsigned_integer("bits"));
+  if (map.quant.bits < 2 || map.quant.bits > 12) quant.fail("bits", "is outside [2, 12]", "");
+  map.quant.encoding = parse_at(quant, "encoding", core::parse_encoding);
+  const Json& scales = quant.field("activation_scales");
+  if (!scales.is_array()) quant.fail("activation_scales", "is not a list", "");
+  for (std::size_t k = 0; k < scales.size(); ++k) {
+    if (!scales[k].is_number() || !(scales[k].get<double>() > 0.0)) {
+      quant.fail("activation_scales[" + std::to_string(k) + "]", "is not a positive number", "");
+    }
+    map.activation_scales.push_back(scales[k].get<double>());
+  }
+
+  const Reader generator = root.object("generator");
+  map.generator = parse_at(generator, "kind", core::parse_generator_kind);
+  map.generator_width = static_cast<int>(generator.unsigned_integer("width"));
+  if (map.generator_width < 4 || map.generator_width > 32) {
+    generator.fail("width", "is outside [4, 32]", "");
+  }
+  map.seed = generator.unsigned_integer("seed");
+
+  const Reader targets = root.object("targets");
+  map.targets.error = targets.optional_number("error");
+  map.targets.confidence = targets.number("confidence");
+  if (!(map.targets.confidence > 0.0 && map.targets.confidence < 1.0)) {
+    targets.fail("confidence", "is outside (0, 1)", "");
+  }
+  if (!targets.field("budget").is_null()) map.targets.budget = targets.unsigned_integer("budget");
+  map.targets.cost = targets.text("cost");
+
+  map.method = root.text("method");
+  map.gain = root.text("gain");
+  map.output_full_scale = root.non_negative("output_full_scale");
+  map.predicted_output_error = root.non_negative("predicted_output_error");
+
+  const Json& layers = root.field("layers");
+  if (!layers.is_array() || layers.empty()) root.fail("layers", "is not a non-empty list", "");
+  for (std::size_t l = 0; l < layers.size(); ++l) {
+    map.layers.push_back(
+        parse_layer(Reader(layers[l], "layers[" + std::to_string(l) + "]", where), l));
+  }
+  if (map.activation_scales.size() + 1 != map.layers.size()) {
+    quant.fail("activation_scales",
+               "has " + std::to_string(map.activation_scales.size()) + " entries for " +
+                   std::to_string(map.layers.size() - 1) + " hidden layers",
+               "Give one scale per hidden layer");
+  }
+  return map;
+}
+
+void write_precision_map(const model::PrecisionMap& map, const std::string& path) {
+  write_file_atomically(path, precision_map_json(map));
+}
+
+model::PrecisionMap read_precision_map(const std::string& path) {
+  return parse_precision_map(read_file(path), path);
+}
+
+}  // namespace scprec::io

@@ -1,0 +1,83 @@
+// Precision maps: per-layer SC settings and the checks that a map belongs to a network.
+#include "scprec/model/precision_map.hpp"
+
+#include "scprec/core/error.hpp"
+
+namespace scprec::model {
+
+std::string to_string(LayerStatus status) {
+  switch (status) {
+    case LayerStatus::kAssigned:
+      return "assigned";
+    case LayerStatus::kPassed:
+      return "passed";
+    case LayerStatus::kFailed:
+      return "failed";
+  }
+  return "assigned";
+}
+
+LayerStatus parse_layer_status(const std::string& text, const std::string& field) {
+  if (text == "assigned") return LayerStatus::kAssigned;
+  if (text == "passed") return LayerStatus::kPassed;
+  if (text == "failed") return LayerStatus::kFailed;
+  throw_bad_input("", field, "unknown status '" + text + "'",
+                  "Use 'assigned', 'passed' or 'failed'");
+}
+
+std::uint64_t PrecisionMap::total_cycles() const {
+  std::uint64_t total = 0;
+  for (const LayerPrecision& layer : layers) total += layer.length;
+  return total;
+}
+
+ScLayerConfig PrecisionMap::layer_config(std::size_t l) const {
+  SCPREC_ASSERT(l < layers.size(), "layer index past the map's layers");
+  ScLayerConfig config;
+  config.length = layers[l].length;
+  config.generator = core::GeneratorConfig{generator, generator_width, layers[l].seed};
+  return config;
+}
+
+std::vector<std::optional<ScLayerConfig>> PrecisionMap::sc_configs() const {
+  std::vector<std::optional<ScLayerConfig>> configs;
+  for (std::size_t l = 0; l < layers.size(); ++l) configs.emplace_back(layer_config(l));
+  return configs;
+}
+
+void check_map_matches(const PrecisionMap& map, const Network& network,
+                       const std::string& model_hash, const std::string& where) {
+  const std::vector<DenseLayer>& dense = network.layers();
+  if (map.layers.size() != dense.size()) {
+    throw_bad_input(where, "layers",
+                    "the map has " + std::to_string(map.layers.size()) +
+                        " layers but the model has " + std::to_string(dense.size()),
+                    "Use the map made for this model, or assign a new one");
+  }
+  for (std::size_t l = 0; l < dense.size(); ++l) {
+    const LayerPrecision& row = map.layers[l];
+    const std::string field = "layers[" + std::to_string(l) + "]";
+    if (row.name != dense[l].name || row.inputs != dense[l].inputs() ||
+        row.outputs != dense[l].outputs()) {
+      throw_bad_input(where, field,
+                      "is " + row.name + " (" + std::to_string(row.inputs) + " -> " +
+                          std::to_string(row.outputs) + ") but the model's layer " +
+                          std::to_string(l) + " is " + dense[l].name + " (" +
+                          std::to_string(dense[l].inputs()) + " -> " +
+                          std::to_string(dense[l].outputs()) + ")",
+                      "Use the map made for this model, or assign a new one");
+    }
+  }
+  if (!model_hash.empty() && map.model_hash != model_hash) {
+    throw_bad_input(where, "model.sha256",
+                    "the map was made for model " + map.model_hash.substr(0, 12) +
+                        "... but this model is " + model_hash.substr(0, 12) + "...",
+                    "The weights changed since the map was assigned; assign a new map");
+  }
+}
+
+QuantizedNetwork quantize_for_map(const Network& network, const PrecisionMap& map) {
+  return quantize_with_scales(network, map.quant, map.activation_scales);
+}
+
+}  // namespace scprec::model
