@@ -18,6 +18,8 @@ test: build
 
 bench: build
 	$(BUILD_DIR)/bench/bench_sc_throughput
+	$(BUILD_DIR)/bench/bench_assign_headline
+	$(BUILD_DIR)/bench/bench_bound_tightness
 
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)

@@ -3,28 +3,18 @@
 //
 // Throughput is counted in nominal synapse-bit operations: inputs x outputs x L per sample,
 // the work a fully parallel SC layer does, whether or not the model skips zero inputs.
-#include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <string>
 #include <vector>
 
-#include "scprec/io/model_io.hpp"
-#include "scprec/model/quantize.hpp"
+#include "bench_util.hpp"
 #include "scprec/model/sc_layer.hpp"
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
-}
+using scprec::bench::Clock;
+using scprec::bench::median;
+using scprec::bench::seconds_since;
 
 struct Measurement {
   double fast_rate;
@@ -71,16 +61,14 @@ Measurement measure(const scprec::model::QuantLayer& layer, const scprec::model:
 }  // namespace
 
 int main(int argc, char** argv) {
-  const std::string dir = argc > 1 ? argv[1] : "examples/fashion_mlp";
   const int repeats = 5;
   const std::size_t samples = 200;
   const std::size_t reference_samples = 2;
 
-  const auto network = scprec::io::read_model(dir + "/model.npz");
-  const auto calibration =
-      scprec::io::read_dataset(dir + "/data.npz", scprec::io::Split::kCalibration);
-  const auto test = scprec::io::read_dataset(dir + "/data.npz", scprec::io::Split::kTest);
-  const auto quantized = scprec::model::quantize(network, calibration.x, {});
+  const scprec::bench::Example example =
+      scprec::bench::load_example(scprec::bench::example_dir(argc, argv));
+  const auto& quantized = example.quantized;
+  const auto& test = example.test;
   const auto& layer = quantized.layers[0];
   std::vector<scprec::model::Codes> inputs;
   std::size_t nonzero = 0;

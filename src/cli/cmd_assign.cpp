@@ -58,6 +58,7 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
   std::string method = "hoeffding";
   std::string cost = "cycles";
   std::string gain = "empirical";
+  std::string composition = "rss";
   std::string output;
   bool quiet = false;
   assign::AssignConfig config;
@@ -83,6 +84,9 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
       ->capture_default_str();
   app.add_option("--gain", gain, "bound methods' error propagation: empirical or analytic")
       ->capture_default_str();
+  app.add_option("--compose", composition,
+                 "how layer errors combine: rss (statistical) or union (a bound)")
+      ->capture_default_str();
   app.add_option("--trials", config.analysis.n_trials,
                  "calibration inputs measured (sensitivity, empirical gains)")
       ->capture_default_str();
@@ -95,6 +99,7 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
   config.method = assign::parse_method(method, "--method");
   config.cost = assign::parse_cost_model(cost, "--cost");
   config.gain = assign::parse_gain_model(gain, "--gain");
+  config.composition = assign::parse_composition(composition, "--compose");
   if (budget > 0) config.total_budget = budget;
   config.analysis.seed = o.seed;
   config.analysis.generator = generator_kind(o);

@@ -145,7 +145,8 @@ std::string precision_map_json(const model::PrecisionMap& map) {
                       {{"error", optional_json(map.targets.error)},
                        {"confidence", map.targets.confidence},
                        {"budget", optional_json(map.targets.budget)},
-                       {"cost", map.targets.cost}}},
+                       {"cost", map.targets.cost},
+                       {"composition", map.targets.composition}}},
                      {"method", map.method},
                      {"gain", map.gain},
                      {"output_full_scale", map.output_full_scale},
@@ -201,6 +202,10 @@ model::PrecisionMap parse_precision_map(const std::string& text, const std::stri
   }
   if (!targets.field("budget").is_null()) map.targets.budget = targets.unsigned_integer("budget");
   map.targets.cost = targets.text("cost");
+  map.targets.composition = targets.text("composition");
+  if (map.targets.composition != "rss" && map.targets.composition != "union") {
+    targets.fail("composition", "is '" + map.targets.composition + "'", "Use rss or union");
+  }
 
   map.method = root.text("method");
   map.gain = root.text("gain");

@@ -3,6 +3,7 @@
 #include "scprec/assign/assigner.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 
 #include "../fixture_path.hpp"
 #include "scprec/assign/propagation.hpp"
@@ -35,6 +36,7 @@ scprec::model::PrecisionMap assign(const AssignConfig& config) {
 void check_well_formed(const scprec::model::PrecisionMap& map, const AssignConfig& config) {
   REQUIRE(map.layers.size() == 3);
   double sum = 0.0;
+  double squares = 0.0;
   for (const auto& layer : map.layers) {
     CHECK(layer.length >= config.min_length);
     CHECK(layer.length <= config.max_length);
@@ -42,8 +44,11 @@ void check_well_formed(const scprec::model::PrecisionMap& map, const AssignConfi
     CHECK(layer.seed == config.analysis.seed + layer.index);
     CHECK(layer.contribution > 0.0);
     sum += layer.contribution;
+    squares += layer.contribution * layer.contribution;
   }
-  CHECK(map.predicted_output_error == Approx(sum));
+  const bool rss = config.composition == scprec::assign::Composition::kRootSumSquare;
+  CHECK(map.predicted_output_error == Approx(rss ? std::sqrt(squares) : sum));
+  CHECK(map.targets.composition == (rss ? "rss" : "union"));
   CHECK(map.activation_scales.size() == 2);
   CHECK(map.output_full_scale > 0.0);
 }
@@ -69,6 +74,8 @@ TEST_CASE("assign: every method keeps within a cycle budget", "[assign]") {
 TEST_CASE("assign: a target is met by the prediction at the least cost", "[assign]") {
   AssignConfig config;
   config.method = Method::kSensitivity;
+  config.composition =
+      GENERATE(scprec::assign::Composition::kRootSumSquare, scprec::assign::Composition::kUnion);
   config.target_error = 0.3;
   config.analysis.n_trials = 80;
   const auto map = assign(config);

@@ -40,6 +40,20 @@ enum class CostModel {
 std::string to_string(CostModel cost);
 CostModel parse_cost_model(const std::string& text, const std::string& field);
 
+/// How per-layer contributions (each at confidence 1 - delta / layers) combine into the
+/// output error.
+enum class Composition {
+  /// Root-sum-square, as for independent, roughly symmetric layer errors: a statistical
+  /// estimate, the default.
+  kRootSumSquare,
+  /// Plain sum: with the union bound over layers, rigorous bounds and analytic gains, the
+  /// prediction bounds the output error (rounding between layers aside).
+  kUnion,
+};
+/// "rss" / "union".
+std::string to_string(Composition composition);
+Composition parse_composition(const std::string& text, const std::string& field);
+
 struct AssignConfig {
   Method method = Method::kHoeffding;
   /// Output-error target: a fraction of the output's full scale. Used when total_budget is
@@ -53,6 +67,7 @@ struct AssignConfig {
   double confidence = 0.95;
   CostModel cost = CostModel::kCycles;
   GainModel gain = GainModel::kEmpirical;
+  Composition composition = Composition::kRootSumSquare;
   /// Trials, seed, generator and threads for the measurements (sensitivity method and
   /// empirical gains). Its lengths and quantile are set by assign_lengths.
   SensitivityConfig analysis;
@@ -62,12 +77,12 @@ struct AssignConfig {
 
 /// Chooses a power-of-two length in [min_length, max_length] for every layer.
 ///
-/// Each candidate length gets a predicted contribution to the relative output error: for a
-/// bound, gain * layer_error_bound(L) / output full scale with confidence split evenly over the
-/// layers (delta / layers each); for sensitivity, the measured quantile at level
-/// 1 - delta / layers of the output error with only that layer in SC. Contributions add. Then
-/// the exact optimum: least total cost (config.cost) whose predicted error meets the target,
-/// or, with a budget, least predicted error with sum of L <= budget.
+/// Each candidate length gets a predicted contribution to the relative output error at
+/// confidence 1 - delta / layers: for a bound,
+/// gain * layer_error_bound(L) / output full scale; for sensitivity, the measured quantile of
+/// the output error with only that layer in SC. Contributions combine by config.composition.
+/// Then the exact optimum: least total cost (config.cost) whose predicted error meets the
+/// target, or, with a budget, least predicted error with sum of L <= budget.
 ///
 /// Returns the precision map (model_hash left empty for the caller to fill). Throws Error
 /// (kBadInput) for bad settings, an infeasible budget (naming the smallest feasible one) or an

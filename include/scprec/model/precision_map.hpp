@@ -64,6 +64,7 @@ struct PrecisionTargets {
   double confidence = 0.95;             ///< probability per input that the error is within target
   std::optional<std::uint64_t> budget;  ///< total cycle budget, if any
   std::string cost = "cycles";          ///< what was minimised: "cycles" or "synapse-cycles"
+  std::string composition = "rss";      ///< how layer contributions combine: "rss" or "union"
 };
 
 struct PrecisionMap {
