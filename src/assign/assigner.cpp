@@ -20,6 +20,7 @@
 #include "scprec/assign/layer_bounds.hpp"
 #include "scprec/assign/optimizer.hpp"
 #include "scprec/assign/propagation.hpp"
+#include "scprec/core/enum_names.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/model/sc_layer.hpp"
 
@@ -197,47 +198,41 @@ Selection optimise(std::vector<std::vector<LayerOption>> options,
 
 }  // namespace
 
+constexpr EnumName<Method> kMethodNames[] = {{Method::kHoeffding, "hoeffding"},
+                                             {Method::kChebyshev, "chebyshev"},
+                                             {Method::kBernstein, "bernstein"},
+                                             {Method::kBinomial, "binomial"},
+                                             {Method::kSensitivity, "sensitivity"}};
+constexpr EnumName<GainModel> kGainNames[] = {{GainModel::kEmpirical, "empirical"},
+                                              {GainModel::kAnalytic, "analytic"}};
+constexpr EnumName<CostModel> kCostNames[] = {{CostModel::kCycles, "cycles"},
+                                              {CostModel::kSynapseCycles, "synapse-cycles"}};
+constexpr EnumName<Composition> kCompositionNames[] = {{Composition::kRootSumSquare, "rss"},
+                                                       {Composition::kUnion, "union"}};
+
 std::string to_string(Method method) {
-  return method == Method::kSensitivity ? "sensitivity" : to_string(bound_of(method));
+  return enum_name(kMethodNames, method);
 }
-
 Method parse_method(const std::string& text, const std::string& field) {
-  for (Method m : {Method::kHoeffding, Method::kChebyshev, Method::kBernstein, Method::kBinomial,
-                   Method::kSensitivity}) {
-    if (text == to_string(m)) return m;
-  }
-  throw_bad_input("", field, "unknown method '" + text + "'",
-                  "Use hoeffding, chebyshev, bernstein, binomial or sensitivity");
+  return parse_enum_name(kMethodNames, text, "method", field);
 }
-
 std::string to_string(GainModel gain) {
-  return gain == GainModel::kEmpirical ? "empirical" : "analytic";
+  return enum_name(kGainNames, gain);
 }
-
 GainModel parse_gain_model(const std::string& text, const std::string& field) {
-  if (text == "empirical") return GainModel::kEmpirical;
-  if (text == "analytic") return GainModel::kAnalytic;
-  throw_bad_input("", field, "unknown gain model '" + text + "'", "Use empirical or analytic");
+  return parse_enum_name(kGainNames, text, "gain model", field);
 }
-
 std::string to_string(CostModel cost) {
-  return cost == CostModel::kCycles ? "cycles" : "synapse-cycles";
+  return enum_name(kCostNames, cost);
 }
-
 CostModel parse_cost_model(const std::string& text, const std::string& field) {
-  if (text == "cycles") return CostModel::kCycles;
-  if (text == "synapse-cycles") return CostModel::kSynapseCycles;
-  throw_bad_input("", field, "unknown cost '" + text + "'", "Use cycles or synapse-cycles");
+  return parse_enum_name(kCostNames, text, "cost", field);
 }
-
 std::string to_string(Composition composition) {
-  return composition == Composition::kRootSumSquare ? "rss" : "union";
+  return enum_name(kCompositionNames, composition);
 }
-
 Composition parse_composition(const std::string& text, const std::string& field) {
-  if (text == "rss") return Composition::kRootSumSquare;
-  if (text == "union") return Composition::kUnion;
-  throw_bad_input("", field, "unknown composition '" + text + "'", "Use rss or union");
+  return parse_enum_name(kCompositionNames, text, "composition", field);
 }
 
 std::vector<std::size_t> candidate_lengths(std::size_t min_length, std::size_t max_length) {

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "scprec/core/enum_names.hpp"
 #include "scprec/core/error.hpp"
 
 namespace scprec::assign {
@@ -74,17 +75,11 @@ double binomial_deviation(const CounterStats& stats, std::size_t length, double 
 }  // namespace
 
 std::string to_string(Bound bound) {
-  switch (bound) {
-    case Bound::kHoeffding:
-      return "hoeffding";
-    case Bound::kChebyshev:
-      return "chebyshev";
-    case Bound::kBernstein:
-      return "bernstein";
-    case Bound::kBinomial:
-      return "binomial";
-  }
-  return "hoeffding";
+  static constexpr EnumName<Bound> kNames[] = {{Bound::kHoeffding, "hoeffding"},
+                                               {Bound::kChebyshev, "chebyshev"},
+                                               {Bound::kBernstein, "bernstein"},
+                                               {Bound::kBinomial, "binomial"}};
+  return enum_name(kNames, bound);
 }
 
 double count_deviation(Bound bound, const CounterStats& stats, std::size_t length, double delta) {

@@ -3,19 +3,22 @@
 
 #include <cmath>
 
+#include "scprec/core/enum_names.hpp"
 #include "scprec/core/error.hpp"
 
 namespace scprec::core {
 
+namespace {
+constexpr EnumName<Encoding> kEncodingNames[] = {{Encoding::kSignMagnitude, "sign-magnitude"},
+                                                 {Encoding::kBipolar, "bipolar"}};
+}  // namespace
+
 std::string to_string(Encoding encoding) {
-  return encoding == Encoding::kSignMagnitude ? "sign-magnitude" : "bipolar";
+  return enum_name(kEncodingNames, encoding);
 }
 
 Encoding parse_encoding(const std::string& text, const std::string& field) {
-  if (text == "sign-magnitude") return Encoding::kSignMagnitude;
-  if (text == "bipolar") return Encoding::kBipolar;
-  throw_bad_input("", field, "unknown encoding '" + text + "'",
-                  "Use 'sign-magnitude' or 'bipolar'");
+  return parse_enum_name(kEncodingNames, text, "encoding", field);
 }
 
 std::uint32_t encode_unipolar(double probability, int bits) {

@@ -9,6 +9,7 @@
 
 #include <string>
 
+#include "scprec/core/enum_names.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/core/lfsr.hpp"
 #include "scprec/core/sobol.hpp"
@@ -31,14 +32,15 @@ int sobol_dimension(StreamRole role) {
 
 }  // namespace
 
+constexpr EnumName<GeneratorKind> kGeneratorNames[] = {{GeneratorKind::kLfsr, "lfsr"},
+                                                       {GeneratorKind::kSobol, "sobol"}};
+
 std::string to_string(GeneratorKind kind) {
-  return kind == GeneratorKind::kLfsr ? "lfsr" : "sobol";
+  return enum_name(kGeneratorNames, kind);
 }
 
 GeneratorKind parse_generator_kind(const std::string& text, const std::string& field) {
-  if (text == "lfsr") return GeneratorKind::kLfsr;
-  if (text == "sobol") return GeneratorKind::kSobol;
-  throw_bad_input("", field, "unknown generator '" + text + "'", "Use 'lfsr' or 'sobol'");
+  return parse_enum_name(kGeneratorNames, text, "generator", field);
 }
 
 void validate(const LaneSpec& spec) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
+#include "scprec/core/enum_names.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/io/npz.hpp"
 
@@ -185,14 +186,18 @@ std::string network_hash(const model::Network& network) {
   return hex;
 }
 
+namespace {
+constexpr EnumName<Split> kSplitNames[] = {{Split::kCalibration, "calibration"},
+                                           {Split::kTest, "test"}};
+}  // namespace
+
 std::string to_string(Split split) {
-  return split == Split::kCalibration ? "calibration" : "test";
+  return enum_name(kSplitNames, split);
 }
 
 Split parse_split(const std::string& text, const std::string& field) {
-  if (text == "calibration" || text == "calib") return Split::kCalibration;
-  if (text == "test") return Split::kTest;
-  throw_bad_input("", field, "unknown split '" + text + "'", "Use 'calibration' or 'test'");
+  if (text == "calib") return Split::kCalibration;
+  return parse_enum_name(kSplitNames, text, "split", field);
 }
 
 Dataset read_dataset(const std::string& path, Split split, std::size_t features,

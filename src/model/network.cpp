@@ -1,18 +1,22 @@
 // Dense networks: shape checks and the float forward pass in double precision.
 #include "scprec/model/network.hpp"
 
+#include "scprec/core/enum_names.hpp"
 #include "scprec/core/error.hpp"
 
 namespace scprec::model {
 
+namespace {
+constexpr EnumName<Activation> kActivationNames[] = {{Activation::kRelu, "relu"},
+                                                     {Activation::kIdentity, "identity"}};
+}  // namespace
+
 std::string to_string(Activation activation) {
-  return activation == Activation::kRelu ? "relu" : "identity";
+  return enum_name(kActivationNames, activation);
 }
 
 Activation parse_activation(const std::string& text, const std::string& field) {
-  if (text == "relu") return Activation::kRelu;
-  if (text == "identity") return Activation::kIdentity;
-  throw_bad_input("", field, "unknown activation '" + text + "'", "Use 'relu' or 'identity'");
+  return parse_enum_name(kActivationNames, text, "activation", field);
 }
 
 Network::Network(std::vector<DenseLayer> layers) : layers_(std::move(layers)) {

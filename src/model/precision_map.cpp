@@ -1,28 +1,23 @@
 // Precision maps: per-layer SC settings and the checks that a map belongs to a network.
 #include "scprec/model/precision_map.hpp"
 
+#include "scprec/core/enum_names.hpp"
 #include "scprec/core/error.hpp"
 
 namespace scprec::model {
 
+namespace {
+constexpr EnumName<LayerStatus> kStatusNames[] = {{LayerStatus::kAssigned, "assigned"},
+                                                  {LayerStatus::kPassed, "passed"},
+                                                  {LayerStatus::kFailed, "failed"}};
+}  // namespace
+
 std::string to_string(LayerStatus status) {
-  switch (status) {
-    case LayerStatus::kAssigned:
-      return "assigned";
-    case LayerStatus::kPassed:
-      return "passed";
-    case LayerStatus::kFailed:
-      return "failed";
-  }
-  return "assigned";
+  return enum_name(kStatusNames, status);
 }
 
 LayerStatus parse_layer_status(const std::string& text, const std::string& field) {
-  if (text == "assigned") return LayerStatus::kAssigned;
-  if (text == "passed") return LayerStatus::kPassed;
-  if (text == "failed") return LayerStatus::kFailed;
-  throw_bad_input("", field, "unknown status '" + text + "'",
-                  "Use 'assigned', 'passed' or 'failed'");
+  return parse_enum_name(kStatusNames, text, "status", field);
 }
 
 std::uint64_t PrecisionMap::total_cycles() const {
