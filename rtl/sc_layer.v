@@ -1,0 +1,296 @@
+// sc_layer: one dense SC layer, all neurons in parallel over CHUNK inputs at a time
+// (docs/rtl-architecture.md).
+//
+// Interface
+//   clk, rst_n  clock (rising edge), active-low synchronous reset
+//   start       pulse: latch x_in and run the layer (ignored while busy)
+//   x_in        INPUTS x BITS-bit input codes, input i at x_in[i*BITS +: BITS]
+//   busy, done  see sc_layer_control; outputs are valid from done until the next start
+//   result      OUTPUTS x RW bits, neuron j at result[j*RW +: RW]: hidden layers the BITS-bit
+//               codes for the next layer; the output layer its YW-bit signed accumulators
+//   pos, neg    OUTPUTS x CW-bit end-of-run counters: the bit-exact contract's integers
+// Latency start -> done: ceil(INPUTS / CHUNK) * (LENGTH + 1) + OUTPUTS + 1 cycles.
+//
+// Datapath. Inputs are taken CHUNK at a time; each chunk runs L cycles. A chunk's 2 x CHUNK
+// random lanes (activation lane and weight lane of each of its inputs) restart from the
+// chunk's row of the lane ROM, so input i sees the same random numbers as in the software
+// model. Every cycle: CHUNK activation comparators; for each neuron CHUNK weight comparators
+// (thresholds from the chunk's row of the weight ROM), the products (AND for sign-magnitude,
+// counted by the weight's sign in the positive or negative counter; XNOR for bipolar) and two
+// accumulative parallel counters that keep counting across chunks. After the last chunk one
+// output converter turns each neuron's counters into its result, one neuron per cycle.
+module sc_layer #(
+    parameter integer INPUTS = 4,
+    parameter integer OUTPUTS = 2,
+    parameter integer CHUNK = 4,
+    parameter integer BITS = 8,
+    parameter integer LENGTH = 256,
+    parameter integer LENGTH_BITS = 8,
+    parameter integer CW = 16,
+    parameter integer BIPOLAR = 0,
+    parameter integer SOBOL = 0,
+    parameter integer GEN_WIDTH = 32,
+    parameter [GEN_WIDTH-1:0] TAPS = 32'h80200003,
+    parameter [GEN_WIDTH*GEN_WIDTH-1:0] DIRECTIONS_ACT = {GEN_WIDTH * GEN_WIDTH{1'b0}},
+    parameter [GEN_WIDTH*GEN_WIDTH-1:0] DIRECTIONS_WGT = {GEN_WIDTH * GEN_WIDTH{1'b0}},
+    parameter WEIGHT_FILE = "weights.hex",
+    parameter LANE_FILE = "lanes.hex",
+    parameter BIAS_FILE = "biases.hex",
+    parameter integer SHIFT = 0,
+    parameter integer YW = 32,
+    parameter integer BW = 32,
+    parameter integer RELU = 1,
+    parameter integer OUTPUT_LAYER = 0,
+    parameter integer MULT_BITS = 15,
+    parameter [MULT_BITS-1:0] MULT = 1,
+    parameter integer RQ_SHIFT = 1,
+    localparam integer RW = OUTPUT_LAYER != 0 ? YW : BITS
+) (
+    input wire clk,
+    input wire rst_n,
+    input wire start,
+    input wire [INPUTS*BITS-1:0] x_in,
+    output wire busy,
+    output wire done,
+    output wire [OUTPUTS*RW-1:0] result,
+    output wire [OUTPUTS*CW-1:0] pos,
+    output wire [OUTPUTS*CW-1:0] neg
+);
+  localparam integer CHUNKS = (INPUTS + CHUNK - 1) / CHUNK;
+  localparam integer CHUNK_BITS = CHUNKS > 1 ? $clog2(CHUNKS) : 1;
+  localparam integer NEURON_BITS = OUTPUTS > 1 ? $clog2(OUTPUTS) : 1;
+  localparam integer PADDING = CHUNKS * CHUNK - INPUTS;  // inputs past the last, code 0
+  // Weight ROM row c: neuron j's synapse for input c*CHUNK + k at (j*CHUNK + k)*SYNAPSE_BITS,
+  // a synapse {sign, threshold} (bipolar: threshold).
+  localparam integer SYNAPSE_BITS = BIPOLAR != 0 ? BITS : BITS + 1;
+  localparam integer WEIGHT_ROW_BITS = OUTPUTS * CHUNK * SYNAPSE_BITS;
+  // Lane ROM row c: activation lanes k, then weight lanes CHUNK + k, LANE_BITS each
+  // (LFSR: starting state; Sobol: top BITS of the digital shift).
+  localparam integer LANE_BITS = SOBOL != 0 ? BITS : GEN_WIDTH;
+  localparam integer LANE_ROW_BITS = 2 * CHUNK * LANE_BITS;
+
+  wire load, restart, step, chunk_end, convert;
+  wire [CHUNK_BITS-1:0] chunk;
+  wire [NEURON_BITS-1:0] neuron;
+  sc_layer_control #(
+      .LENGTH(LENGTH),
+      .LENGTH_BITS(LENGTH_BITS),
+      .CHUNKS(CHUNKS),
+      .CHUNK_BITS(CHUNK_BITS),
+      .OUTPUTS(OUTPUTS),
+      .NEURON_BITS(NEURON_BITS)
+  ) u_control (
+      .clk(clk),
+      .rst_n(rst_n),
+      .start(start),
+      .load(load),
+      .restart(restart),
+      .step(step),
+      .chunk_end(chunk_end),
+      .chunk(chunk),
+      .convert(convert),
+      .neuron(neuron),
+      .busy(busy),
+      .done(done)
+  );
+
+  // Input codes, moved down one chunk at the end of each chunk: the current chunk's codes are
+  // always x[CHUNK*BITS-1:0].
+  reg [(INPUTS+PADDING)*BITS-1:0] x;
+  wire [(INPUTS+PADDING)*BITS-1:0] x_padded;
+  generate
+    if (PADDING != 0) begin : g_pad
+      assign x_padded = {{(PADDING * BITS) {1'b0}}, x_in};
+    end else begin : g_no_pad
+      assign x_padded = x_in;
+    end
+  endgenerate
+  always @(posedge clk) begin
+    if (load) x <= x_padded;
+    else if (chunk_end) x <= x >> (CHUNK * BITS);
+  end
+
+  // The chunk's random lanes.
+  wire [LANE_ROW_BITS-1:0] lane_row;
+  sc_rom #(
+      .WIDTH(LANE_ROW_BITS),
+      .DEPTH(CHUNKS),
+      .ADDR_BITS(CHUNK_BITS),
+      .INIT_FILE(LANE_FILE)
+  ) u_lane_rom (
+      .addr(chunk),
+      .data(lane_row)
+  );
+  wire [CHUNK*BITS-1:0] r_act;
+  wire [CHUNK*BITS-1:0] r_wgt;
+  generate
+    if (SOBOL != 0) begin : g_sobol
+      sc_sobol_lanes #(
+          .LANES(CHUNK),
+          .WIDTH(GEN_WIDTH),
+          .BITS(BITS),
+          .DIRECTIONS(DIRECTIONS_ACT)
+      ) u_act (
+          .clk(clk),
+          .restart(restart),
+          .step(step),
+          .shifts(lane_row[CHUNK*BITS-1:0]),
+          .r(r_act)
+      );
+      sc_sobol_lanes #(
+          .LANES(CHUNK),
+          .WIDTH(GEN_WIDTH),
+          .BITS(BITS),
+          .DIRECTIONS(DIRECTIONS_WGT)
+      ) u_wgt (
+          .clk(clk),
+          .restart(restart),
+          .step(step),
+          .shifts(lane_row[2*CHUNK*BITS-1:CHUNK*BITS]),
+          .r(r_wgt)
+      );
+    end else begin : g_lfsr
+      sc_lfsr_lanes #(
+          .LANES(2 * CHUNK),
+          .WIDTH(GEN_WIDTH),
+          .BITS(BITS),
+          .TAPS(TAPS)
+      ) u_lanes (
+          .clk(clk),
+          .restart(restart),
+          .step(step),
+          .seeds(lane_row),
+          .r({r_wgt, r_act})
+      );
+    end
+  endgenerate
+
+  // Activation streams of the chunk's inputs, shared by every neuron.
+  wire [CHUNK-1:0] a;
+  genvar k, j;
+  generate
+    for (k = 0; k < CHUNK; k = k + 1) begin : g_activation
+      sc_sng #(.BITS(BITS)) u_sng (
+          .r(r_act[k*BITS+:BITS]),
+          .v(x[k*BITS+:BITS]),
+          .bit_out(a[k])
+      );
+    end
+  endgenerate
+
+  // Padding inputs of the last chunk never count (a bipolar XNOR of two zeros would be 1).
+  wire [CHUNK-1:0] active;
+  generate
+    if (PADDING != 0) begin : g_last_chunk
+      localparam [CHUNK_BITS-1:0] LAST_CHUNK = CHUNK_BITS'(CHUNKS - 1);
+      assign active = chunk == LAST_CHUNK ? {{PADDING{1'b0}}, {(CHUNK - PADDING) {1'b1}}}
+                                          : {CHUNK{1'b1}};
+    end else begin : g_all_active
+      assign active = {CHUNK{1'b1}};
+    end
+  endgenerate
+
+  wire [WEIGHT_ROW_BITS-1:0] weight_row;
+  sc_rom #(
+      .WIDTH(WEIGHT_ROW_BITS),
+      .DEPTH(CHUNKS),
+      .ADDR_BITS(CHUNK_BITS),
+      .INIT_FILE(WEIGHT_FILE)
+  ) u_weight_rom (
+      .addr(chunk),
+      .data(weight_row)
+  );
+
+  // Neurons: weight comparators, products and counters.
+  generate
+    for (j = 0; j < OUTPUTS; j = j + 1) begin : g_neuron
+      wire [CHUNK-1:0] b;
+      for (k = 0; k < CHUNK; k = k + 1) begin : g_weight
+        sc_sng #(.BITS(BITS)) u_sng (
+            .r(r_wgt[k*BITS+:BITS]),
+            .v(weight_row[(j*CHUNK+k)*SYNAPSE_BITS+:BITS]),
+            .bit_out(b[k])
+        );
+      end
+      if (BIPOLAR != 0) begin : g_bipolar
+        // XNOR products, one counter; a bipolar neuron has no negative counter.
+        sc_apc #(
+            .N (CHUNK),
+            .CW(CW)
+        ) u_count (
+            .clk(clk),
+            .clear(load),
+            .en(step),
+            .bits(~(a ^ b) & active),
+            .count(pos[j*CW+:CW])
+        );
+        assign neg[j*CW+:CW] = {CW{1'b0}};
+      end else begin : g_sign_magnitude
+        // AND products, counted by the weight's sign in the positive or negative counter.
+        wire [CHUNK-1:0] sign;
+        for (k = 0; k < CHUNK; k = k + 1) begin : g_sign
+          assign sign[k] = weight_row[(j*CHUNK+k)*SYNAPSE_BITS+BITS];
+        end
+        sc_apc #(
+            .N (CHUNK),
+            .CW(CW)
+        ) u_pos (
+            .clk(clk),
+            .clear(load),
+            .en(step),
+            .bits(a & b & active & ~sign),
+            .count(pos[j*CW+:CW])
+        );
+        sc_apc #(
+            .N (CHUNK),
+            .CW(CW)
+        ) u_neg (
+            .clk(clk),
+            .clear(load),
+            .en(step),
+            .bits(a & b & active & sign),
+            .count(neg[j*CW+:CW])
+        );
+      end
+    end
+  endgenerate
+
+  // Output conversion, one neuron per cycle.
+  wire [BW-1:0] bias;
+  sc_rom #(
+      .WIDTH(BW),
+      .DEPTH(OUTPUTS),
+      .ADDR_BITS(NEURON_BITS),
+      .INIT_FILE(BIAS_FILE)
+  ) u_bias_rom (
+      .addr(neuron),
+      .data(bias)
+  );
+  wire [RW-1:0] converted;
+  sc_output #(
+      .CW(CW),
+      .BIPOLAR(BIPOLAR),
+      .SHIFT(SHIFT),
+      .YW(YW),
+      .BW(BW),
+      .RELU(RELU),
+      .OUTPUT_LAYER(OUTPUT_LAYER),
+      .BITS(BITS),
+      .MULT_BITS(MULT_BITS),
+      .MULT(MULT),
+      .RQ_SHIFT(RQ_SHIFT)
+  ) u_output (
+      .pos(pos[neuron*CW+:CW]),
+      .neg(neg[neuron*CW+:CW]),
+      .bias(bias),
+      .result(converted)
+  );
+  generate
+    for (j = 0; j < OUTPUTS; j = j + 1) begin : g_result
+      localparam [NEURON_BITS-1:0] NEURON = NEURON_BITS'(j);
+      reg [RW-1:0] result_q;
+      always @(posedge clk) if (convert && neuron == NEURON) result_q <= converted;
+      assign result[j*RW+:RW] = result_q;
+    end
+  endgenerate
+endmodule
