@@ -40,6 +40,7 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
       {"assign", "choose a bitstream length per layer, write a precision map", run_assign},
       {"analyze", "measure each layer's output error against length", run_analyze},
+      {"rtl", "Verilog for every layer at its map's length, and the network top", run_rtl},
       {"eval", "accuracy of the float, integer and SC models on a data split", run_eval},
   };
   return table;

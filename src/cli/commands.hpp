@@ -32,5 +32,6 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 int run_eval(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int run_analyze(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int run_rtl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace scprec::cli

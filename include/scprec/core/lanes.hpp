@@ -92,6 +92,9 @@ class LaneSequencer {
  public:
   explicit LaneSequencer(const LaneSpec& spec);
   const LaneSpec& spec() const { return spec_; }
+  /// Per global lane (lane_index): the LFSR lane's starting state, or the Sobol lane's digital
+  /// shift. The RTL's lane files hold these values.
+  const std::vector<std::uint32_t>& starts() const { return starts_; }
   /// Writes r_0 .. r_{length-1} of one lane to out[0 .. length-1].
   void fill(StreamRole role, std::size_t input, std::size_t length, std::uint16_t* out) const;
 

@@ -1,0 +1,35 @@
+// Running external tools (Verilator, the C++ compiler, Yosys, simulations): a subprocess with
+// a working directory, a time limit, and its output captured.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace scprec::cosim {
+
+struct ProcessOptions {
+  std::string directory;         ///< working directory ("" : the current one)
+  double timeout_seconds = 0.0;  ///< 0: no limit; past it the process group is killed
+  std::string log_path;          ///< if set, the output is also written here
+};
+
+struct ProcessResult {
+  int exit_code = -1;  ///< the exit status, or 128 + signal if killed by one
+  bool timed_out = false;
+  std::string output;    ///< standard output and error, interleaved
+  double seconds = 0.0;  ///< wall time
+  bool succeeded() const { return exit_code == 0 && !timed_out; }
+};
+
+/// Runs argv[0] (found on PATH) with the other arguments, in its own process group, and waits.
+/// Throws Error (kEnvironment) if the program cannot be started at all.
+ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options);
+
+/// True if `program` is an executable on PATH.
+bool program_available(const std::string& program);
+
+/// The last `lines` lines of `text` that contain "error" or "Error" (case as given), or of the
+/// whole text if none do: what to show a user when a tool fails.
+std::string error_excerpt(const std::string& text, std::size_t lines = 20);
+
+}  // namespace scprec::cosim

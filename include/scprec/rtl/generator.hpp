@@ -1,0 +1,68 @@
+// The Verilog generator: from a quantized network and its precision map, one module per layer
+// at its own length, a network top, the ROM images, and a description of the design.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scprec/model/precision_map.hpp"
+#include "scprec/model/quantize.hpp"
+
+namespace scprec::rtl {
+
+struct RtlConfig {
+  /// Inputs each layer takes per cycle (all its neurons work on them in parallel); 0 chooses
+  /// per layer (auto_inputs_per_cycle).
+  std::size_t inputs_per_cycle = 0;
+};
+
+/// One file of the generated design, relative to the output directory.
+struct GeneratedFile {
+  std::string name;
+  std::string content;
+};
+
+/// What a testbench or report needs to know about one generated layer.
+struct LayerDesign {
+  std::size_t index = 0;
+  std::string name;    ///< the model's layer name
+  std::string module;  ///< the Verilog module, "scprec_" + sanitised name
+  std::size_t inputs = 0;
+  std::size_t outputs = 0;
+  std::size_t length = 0;            ///< bitstream length L
+  std::size_t inputs_per_cycle = 0;  ///< C: the chunk of inputs processed together
+  std::size_t chunks = 0;            ///< ceil(inputs / C); each runs L cycles
+  int bits = 8;                      ///< code width B
+  int counter_bits = 0;              ///< width of each pos / neg counter port element
+  int result_bits = 0;  ///< width of each result element: B (hidden) or accumulator (output)
+  bool is_output = false;
+  std::uint64_t latency = 0;   ///< cycles from start to done
+  std::uint64_t rom_bits = 0;  ///< weights, lane seeds or shifts, and biases
+};
+
+struct RtlDesign {
+  std::vector<GeneratedFile> files;  ///< everything to write, including the rtl/ library
+  std::vector<std::string> sources;  ///< the Verilog files in compile order
+  std::vector<LayerDesign> layers;
+  std::string top_module = "scprec_top";
+  std::uint64_t top_latency = 0;  ///< cycles from start to done through every layer
+};
+
+/// The inputs per cycle chosen when RtlConfig::inputs_per_cycle is 0: the most inputs C <= the
+/// layer's inputs with C x outputs <= 2048 weight comparators (at least 1). The Verilated
+/// model's work per input is about the same for any C; area and synthesis time grow with it
+/// (docs/rtl-architecture.md).
+std::size_t auto_inputs_per_cycle(std::size_t inputs, std::size_t outputs);
+
+/// Generates the design. The map must belong to the network (check_map_matches) and its
+/// lengths and generator must be valid for each layer; throws Error (kBadInput) otherwise.
+/// Identical inputs give byte-identical files.
+RtlDesign generate_rtl(const model::QuantizedNetwork& network, const model::PrecisionMap& map,
+                       const RtlConfig& config);
+
+/// The design description written as design.json (schema "scprec.rtl-design/1").
+std::string design_json(const RtlDesign& design, const model::PrecisionMap& map);
+
+}  // namespace scprec::rtl

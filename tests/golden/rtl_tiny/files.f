@@ -1,0 +1,11 @@
+sc_apc.v
+sc_layer.v
+sc_layer_control.v
+sc_lfsr_lanes.v
+sc_output.v
+sc_rom.v
+sc_sng.v
+sc_sobol_lanes.v
+scprec_fc1.v
+scprec_fc2.v
+scprec_top.v

@@ -1,0 +1,166 @@
+// Tests for the Verilog generator: golden files of a tiny network, determinism, ROM images
+// that hold exactly the quantized integers and the software model's lane starts, and errors.
+#include "scprec/rtl/generator.hpp"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "../fixture_path.hpp"
+#include "scprec/core/error.hpp"
+#include "scprec/core/lanes.hpp"
+#include "scprec/io/files.hpp"
+#include "scprec/io/model_io.hpp"
+
+using scprec::rtl::RtlDesign;
+
+namespace {
+
+struct Tiny {
+  scprec::model::Network network =
+      scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
+  scprec::model::QuantizedNetwork quantized =
+      scprec::model::quantize(network,
+                              scprec::io::read_dataset(scprec::test::npz_fixture("data_ok.npz"),
+                                                       scprec::io::Split::kCalibration)
+                                  .x,
+                              {});
+  scprec::model::PrecisionMap map;
+
+  explicit Tiny(scprec::core::GeneratorKind kind = scprec::core::GeneratorKind::kLfsr) {
+    map.model_hash = scprec::io::network_hash(network);
+    map.quant = quantized.config;
+    map.activation_scales = scprec::model::activation_scales(quantized);
+    map.generator = kind;
+    map.generator_width = 16;
+    map.seed = 7;
+    for (std::size_t l = 0; l < quantized.layers.size(); ++l) {
+      scprec::model::LayerPrecision row;
+      row.index = l;
+      row.name = quantized.layers[l].name;
+      row.inputs = quantized.layers[l].inputs;
+      row.outputs = quantized.layers[l].outputs;
+      row.length = l == 0 ? 16 : 32;
+      row.seed = scprec::model::layer_seed(map.seed, l);
+      map.layers.push_back(row);
+    }
+  }
+};
+
+const std::string& file_of(const RtlDesign& design, const std::string& name) {
+  for (const auto& file : design.files) {
+    if (file.name == name) return file.content;
+  }
+  FAIL("no generated file " << name);
+  throw std::logic_error("unreachable");
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::stringstream stream(text);
+  std::string line;
+  while (std::getline(stream, line)) lines.push_back(line);
+  return lines;
+}
+
+// Bit `bit` of a hex word written most significant digit first.
+unsigned hex_bit(const std::string& word, std::size_t bit) {
+  const char digit = word[word.size() - 1 - bit / 4];
+  const unsigned value = std::isdigit(digit) ? digit - '0' : digit - 'a' + 10;
+  return (value >> (bit % 4)) & 1U;
+}
+
+std::uint64_t hex_field(const std::string& word, std::size_t offset, int width) {
+  std::uint64_t value = 0;
+  for (int b = 0; b < width; ++b) value |= std::uint64_t{hex_bit(word, offset + b)} << b;
+  return value;
+}
+
+}  // namespace
+
+TEST_CASE("rtl: the generated Verilog of a tiny network matches the golden files",
+          "[rtl][golden]") {
+  // Refresh with scripts/update-golden after a deliberate change to the generator.
+  const Tiny tiny;
+  const RtlDesign design = scprec::rtl::generate_rtl(tiny.quantized, tiny.map, {});
+  const bool update = std::getenv("SCPREC_UPDATE_GOLDEN") != nullptr;
+  const std::string directory = std::string(SCPREC_SOURCE_DIR) + "/tests/golden/rtl_tiny/";
+  for (const auto& file : design.files) {
+    if (file.name.rfind("sc_", 0) == 0) continue;  // the hand-written library, not generated
+    INFO(file.name);
+    if (update) {
+      scprec::io::write_file_atomically(directory + file.name, file.content);
+      continue;
+    }
+    CHECK(file.content == scprec::io::read_file(directory + file.name));
+  }
+}
+
+TEST_CASE("rtl: identical inputs give byte-identical files", "[rtl]") {
+  const Tiny tiny;
+  const RtlDesign first = scprec::rtl::generate_rtl(tiny.quantized, tiny.map, {});
+  const RtlDesign second = scprec::rtl::generate_rtl(Tiny().quantized, Tiny().map, {});
+  REQUIRE(first.files.size() == second.files.size());
+  for (std::size_t f = 0; f < first.files.size(); ++f) {
+    CHECK(first.files[f].name == second.files[f].name);
+    CHECK(first.files[f].content == second.files[f].content);
+  }
+  CHECK(first.sources.back() == "scprec_top.v");
+}
+
+TEST_CASE("rtl: ROM images hold the quantized weights, biases and the model's lane starts",
+          "[rtl]") {
+  const auto kind =
+      GENERATE(scprec::core::GeneratorKind::kLfsr, scprec::core::GeneratorKind::kSobol);
+  const std::size_t chunk = GENERATE(1, 3, 4);
+  const Tiny tiny(kind);
+  scprec::rtl::RtlConfig config;
+  config.inputs_per_cycle = chunk;
+  const RtlDesign design = scprec::rtl::generate_rtl(tiny.quantized, tiny.map, config);
+  const auto& layer = tiny.quantized.layers[0];
+  const auto& d = design.layers[0];
+  INFO(to_string(kind) << ", " << chunk << " inputs per cycle");
+  CHECK(d.inputs_per_cycle == chunk);
+  CHECK(d.chunks == (4 + chunk - 1) / chunk);
+  CHECK(d.latency == d.chunks * (16 + 1) + 3 + 1);
+  const auto weights = lines_of(file_of(design, "fc1_weights.hex"));
+  REQUIRE(weights.size() == d.chunks);
+  for (std::size_t i = 0; i < layer.inputs; ++i) {
+    for (std::size_t j = 0; j < layer.outputs; ++j) {
+      const std::size_t offset = (j * chunk + i % chunk) * 9;
+      const std::string& word = weights[i / chunk];
+      CHECK(hex_field(word, offset, 8) == layer.weight_threshold(j, i, tiny.quantized.config));
+      CHECK(hex_field(word, offset + 8, 1) == (layer.weight_code(j, i) < 0 ? 1U : 0U));
+    }
+  }
+  const auto biases = lines_of(file_of(design, "fc1_biases.hex"));
+  REQUIRE(biases.size() == layer.outputs);
+  const scprec::core::LaneSequencer lanes(
+      scprec::model::lane_spec(tiny.map.layer_config(0), layer, tiny.quantized.config));
+  const auto lane_words = lines_of(file_of(design, "fc1_lanes.hex"));
+  const bool sobol = kind == scprec::core::GeneratorKind::kSobol;
+  const int lane_bits = sobol ? 8 : 16;
+  for (std::size_t i = 0; i < layer.inputs; ++i) {
+    for (auto role : {scprec::core::StreamRole::kActivation, scprec::core::StreamRole::kWeight}) {
+      const std::size_t slot = static_cast<std::size_t>(role) * chunk + i % chunk;
+      const std::uint32_t start = lanes.starts()[scprec::core::lane_index(lanes.spec(), role, i)];
+      CHECK(hex_field(lane_words[i / chunk], slot * lane_bits, lane_bits) ==
+            (sobol ? start >> 8 : start));
+    }
+  }
+}
+
+TEST_CASE("rtl: inputs per cycle follow the comparator budget", "[rtl]") {
+  CHECK(scprec::rtl::auto_inputs_per_cycle(784, 128) == 16);
+  CHECK(scprec::rtl::auto_inputs_per_cycle(128, 64) == 32);
+  CHECK(scprec::rtl::auto_inputs_per_cycle(64, 10) == 64);
+  CHECK(scprec::rtl::auto_inputs_per_cycle(10, 5000) == 1);
+}
+
+TEST_CASE("rtl: settings a layer cannot take are rejected naming the layer", "[rtl]") {
+  Tiny tiny;
+  tiny.map.layers[1].length = 48;
+  CHECK_THROWS_WITH(scprec::rtl::generate_rtl(tiny.quantized, tiny.map, {}),
+                    Catch::Contains("fc2.length") && Catch::Contains("power of two"));
+}
