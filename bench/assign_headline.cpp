@@ -78,7 +78,7 @@ int main(int argc, char** argv) {
   const double confidence = 0.95;
   const std::size_t max_length = 8192;
   const double full_scale =
-      scprec::assign::layer_full_scales(example.network, example.calibration.x).back();
+      scprec::model::layer_full_scales(example.network, example.calibration.x).back();
 
   // Uniform baselines, measured once per length.
   std::vector<std::pair<std::size_t, Measured>> uniform;

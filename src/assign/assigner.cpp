@@ -256,7 +256,7 @@ model::PrecisionMap assign_lengths(const model::Network& network,
   validate(config, quantized, lengths);
   const std::size_t layers = quantized.layers.size();
   const double layer_delta = (1.0 - config.confidence) / static_cast<double>(layers);
-  const std::vector<double> full_scales = layer_full_scales(network, calibration);
+  const std::vector<double> full_scales = model::layer_full_scales(network, calibration);
 
   SensitivityReport report;
   const bool measure =

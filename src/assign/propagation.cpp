@@ -1,17 +1,7 @@
-// Full scales from the float network, and worst-case gains from operator norms.
+// Worst-case gains from operator norms.
 #include "scprec/assign/propagation.hpp"
 
 namespace scprec::assign {
-
-std::vector<double> layer_full_scales(const model::Network& network,
-                                      const Eigen::MatrixXd& calibration) {
-  std::vector<double> scales;
-  for (const Eigen::MatrixXd& z : network.forward_preactivations(calibration)) {
-    const double peak = z.size() == 0 ? 0.0 : z.cwiseAbs().maxCoeff();
-    scales.push_back(peak > 0.0 ? peak : 1.0);
-  }
-  return scales;
-}
 
 std::vector<double> analytic_gains(const model::Network& network) {
   const std::vector<model::DenseLayer>& layers = network.layers();

@@ -127,19 +127,6 @@ nlohmann::json summary_json(const ErrorSummary& s) {
 
 }  // namespace
 
-ErrorSummary summarize(std::vector<double> values, double level) {
-  ErrorSummary summary;
-  if (values.empty()) return summary;
-  std::sort(values.begin(), values.end());
-  double sum = 0.0;
-  for (double v : values) sum += v;
-  summary.mean = sum / static_cast<double>(values.size());
-  const auto rank = static_cast<std::size_t>(std::ceil(level * static_cast<double>(values.size())));
-  summary.quantile = values[std::clamp<std::size_t>(rank, 1, values.size()) - 1];
-  summary.max = values.back();
-  return summary;
-}
-
 SensitivityReport analyze_sensitivity(const model::Network& network,
                                       const model::QuantizedNetwork& quantized,
                                       const Eigen::MatrixXd& calibration,
@@ -148,7 +135,7 @@ SensitivityReport analyze_sensitivity(const model::Network& network,
   SensitivityReport report;
   report.config = config;
   report.trials = config.n_trials;
-  report.full_scales = layer_full_scales(network, calibration);
+  report.full_scales = model::layer_full_scales(network, calibration);
   const Eigen::MatrixXd trials = calibration.topRows(static_cast<Eigen::Index>(config.n_trials));
   const std::vector<TrialReference> references =
       reference_runs(network, quantized, trials, config.threads);

@@ -41,6 +41,8 @@ const std::vector<Command>& commands() {
       {"assign", "choose a bitstream length per layer, write a precision map", run_assign},
       {"analyze", "measure each layer's output error against length", run_analyze},
       {"rtl", "Verilog for every layer at its map's length, and the network top", run_rtl},
+      {"simulate", "co-simulate the map's RTL, compare it bit for bit with the model",
+       run_simulate},
       {"eval", "accuracy of the float, integer and SC models on a data split", run_eval},
   };
   return table;

@@ -33,5 +33,6 @@ int run_eval(const std::vector<std::string>& args, std::ostream& out, std::ostre
 int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int run_analyze(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int run_rtl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace scprec::cli

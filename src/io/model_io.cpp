@@ -1,8 +1,6 @@
 // Networks and data sets from .npz archives, with every check a user's file can fail.
 #include "scprec/io/model_io.hpp"
 
-#include <openssl/evp.h>
-
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -13,6 +11,7 @@
 #include "scprec/core/enum_names.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/io/npz.hpp"
+#include "scprec/io/sha256.hpp"
 
 namespace scprec::io {
 namespace {
@@ -143,18 +142,11 @@ model::Network read_model(const std::string& path, const std::string& manifest_p
 }
 
 std::string network_hash(const model::Network& network) {
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
-                                                                  EVP_MD_CTX_free);
-  SCPREC_ASSERT(context && EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) == 1,
-                "SHA-256 is available");
-  const auto add = [&](const void* data, std::size_t size) {
-    EVP_DigestUpdate(context.get(), data, size);
-  };
-  const auto add_text = [&](const std::string& text) { add(text.c_str(), text.size() + 1); };
+  Sha256 hash;
   const auto add_count = [&](std::uint64_t n) {
     unsigned char bytes[8];
     for (int b = 0; b < 8; ++b) bytes[b] = static_cast<unsigned char>(n >> (8 * b));
-    add(bytes, 8);
+    hash.add(bytes, 8);
   };
   const auto add_values = [&](const double* values, std::size_t count) {
     for (std::size_t k = 0; k < count; ++k) {
@@ -163,27 +155,18 @@ std::string network_hash(const model::Network& network) {
       add_count(bits);  // little-endian IEEE-754, whatever the host
     }
   };
-  add_text("scprec.network/1");
+  hash.add_text("scprec.network/1");
   for (const model::DenseLayer& layer : network.layers()) {
-    add_text(layer.name);
+    hash.add_text(layer.name);
     add_count(layer.outputs());
     add_count(layer.inputs());
     const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> weight =
         layer.weight;
     add_values(weight.data(), static_cast<std::size_t>(weight.size()));
     add_values(layer.bias.data(), static_cast<std::size_t>(layer.bias.size()));
-    add_text(model::to_string(layer.activation));
+    hash.add_text(model::to_string(layer.activation));
   }
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  EVP_DigestFinal_ex(context.get(), digest, &length);
-  static const char kHex[] = "0123456789abcdef";
-  std::string hex;
-  for (unsigned int k = 0; k < length; ++k) {
-    hex += kHex[digest[k] >> 4];
-    hex += kHex[digest[k] & 15];
-  }
-  return hex;
+  return hash.hex();
 }
 
 namespace {

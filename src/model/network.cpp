@@ -74,6 +74,15 @@ Eigen::MatrixXd Network::forward(const Eigen::MatrixXd& inputs) const {
   return forward_layers(inputs).back();
 }
 
+std::vector<double> layer_full_scales(const Network& network, const Eigen::MatrixXd& inputs) {
+  std::vector<double> scales;
+  for (const Eigen::MatrixXd& z : network.forward_preactivations(inputs)) {
+    const double peak = z.size() == 0 ? 0.0 : z.cwiseAbs().maxCoeff();
+    scales.push_back(peak > 0.0 ? peak : 1.0);
+  }
+  return scales;
+}
+
 std::size_t count_correct(const Eigen::MatrixXd& logits, const std::vector<int>& labels) {
   SCPREC_ASSERT(static_cast<std::size_t>(logits.rows()) == labels.size(),
                 "one label per row of logits");

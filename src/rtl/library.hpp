@@ -1,15 +1,11 @@
 // The hand-written Verilog building blocks of rtl/, embedded in the binary at build time.
 #pragma once
 
-#include <string>
 #include <vector>
 
-namespace scprec::rtl {
+#include "scprec/core/embedded_file.hpp"
 
-struct EmbeddedFile {
-  const char* name;
-  const char* content;
-};
+namespace scprec::rtl {
 
 /// Every rtl/*.v file, by name, in alphabetical order.
 const std::vector<EmbeddedFile>& embedded_library();

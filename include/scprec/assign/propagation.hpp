@@ -1,4 +1,4 @@
-// How a layer's error reaches the network output: full scales and analytic gains.
+// How a layer's error reaches the network output: analytic gains.
 #pragma once
 
 #include <Eigen/Dense>
@@ -7,12 +7,6 @@
 #include "scprec/model/network.hpp"
 
 namespace scprec::assign {
-
-/// Each layer's full scale: the largest |float pre-activation| of its outputs over the rows of
-/// `calibration`. The last entry is the output's full scale, the unit of relative output error.
-/// A layer whose outputs are all 0 gets full scale 1.
-std::vector<double> layer_full_scales(const model::Network& network,
-                                      const Eigen::MatrixXd& calibration);
 
 /// Analytic gains: an error of e (infinity norm, real units) at layer l's output changes the
 /// network's output by at most G_l * e, with G_l the product of the infinity-norm operator

@@ -9,6 +9,7 @@
 
 #include "scprec/core/lanes.hpp"
 #include "scprec/core/logger.hpp"
+#include "scprec/core/summary.hpp"
 #include "scprec/model/network.hpp"
 #include "scprec/model/quantize.hpp"
 
@@ -28,16 +29,8 @@ struct SensitivityConfig {
   unsigned threads = 0;
 };
 
-/// Mean, quantile and maximum of per-trial errors.
-struct ErrorSummary {
-  double mean = 0.0;
-  double quantile = 0.0;
-  double max = 0.0;
-};
-
-/// The empirical quantile at `level` in (0, 1]: the smallest value with at least a fraction
-/// `level` of the values at or below it. Summaries of an empty set are all 0.
-ErrorSummary summarize(std::vector<double> values, double level);
+using core::ErrorSummary;
+using core::summarize;
 
 /// One (layer, length) measurement. Errors are relative: output errors are max over outputs
 /// of |difference| divided by the output's full scale; layer errors are max over the layer's

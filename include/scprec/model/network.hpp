@@ -59,6 +59,11 @@ std::size_t argmax(const Row& row) {
   return best;
 }
 
+/// Each layer's full scale: the largest |float pre-activation| of its outputs over the rows of
+/// `inputs`. The last entry is the output's full scale, the unit of relative output error. A
+/// layer whose outputs are all 0 gets full scale 1.
+std::vector<double> layer_full_scales(const Network& network, const Eigen::MatrixXd& inputs);
+
 /// How many rows of `logits` have their argmax equal to the row's label.
 std::size_t count_correct(const Eigen::MatrixXd& logits, const std::vector<int>& labels);
 

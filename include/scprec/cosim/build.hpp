@@ -1,0 +1,60 @@
+// The co-simulation build driver: Verilator's SystemC output of a DUT, compiled with the
+// testbench of sim/ into one simulator binary, cached by the hash of everything that goes in.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "scprec/core/logger.hpp"
+#include "scprec/cosim/dut.hpp"
+
+namespace scprec::cosim {
+
+/// The tools a build uses, found on this machine.
+struct Toolchain {
+  std::string verilator_root;     ///< VERILATOR_ROOT: its include/ has the runtime
+  std::string verilator_version;  ///< `verilator --version`
+  std::string compiler_version;   ///< `g++ --version`, first line
+  std::string systemc_version;    ///< `pkg-config --modversion systemc`
+  std::vector<std::string> systemc_cflags;
+  std::vector<std::string> systemc_libs;
+  bool ccache = false;  ///< ccache is on PATH and used for every compile
+};
+
+/// Finds Verilator, g++, make and SystemC. Throws Error (kEnvironment) naming what is missing.
+Toolchain detect_toolchain();
+
+struct BuildConfig {
+  std::string cache_dir;                   ///< where builds are kept ("" : default_cache_dir())
+  bool trace = false;                      ///< build with VCD tracing (for --trace)
+  unsigned jobs = 2;                       ///< parallel compiles within one build
+  std::string model_optimisation = "-O1";  ///< for the Verilated model's C++
+};
+
+/// $SCPREC_CACHE, else $XDG_CACHE_HOME/scprec, else ~/.cache/scprec.
+std::string default_cache_dir();
+
+struct Simulator {
+  std::string binary;   ///< the simulator: sim --stimulus ... (see sim/scprec_tb_main.cpp)
+  std::string key;      ///< the cache key, a SHA-256
+  bool cached = false;  ///< true if no compile was needed
+  double seconds = 0.0;
+};
+
+/// The cache key of a build: SHA-256 of the toolchain's versions, the flags, the testbench
+/// sources, the DUT's binding and every Verilog source's name and text. ROM images are read at
+/// run time and are not part of it, so new weights at the same shapes and lengths rebuild
+/// nothing.
+std::string build_key(const Toolchain& tools, const DutSpec& dut, const std::string& rtl_dir,
+                      const std::vector<std::string>& sources, const BuildConfig& config);
+
+/// Builds (or finds in the cache) the simulator of `dut` from the Verilog `sources` in
+/// `rtl_dir`. The Verilated runtime is compiled once per toolchain and flags, and reused.
+/// Builds go to a temporary directory renamed into place, so concurrent builds are safe and a
+/// killed build leaves nothing half-made. Throws Error (kEnvironment) quoting the failing
+/// tool's error lines and naming its log.
+Simulator build_simulator(const DutSpec& dut, const std::string& rtl_dir,
+                          const std::vector<std::string>& sources, const BuildConfig& config,
+                          Logger& logger);
+
+}  // namespace scprec::cosim

@@ -1,0 +1,40 @@
+// A device under test for the SystemC testbench: one generated layer or the network top, its
+// input port and the output groups the scoreboard compares.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "scprec/rtl/generator.hpp"
+
+namespace scprec::cosim {
+
+/// One output port, split into `count` elements of `bits` bits.
+struct OutputGroup {
+  std::string port;
+  std::size_t count = 0;
+  int bits = 0;
+  bool is_signed = false;
+};
+
+struct DutSpec {
+  std::string name;        ///< the layer's name, or "top"
+  std::string module;      ///< the Verilog top module to build
+  std::size_t inputs = 0;  ///< x_in: inputs codes of input_bits bits
+  int input_bits = 0;
+  std::uint64_t latency = 0;  ///< cycles from start to done
+  std::vector<OutputGroup> outputs;
+};
+
+/// Layer l alone: groups result (signed accumulators for the output layer, else codes), pos
+/// and neg.
+DutSpec layer_dut(const rtl::RtlDesign& design, std::size_t l);
+/// The network top: every layer's pos and neg, then the logits.
+DutSpec top_dut(const rtl::RtlDesign& design);
+
+/// The dut_binding.h the testbench (sim/scprec_tb.h) is compiled with.
+std::string binding_header(const DutSpec& dut);
+
+}  // namespace scprec::cosim

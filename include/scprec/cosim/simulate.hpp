@@ -1,0 +1,83 @@
+// Co-simulation of a precision map: each layer alone and the network top, through Verilator
+// and the SystemC testbench, scored against the bit-exact software model, with the errors the
+// RTL really makes.
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scprec/core/logger.hpp"
+#include "scprec/core/summary.hpp"
+#include "scprec/cosim/build.hpp"
+#include "scprec/cosim/executor.hpp"
+#include "scprec/model/precision_map.hpp"
+#include "scprec/rtl/generator.hpp"
+
+namespace scprec::cosim {
+
+struct SimulateConfig {
+  std::size_t trials = 100;        ///< the first `trials` rows of the inputs
+  std::size_t trials_per_job = 0;  ///< 0: each DUT's trials split evenly over the workers
+  double timeout_seconds = 1800;   ///< per job
+  std::string work_dir;            ///< the generated RTL (rtl/) and the job folders (jobs/)
+  BuildConfig build;
+  rtl::RtlConfig rtl;
+  bool layers = true;      ///< simulate each layer alone
+  bool top = true;         ///< simulate the network top
+  bool trace = false;      ///< VCD of the first mismatching trial of each DUT
+  double quantile = 0.95;  ///< reported in the error summaries
+  unsigned threads = 0;    ///< for the software model
+};
+
+/// One DUT's outcome. Errors are relative and computed from what the RTL produced: a layer's
+/// from its counters (max over neurons of |RTL estimate - exact dot product| over the layer's
+/// full scale), the top's from its logits (max over outputs, over the output's full scale).
+struct DutReport {
+  std::string name;  ///< a layer's name, or "top"
+  std::string module;
+  std::string status;  ///< "pass", "mismatch" or "error"
+  std::size_t trials = 0;
+  std::size_t completed = 0;
+  std::size_t mismatches = 0;  ///< output elements differing from the software model
+  std::size_t mismatching_trials = 0;
+  std::optional<std::size_t> first_mismatch;  ///< trial index
+  std::vector<double> errors;  ///< per completed trial, vs the exact integer reference
+  core::ErrorSummary error_vs_integer;
+  core::ErrorSummary error_vs_float;  ///< the top only
+  std::uint64_t cycles_per_trial = 0;
+  std::string trace;                  ///< VCD of the first mismatching trial, if written
+  std::vector<std::string> problems;  ///< failed jobs, with their logs
+  bool reused = false;                ///< every job's results came from an earlier run
+};
+
+struct SimulationReport {
+  std::size_t trials = 0;
+  std::vector<DutReport> duts;  ///< the layers in order (if simulated), then "top"
+  /// With labels: correct classifications of the RTL top, the software SC model and the float
+  /// network over the same trials.
+  std::optional<std::size_t> rtl_correct;
+  std::optional<std::size_t> software_correct;
+  std::optional<std::size_t> float_correct;
+
+  /// Every DUT completed every trial with no mismatch.
+  bool bit_exact() const;
+  /// Some job crashed, hung or timed out.
+  bool has_errors() const;
+};
+
+/// Generates the map's RTL into work_dir/rtl, builds a simulator per DUT (cached), runs the
+/// first config.trials rows of `inputs` as jobs on `executor`, and scores them. `labels` may
+/// be empty. `calibration` gives the full scales errors are relative to. Throws Error
+/// (kEnvironment) if a build fails; failed jobs are reported, not thrown.
+SimulationReport simulate(const model::Network& network, const model::PrecisionMap& map,
+                          const Eigen::MatrixXd& inputs, const std::vector<int>& labels,
+                          const Eigen::MatrixXd& calibration, const SimulateConfig& config,
+                          Executor& executor, Logger& logger);
+
+/// The report as JSON (schema "scprec.simulation/1").
+std::string simulation_json(const SimulationReport& report, const model::PrecisionMap& map);
+
+}  // namespace scprec::cosim

@@ -1,0 +1,52 @@
+// The files a simulator job reads and writes: stimulus, expected outputs, results.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scprec/cosim/dut.hpp"
+#include "scprec/model/quantize.hpp"
+
+namespace scprec::cosim {
+
+/// Values of every output group of one trial: [group][element].
+using GroupValues = std::vector<std::vector<std::int64_t>>;
+
+/// A DUT's trials: the input codes and the software model's outputs, in the DUT's group order.
+struct TrialSet {
+  std::vector<model::Codes> inputs;
+  std::vector<GroupValues> expected;
+};
+
+/// "scprec-stimulus 1 TRIALS INPUTS" and a line of codes per trial (trials [first, last)).
+std::string stimulus_text(const TrialSet& trials, std::size_t first, std::size_t last);
+/// "scprec-expected 1 TRIALS GROUPS" and a line of every group's values per trial.
+std::string expected_text(const TrialSet& trials, std::size_t first, std::size_t last);
+
+/// One trial as the testbench reported it.
+struct TrialResult {
+  std::size_t index = 0;       ///< within the job's trials
+  std::size_t mismatches = 0;  ///< output elements that differ from the software model
+  std::uint64_t cycles = 0;    ///< start to done
+  GroupValues outputs;         ///< what the RTL produced
+};
+
+/// A job's results file (schema "scprec.sim-results/1").
+struct SimResults {
+  std::string status;  ///< "pass", "mismatch" or "hung"
+  std::size_t trials = 0;
+  std::size_t completed = 0;
+  std::size_t mismatches = 0;
+  std::size_t mismatching_trials = 0;
+  std::optional<std::size_t> first_mismatch;
+  std::vector<TrialResult> results;
+};
+
+/// Parses a results file for `dut`. Throws Error (kEnvironment) naming `where` if it is not a
+/// results file for that DUT.
+SimResults parse_results(const std::string& text, const DutSpec& dut, const std::string& where);
+
+}  // namespace scprec::cosim

@@ -1,0 +1,201 @@
+// sc_main of the co-simulation testbench: reads the trials, elaborates the DUT with the
+// driver and monitor, runs every trial in one simulation, scores the captures and writes the
+// per-trial results and a summary as JSON.
+//
+// Usage: sim --stimulus FILE --expected FILE --results FILE [--trace FILE.vcd]
+// Files: stimulus "scprec-stimulus 1 TRIALS INPUTS" then one line of input codes per trial;
+// expected "scprec-expected 1 TRIALS GROUPS" then one line per trial with every output group's
+// values in SCPREC_TB_OUTPUTS order. --trace (in a model built with --trace) dumps the whole
+// run as VCD; scprec reruns the first mismatching trial alone to get a VCD of that trial.
+// Exit status: 0 every output matched, 1 a mismatch, 2 unreadable or inconsistent input
+// files, 3 the DUT hung (done never came).
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "scprec_tb.h"
+#if VM_TRACE
+#include "verilated_vcd_sc.h"
+#endif
+
+namespace scprec_tb {
+namespace {
+
+struct Options {
+  std::string stimulus;
+  std::string expected;
+  std::string results;
+  std::string trace;
+};
+
+[[noreturn]] void fail_input(const std::string& what) {
+  std::cerr << "scprec testbench: " << what << "\n";
+  std::exit(2);
+}
+
+Options parse_options(int argc, char** argv) {
+  Options o;
+  for (int k = 1; k < argc; ++k) {
+    const std::string arg = argv[k];
+    if (k + 1 >= argc) fail_input("option " + arg + " needs a value");
+    const std::string value = argv[++k];
+    if (arg == "--stimulus")
+      o.stimulus = value;
+    else if (arg == "--expected")
+      o.expected = value;
+    else if (arg == "--results")
+      o.results = value;
+    else if (arg == "--trace")
+      o.trace = value;
+    else
+      fail_input("unknown option " + arg);
+  }
+  if (o.stimulus.empty() || o.expected.empty() || o.results.empty()) {
+    fail_input("usage: --stimulus FILE --expected FILE --results FILE");
+  }
+  return o;
+}
+
+std::vector<int> group_sizes() {
+  std::vector<int> sizes;
+#define SCPREC_TB_SIZE(port, count, bits, is_signed) sizes.push_back(count);
+  SCPREC_TB_OUTPUTS(SCPREC_TB_SIZE)
+#undef SCPREC_TB_SIZE
+  return sizes;
+}
+
+std::vector<Trial> read_trials(const Options& o) {
+  std::ifstream stimulus(o.stimulus);
+  std::ifstream expected(o.expected);
+  if (!stimulus) fail_input("cannot open " + o.stimulus);
+  if (!expected) fail_input("cannot open " + o.expected);
+  std::string magic;
+  int version = 0;
+  std::size_t trials = 0, inputs = 0, groups = 0, expected_trials = 0;
+  stimulus >> magic >> version >> trials >> inputs;
+  if (magic != "scprec-stimulus" || version != 1 || inputs != static_cast<std::size_t>(kInputs)) {
+    fail_input(o.stimulus + ": not a stimulus file for " + std::to_string(kInputs) + " inputs");
+  }
+  expected >> magic >> version >> expected_trials >> groups;
+  const std::vector<int> sizes = group_sizes();
+  if (magic != "scprec-expected" || version != 1 || expected_trials != trials ||
+      groups != sizes.size()) {
+    fail_input(o.expected + ": does not match the stimulus or the DUT's outputs");
+  }
+  std::vector<Trial> all(trials);
+  for (std::size_t t = 0; t < trials; ++t) {
+    all[t].inputs.resize(inputs);
+    for (std::uint32_t& code : all[t].inputs) stimulus >> code;
+    for (int size : sizes) {
+      Values values(static_cast<std::size_t>(size));
+      for (std::int64_t& v : values) expected >> v;
+      all[t].expected.push_back(std::move(values));
+    }
+    if (!stimulus || !expected) fail_input("trial " + std::to_string(t) + ": file ends early");
+  }
+  return all;
+}
+
+}  // namespace
+}  // namespace scprec_tb
+
+int sc_main(int argc, char** argv) {
+  using namespace scprec_tb;
+  const Options options = parse_options(argc, argv);
+  Bench bench;
+  bench.trials = read_trials(options);
+  bench.cycle_limit = 2 * kLatency + 100;
+
+#if VM_TRACE
+  Verilated::traceEverOn(true);
+#endif
+  sc_clock clk("clk", bench.period, 0.5, SC_ZERO_TIME, true);
+  sc_signal<bool> rst_n("rst_n"), start("start"), busy("busy"), done("done");
+  sc_signal<sc_bv<kInputs * kInputBits>> x_in("x_in");
+#define SCPREC_TB_SIGNAL(port, count, bits, is_signed) \
+  sc_signal<sc_bv<(count) * (bits)>> port(#port);
+  SCPREC_TB_OUTPUTS(SCPREC_TB_SIGNAL)
+#undef SCPREC_TB_SIGNAL
+
+  Vdut dut("dut");
+  dut.clk(clk);
+  dut.rst_n(rst_n);
+  dut.start(start);
+  dut.x_in(x_in);
+  dut.busy(busy);
+  dut.done(done);
+  Driver driver("driver");
+  driver.clk(clk);
+  driver.rst_n(rst_n);
+  driver.start(start);
+  driver.x_in(x_in);
+  driver.bench = &bench;
+  Monitor monitor("monitor");
+  monitor.clk(clk);
+  monitor.done(done);
+  monitor.bench = &bench;
+#define SCPREC_TB_BIND(port, count, bits, is_signed) \
+  dut.port(port);                                    \
+  monitor.port(port);
+  SCPREC_TB_OUTPUTS(SCPREC_TB_BIND)
+#undef SCPREC_TB_BIND
+
+#if VM_TRACE
+  VerilatedVcdSc* trace = nullptr;
+  if (!options.trace.empty()) {
+    trace = new VerilatedVcdSc;
+    sc_start(SC_ZERO_TIME);
+    dut.trace(trace, 99);
+    trace->open(options.trace.c_str());
+  }
+#else
+  if (!options.trace.empty()) fail_input("this simulator was built without tracing");
+#endif
+  sc_start();
+#if VM_TRACE
+  if (trace != nullptr) {
+    trace->close();
+    delete trace;
+  }
+#endif
+
+  nlohmann::json trials = nlohmann::json::array();
+  const std::vector<std::string> names = output_names();
+  std::size_t mismatches = 0, mismatching_trials = 0;
+  long first_mismatch = -1;
+  for (std::size_t t = 0; t < bench.captures.size(); ++t) {
+    const Capture& capture = bench.captures[t];
+    const std::size_t wrong = Scoreboard::compare(bench.trials[t], capture);
+    mismatches += wrong;
+    if (wrong != 0 && mismatching_trials++ == 0) first_mismatch = static_cast<long>(t);
+    nlohmann::json outputs;
+    for (std::size_t g = 0; g < names.size(); ++g) outputs[names[g]] = capture.outputs[g];
+    trials.push_back(
+        {{"index", t}, {"mismatches", wrong}, {"cycles", capture.cycles}, {"outputs", outputs}});
+  }
+  const bool hung = bench.hung || bench.captures.size() != bench.trials.size();
+  const std::string status = hung ? "hung" : mismatches != 0 ? "mismatch" : "pass";
+  const nlohmann::json results = {
+      {"schema", "scprec.sim-results/1"},
+      {"dut", kModule},
+      {"summary",
+       {{"trials", bench.trials.size()},
+        {"completed", bench.captures.size()},
+        {"mismatches", mismatches},
+        {"mismatching_trials", mismatching_trials},
+        {"first_mismatch",
+         first_mismatch < 0 ? nlohmann::json(nullptr) : nlohmann::json(first_mismatch)},
+        {"status", status}}},
+      {"trials", trials}};
+  std::ofstream out(options.results);
+  out << results.dump(1) << "\n";
+  if (!out) {
+    std::cerr << "scprec testbench: cannot write " << options.results << "\n";
+    return 2;
+  }
+  std::cout << "scprec testbench: " << kModule << ": " << bench.captures.size() << "/"
+            << bench.trials.size() << " trials, " << mismatches << " mismatching outputs, "
+            << status << "\n";
+  return hung ? 3 : mismatches != 0 ? 1 : 0;
+}

@@ -1,0 +1,103 @@
+// `scprec simulate`: every layer of a map alone and the network top, through Verilator and the
+// SystemC testbench, scored bit for bit against the software model.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <ostream>
+
+#include "cli_parse.hpp"
+#include "commands.hpp"
+#include "scprec/cosim/simulate.hpp"
+#include "scprec/io/files.hpp"
+#include "scprec/io/model_io.hpp"
+#include "scprec/io/precision_map_io.hpp"
+#include "stream_logger.hpp"
+
+namespace scprec::cli {
+namespace {
+
+std::string percent(std::size_t correct, std::size_t total) {
+  return fmt::format("{:.2f}% ({}/{})", 100.0 * static_cast<double>(correct) / total, correct,
+                     total);
+}
+
+void print_report(const cosim::SimulationReport& report, std::ostream& out) {
+  out << fmt::format("{:<8} {:>10} {:>9} {:>11} {:>12} {:>12}  {}\n", "DUT", "trials", "cycles",
+                     "mismatches", "error q", "error max", "status");
+  for (const cosim::DutReport& dut : report.duts) {
+    out << fmt::format("{:<8} {:>10} {:>9} {:>11} {:>12.4g} {:>12.4g}  {}\n", dut.name,
+                       fmt::format("{}/{}", dut.completed, dut.trials), dut.cycles_per_trial,
+                       dut.mismatches, dut.error_vs_integer.quantile, dut.error_vs_integer.max,
+                       dut.status);
+    for (const std::string& problem : dut.problems) out << "  " << problem << "\n";
+    if (!dut.trace.empty()) out << "  first mismatching trial traced: " << dut.trace << "\n";
+  }
+  if (report.rtl_correct) {
+    out << "accuracy: RTL " << percent(*report.rtl_correct, report.trials) << ", software SC "
+        << percent(*report.software_correct, report.trials) << ", float "
+        << percent(*report.float_correct, report.trials) << "\n";
+  }
+  out << (report.bit_exact() ? "bit-exact: every counter of every trial equals the software model\n"
+                             : "NOT bit-exact\n");
+}
+
+}  // namespace
+
+int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  std::string model_path;
+  std::string manifest;
+  std::string data_path;
+  std::string split_name = "calibration";
+  std::string map_path;
+  std::string output;
+  unsigned jobs = 2;
+  bool quiet = false;
+  cosim::SimulateConfig config;
+  CLI::App app(
+      "Simulates every layer of a precision map alone and the network top with Verilator and "
+      "the SystemC testbench, compares every counter with the software model, and writes "
+      "results JSON with the errors the RTL makes. Exit 0 bit-exact, 1 mismatch, 3 a tool or "
+      "job failed.",
+      "simulate");
+  app.add_option("--model", model_path, "model .npz")->required();
+  app.add_option("--manifest", manifest, "JSON manifest giving each layer's activation");
+  app.add_option("--data", data_path, "data .npz (calibration split gives the full scales)")
+      ->required();
+  app.add_option("--split", split_name, "split whose first trials run: calibration or test")
+      ->capture_default_str();
+  app.add_option("--map", map_path, "precision map")->required();
+  app.add_option("--trials", config.trials, "inputs to simulate")->capture_default_str();
+  app.add_option("--jobs", jobs, "worker processes (and parallel compiles)")->capture_default_str();
+  app.add_option("--timeout", config.timeout_seconds, "seconds per job")->capture_default_str();
+  app.add_option("--work", config.work_dir, "directory for the RTL and the job folders");
+  app.add_option("--cache", config.build.cache_dir,
+                 "build cache (default $SCPREC_CACHE or ~/.cache/scprec)");
+  app.add_option("--inputs-per-cycle", config.rtl.inputs_per_cycle,
+                 "inputs every layer takes per cycle (0: chosen per layer)");
+  app.add_flag("--trace", config.trace, "write a VCD of the first mismatching trial of each DUT");
+  app.add_option("-o,--output", output, "results JSON to write")->required();
+  app.add_flag("-q,--quiet", quiet, "no progress output");
+  if (const auto code = parse_args(app, args, out, err)) return *code;
+
+  config.build.jobs = jobs;
+  if (config.work_dir.empty()) config.work_dir = output + ".work";
+  const model::Network network = io::read_model(model_path, manifest);
+  const model::PrecisionMap map = io::read_precision_map(map_path);
+  model::check_map_matches(map, network, io::network_hash(network), map_path);
+  const io::Split split = io::parse_split(split_name, "--split");
+  const io::Dataset data =
+      io::read_dataset(data_path, split, network.input_size(), network.output_size());
+  const io::Dataset calibration =
+      io::read_dataset(data_path, io::Split::kCalibration, network.input_size());
+  StreamLogger logger(err, quiet ? LogLevel::kWarning : LogLevel::kInfo);
+  cosim::LocalExecutor executor(jobs);
+  const cosim::SimulationReport report =
+      cosim::simulate(network, map, data.x, data.labels, calibration.x, config, executor, logger);
+  io::write_file_atomically(output, cosim::simulation_json(report, map));
+  print_report(report, out);
+  out << "wrote " << output << "\n";
+  if (report.has_errors()) return kExitEnvironment;
+  return report.bit_exact() ? kExitOk : kExitCheckFailed;
+}
+
+}  // namespace scprec::cli

@@ -1,0 +1,260 @@
+// The build driver. Steps, in a fresh directory under the cache:
+//  1. verilator --sc --pins-bv 2 --prefix Vdut: SystemC C++ of the DUT, class Vdut, every
+//     multi-bit port an sc_bv (so one testbench serves every DUT through dut_binding.h);
+//  2. make -f Vdut.mk Vdut__ALL.a: the model's archive, at modest optimisation;
+//  3. the Verilated runtime objects (verilated.o, ...): taken from the runtime cache, or made
+//     once with the same makefile and stored there;
+//  4. the testbench (sim/, embedded in scprec) compiled against Vdut.h and linked with SystemC.
+// The finished directory is renamed to sim-<key>; a directory of that name means a finished
+// build. ccache, when installed, serves every compile.
+#include "scprec/cosim/build.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "scprec/core/error.hpp"
+#include "scprec/cosim/process.hpp"
+#include "scprec/io/files.hpp"
+#include "scprec/io/sha256.hpp"
+#include "testbench_sources.hpp"
+
+namespace scprec::cosim {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kCxxStandard = "-std=c++17";
+
+std::string first_line(const std::string& text) {
+  return text.substr(0, text.find('\n'));
+}
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
+  return text;
+}
+
+std::vector<std::string> split_words(const std::string& text) {
+  std::vector<std::string> words;
+  std::stringstream stream(text);
+  std::string word;
+  while (stream >> word) words.push_back(word);
+  return words;
+}
+
+std::string tool_output(const std::vector<std::string>& argv, const std::string& remedy) {
+  if (!program_available(argv[0])) {
+    throw Error(ErrorKind::kEnvironment, argv[0], "", argv[0] + " is not installed", remedy);
+  }
+  const ProcessResult result = run_process(argv, {});
+  if (!result.succeeded()) {
+    throw Error(ErrorKind::kEnvironment, argv[0], "",
+                fmt::format("'{}' failed: {}", fmt::join(argv, " "), trimmed(result.output)),
+                remedy);
+  }
+  return result.output;
+}
+
+// Runs one build step, appending its output to the build log; throws with the log's errors.
+void run_step(const std::vector<std::string>& argv, const std::string& directory,
+              const std::string& log_path, const std::string& what) {
+  const ProcessResult result = run_process(argv, {directory, 3600.0, ""});
+  std::ofstream log(log_path, std::ios::app);
+  log << "$ " << fmt::format("{}", fmt::join(argv, " ")) << "\n" << result.output << "\n";
+  if (!result.succeeded()) {
+    throw Error(ErrorKind::kEnvironment, log_path, "",
+                fmt::format("{} failed:\n{}", what, error_excerpt(result.output)),
+                "See the build log; if the Verilog is at fault, this is a bug in scprec");
+  }
+}
+
+// The runtime's objects named in Vdut_classes.mk (VM_GLOBAL_FAST and VM_GLOBAL_SLOW).
+std::vector<std::string> runtime_objects(const std::string& classes_mk) {
+  std::vector<std::string> objects;
+  std::stringstream lines(io::read_file(classes_mk));
+  std::string line;
+  bool in_list = false;
+  while (std::getline(lines, line)) {
+    if (line.rfind("VM_GLOBAL_FAST +=", 0) == 0 || line.rfind("VM_GLOBAL_SLOW +=", 0) == 0) {
+      in_list = true;
+      continue;
+    }
+    if (!in_list) continue;
+    const std::vector<std::string> words = split_words(line);
+    if (words.empty()) {
+      in_list = false;
+      continue;
+    }
+    if (words[0] != "\\") objects.push_back(words[0] + ".o");
+  }
+  return objects;
+}
+
+std::vector<std::string> compiler(const Toolchain& tools) {
+  return tools.ccache ? std::vector<std::string>{"ccache", "g++"} : std::vector<std::string>{"g++"};
+}
+
+std::string make_variables(const Toolchain& tools, const BuildConfig& config) {
+  return fmt::format("CXXFLAGS={} OPT_FAST={} OPT_SLOW=-O0 OPT_GLOBAL=-O1{}", kCxxStandard,
+                     config.model_optimisation, tools.ccache ? " OBJCACHE=ccache" : "");
+}
+
+// Makes sure the runtime objects for this toolchain and flags are in the cache; returns their
+// directory. Built with the model's own makefile so that defines and flags match it exactly.
+std::string ensure_runtime(const Toolchain& tools, const BuildConfig& config,
+                           const std::string& cache, const std::string& obj_dir,
+                           const std::string& log) {
+  io::Sha256 hash;
+  hash.add_text("scprec-verilated-runtime/1");
+  hash.add_text(tools.verilator_version);
+  hash.add_text(tools.compiler_version);
+  hash.add_text(tools.systemc_version);
+  hash.add_text(make_variables(tools, config));
+  hash.add_text(config.trace ? "trace" : "no trace");
+  const std::string runtime = cache + "/runtime-" + hash.hex().substr(0, 16);
+  const std::vector<std::string> objects = runtime_objects(obj_dir + "/Vdut_classes.mk");
+  if (!fs::exists(runtime)) {
+    std::vector<std::string> argv = {"make", "-j", std::to_string(config.jobs), "-f", "Vdut.mk"};
+    for (const std::string& word : split_words(make_variables(tools, config))) argv.push_back(word);
+    for (const std::string& object : objects) argv.push_back(object);
+    run_step(argv, obj_dir, log, "compiling the Verilated runtime");
+    const std::string staging = runtime + ".tmp." + std::to_string(::getpid());
+    fs::create_directories(staging);
+    for (const std::string& object : objects)
+      fs::copy_file(obj_dir + "/" + object, staging + "/" + object);
+    std::error_code ec;
+    fs::rename(staging, runtime, ec);
+    if (ec) fs::remove_all(staging);  // another build stored it first
+  }
+  return runtime;
+}
+
+}  // namespace
+
+Toolchain detect_toolchain() {
+  const std::string install =
+      "Run scripts/install-deps (or apt-get install verilator "
+      "libsystemc-dev build-essential pkg-config)";
+  Toolchain tools;
+  tools.verilator_version = trimmed(first_line(tool_output({"verilator", "--version"}, install)));
+  tools.verilator_root = trimmed(tool_output({"verilator", "--getenv", "VERILATOR_ROOT"}, install));
+  tools.compiler_version = trimmed(first_line(tool_output({"g++", "--version"}, install)));
+  tool_output({"make", "--version"}, install);
+  tools.systemc_version = trimmed(tool_output({"pkg-config", "--modversion", "systemc"}, install));
+  tools.systemc_cflags = split_words(tool_output({"pkg-config", "--cflags", "systemc"}, install));
+  tools.systemc_libs = split_words(tool_output({"pkg-config", "--libs", "systemc"}, install));
+  tools.ccache = program_available("ccache");
+  return tools;
+}
+
+std::string default_cache_dir() {
+  if (const char* cache = std::getenv("SCPREC_CACHE"); cache != nullptr && *cache != '\0') {
+    return cache;
+  }
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg != nullptr && *xdg != '\0') {
+    return std::string(xdg) + "/scprec";
+  }
+  const char* home = std::getenv("HOME");
+  return std::string(home != nullptr ? home : "/tmp") + "/.cache/scprec";
+}
+
+std::string build_key(const Toolchain& tools, const DutSpec& dut, const std::string& rtl_dir,
+                      const std::vector<std::string>& sources, const BuildConfig& config) {
+  io::Sha256 hash;
+  hash.add_text("scprec-simulator-build/1");
+  hash.add_text(tools.verilator_version);
+  hash.add_text(tools.compiler_version);
+  hash.add_text(tools.systemc_version);
+  hash.add_text(make_variables(tools, config));
+  hash.add_text(config.trace ? "trace" : "no trace");
+  hash.add_text(binding_header(dut));
+  for (const EmbeddedFile& file : testbench_sources()) {
+    hash.add_text(file.name);
+    hash.add_text(file.content);
+  }
+  for (const std::string& source : sources) {
+    hash.add_text(source);
+    hash.add_text(io::read_file(rtl_dir + "/" + source));
+  }
+  return hash.hex();
+}
+
+Simulator build_simulator(const DutSpec& dut, const std::string& rtl_dir,
+                          const std::vector<std::string>& sources, const BuildConfig& config,
+                          Logger& logger) {
+  const Toolchain tools = detect_toolchain();
+  const std::string cache = config.cache_dir.empty() ? default_cache_dir() : config.cache_dir;
+  Simulator simulator;
+  simulator.key = build_key(tools, dut, rtl_dir, sources, config);
+  const std::string final_dir = cache + "/sim-" + simulator.key.substr(0, 24);
+  simulator.binary = final_dir + "/sim";
+  if (fs::exists(simulator.binary)) {
+    simulator.cached = true;
+    logger.info(fmt::format("build: {} ({}) cached", dut.module, dut.name));
+    return simulator;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  const std::string work = final_dir + ".tmp." + std::to_string(::getpid());
+  fs::remove_all(work);
+  fs::create_directories(work + "/tb");
+  const std::string log = work + "/build.log";
+  logger.info(fmt::format("build: {} ({}): verilating", dut.module, dut.name));
+  std::vector<std::string> verilate = {"verilator",   "--sc",       "--pins-bv",    "2",
+                                       "--prefix",    "Vdut",       "--x-assign",   "fast",
+                                       "--x-initial", "fast",       "--top-module", dut.module,
+                                       "--Mdir",      work + "/obj"};
+  if (config.trace) verilate.push_back("--trace");
+  for (const std::string& source : sources) {
+    verilate.push_back(fs::absolute(rtl_dir + "/" + source).string());
+  }
+  run_step(verilate, work, log, "Verilator");
+
+  logger.info(fmt::format("build: {} ({}): compiling the model", dut.module, dut.name));
+  std::vector<std::string> make = {"make", "-j", std::to_string(config.jobs), "-f", "Vdut.mk"};
+  for (const std::string& word : split_words(make_variables(tools, config))) make.push_back(word);
+  make.push_back("Vdut__ALL.a");
+  run_step(make, work + "/obj", log, "compiling the Verilated model");
+  const std::string runtime = ensure_runtime(tools, config, cache, work + "/obj", log);
+
+  logger.info(fmt::format("build: {} ({}): compiling the testbench", dut.module, dut.name));
+  io::write_file_atomically(work + "/tb/dut_binding.h", binding_header(dut));
+  for (const EmbeddedFile& file : testbench_sources()) {
+    io::write_file_atomically(work + "/tb/" + file.name, file.content);
+  }
+  std::vector<std::string> compile = compiler(tools);
+  for (const std::string& flag :
+       {std::string(kCxxStandard), std::string("-O1"), "-I" + work + "/tb", "-I" + work + "/obj",
+        "-I" + tools.verilator_root + "/include", "-I" + tools.verilator_root + "/include/vltstd",
+        std::string("-DVM_SC=1"), std::string(config.trace ? "-DVM_TRACE=1" : "-DVM_TRACE=0"),
+        std::string("-c"), work + "/tb/scprec_tb_main.cpp", std::string("-o"),
+        work + "/tb/scprec_tb_main.o"}) {
+    compile.push_back(flag);
+  }
+  compile.insert(compile.end() - 4, tools.systemc_cflags.begin(), tools.systemc_cflags.end());
+  run_step(compile, work, log, "compiling the testbench");
+  std::vector<std::string> link = {"g++", "-o", work + "/sim", work + "/tb/scprec_tb_main.o",
+                                   work + "/obj/Vdut__ALL.a"};
+  for (const std::string& object : runtime_objects(work + "/obj/Vdut_classes.mk")) {
+    link.push_back(runtime + "/" + object);
+  }
+  link.insert(link.end(), tools.systemc_libs.begin(), tools.systemc_libs.end());
+  for (const char* flag : {"-pthread", "-latomic"}) link.push_back(flag);
+  run_step(link, work, log, "linking the simulator");
+
+  fs::remove_all(work + "/obj");  // the archive is in the binary now; keep the log and sources
+  std::error_code ec;
+  fs::rename(work, final_dir, ec);
+  if (ec) fs::remove_all(work);  // a concurrent build finished first: use its result
+  simulator.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  logger.info(
+      fmt::format("build: {} ({}) built in {:.0f} s", dut.module, dut.name, simulator.seconds));
+  return simulator;
+}
+
+}  // namespace scprec::cosim

@@ -1,0 +1,328 @@
+// Co-simulation. The map's RTL is generated into work_dir/rtl; the software model computes
+// every DUT's expected outputs; each DUT gets a simulator (cached build) and its trials are cut
+// into jobs, folders named by a hash of the simulator and everything the job reads, so a rerun
+// finds finished jobs (results.json present) and reuses them. Jobs run on the executor; the
+// RTL's captured outputs are then scored: mismatches against the bit-exact model, errors
+// against the exact integer and float references.
+#include "scprec/cosim/simulate.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "scprec/core/error.hpp"
+#include "scprec/cosim/dut.hpp"
+#include "scprec/cosim/reference.hpp"
+#include "scprec/cosim/trials.hpp"
+#include "scprec/io/files.hpp"
+#include "scprec/io/sha256.hpp"
+#include "scprec/model/sc_layer.hpp"
+
+namespace scprec::cosim {
+namespace {
+
+namespace fs = std::filesystem;
+
+// One DUT on its way through build, jobs and scoring.
+struct DutRun {
+  DutSpec spec;
+  const TrialSet* trials = nullptr;
+  std::optional<std::size_t> layer;  // nullopt for the top
+  Simulator simulator;
+  std::vector<std::pair<std::size_t, std::size_t>> parts;  // trial ranges [first, last)
+  std::vector<Job> jobs;
+  std::size_t reused = 0;
+};
+
+std::vector<std::string> rom_files(const rtl::RtlDesign& design) {
+  std::vector<std::string> roms;
+  for (const rtl::GeneratedFile& file : design.files) {
+    if (file.name.size() > 4 && file.name.compare(file.name.size() - 4, 4, ".hex") == 0) {
+      roms.push_back(file.name);
+    }
+  }
+  return roms;
+}
+
+std::string run_script(const DutSpec& dut, std::size_t first, std::size_t last, bool trace) {
+  return fmt::format(
+      "#!/bin/sh\n"
+      "# scprec co-simulation job: {} ({}), trials {} to {}. Self-contained: run it here.\n"
+      "./sim --stimulus stimulus.txt --expected expected.txt --results results.json.tmp{}\n"
+      "status=$?\n"
+      "if [ -f results.json.tmp ]; then mv results.json.tmp results.json; fi\n"
+      "exit $status\n",
+      dut.module, dut.name, first, last - 1, trace ? " --trace trace.vcd" : "");
+}
+
+// The job folder for trials [first, last) of `run`: reused if an earlier run finished it.
+Job prepare_job(DutRun& run, std::size_t first, std::size_t last, const std::string& rtl_dir,
+                const std::vector<std::string>& roms, const SimulateConfig& config, bool trace) {
+  const std::string stimulus = stimulus_text(*run.trials, first, last);
+  const std::string expected = expected_text(*run.trials, first, last);
+  io::Sha256 hash;
+  hash.add_text(run.simulator.key);
+  hash.add_text(stimulus);
+  hash.add_text(expected);
+  hash.add_text(trace ? "trace" : "");
+  for (const std::string& rom : roms) hash.add_text(io::read_file(rtl_dir + "/" + rom));
+  Job job;
+  job.name = fmt::format("{}[{}..{}]", run.spec.name, first, last - 1);
+  job.directory = fmt::format("{}/jobs/{}-{}-{}", config.work_dir, run.spec.module, first,
+                              hash.hex().substr(0, 16));
+  job.timeout_seconds = config.timeout_seconds;
+  if (fs::exists(job.directory + "/results.json")) {
+    ++run.reused;
+    return job;
+  }
+  fs::create_directories(job.directory);
+  io::write_file_atomically(job.directory + "/stimulus.txt", stimulus);
+  io::write_file_atomically(job.directory + "/expected.txt", expected);
+  io::write_file_atomically(job.directory + "/run.sh", run_script(run.spec, first, last, trace));
+  for (const std::string& rom : roms) {
+    fs::copy_file(rtl_dir + "/" + rom, job.directory + "/" + rom,
+                  fs::copy_options::overwrite_existing);
+  }
+  fs::copy_file(run.simulator.binary, job.directory + "/sim", fs::copy_options::overwrite_existing);
+  return job;
+}
+
+std::vector<std::pair<std::size_t, std::size_t>> split(std::size_t trials, std::size_t per_job) {
+  std::vector<std::pair<std::size_t, std::size_t>> parts;
+  for (std::size_t first = 0; first < trials; first += per_job) {
+    parts.emplace_back(first, std::min(trials, first + per_job));
+  }
+  return parts;
+}
+
+// Per-trial relative error of the RTL's outputs against the exact integer reference.
+double trial_error(const DutRun& run, const TrialResult& result, std::size_t trial,
+                   const model::QuantizedNetwork& quantized, const model::PrecisionMap& map,
+                   const SoftwareRun& software, const std::vector<double>& full_scales) {
+  if (!run.layer) {
+    const std::vector<std::int64_t>& logits = result.outputs.back();
+    double worst = 0.0;
+    for (std::size_t k = 0; k < logits.size(); ++k) {
+      worst = std::max(
+          worst, std::fabs(static_cast<double>(logits[k] - software.integer_logits[trial][k])));
+    }
+    return worst * quantized.logit_scale() / full_scales.back();
+  }
+  const std::size_t l = *run.layer;
+  const model::QuantLayer& layer = quantized.layers[l];
+  model::ScCounts counts;
+  counts.positive.assign(result.outputs[1].begin(), result.outputs[1].end());
+  counts.negative.assign(result.outputs[2].begin(), result.outputs[2].end());
+  const std::vector<std::int64_t> dot =
+      sc_dot(layer, quantized.config, map.layers[l].length, counts);
+  double worst = 0.0;
+  for (std::size_t j = 0; j < dot.size(); ++j) {
+    worst =
+        std::max(worst, std::fabs(static_cast<double>(dot[j] - software.exact_dots[l][trial][j])));
+  }
+  return worst * layer.weight_scale * layer.input_scale / full_scales[l];
+}
+
+}  // namespace
+
+bool SimulationReport::bit_exact() const {
+  for (const DutReport& dut : duts) {
+    if (dut.mismatches != 0 || dut.completed != dut.trials) return false;
+  }
+  return true;
+}
+
+bool SimulationReport::has_errors() const {
+  for (const DutReport& dut : duts) {
+    if (!dut.problems.empty()) return true;
+  }
+  return false;
+}
+
+SimulationReport simulate(const model::Network& network, const model::PrecisionMap& map,
+                          const Eigen::MatrixXd& inputs, const std::vector<int>& labels,
+                          const Eigen::MatrixXd& calibration, const SimulateConfig& config,
+                          Executor& executor, Logger& logger) {
+  const std::size_t trials = std::min<std::size_t>(config.trials, inputs.rows());
+  if (trials == 0) {
+    throw_bad_input("", "trials", "no trials to simulate", "Give a data split with samples");
+  }
+  const model::QuantizedNetwork quantized = model::quantize_for_map(network, map);
+  const rtl::RtlDesign design = rtl::generate_rtl(quantized, map, config.rtl);
+  const std::string rtl_dir = config.work_dir + "/rtl";
+  for (const rtl::GeneratedFile& file : design.files) {
+    io::write_file_atomically(rtl_dir + "/" + file.name, file.content);
+  }
+  const std::vector<double> full_scales = model::layer_full_scales(network, calibration);
+  logger.info(fmt::format("simulate: software model over {} trials", trials));
+  const Eigen::MatrixXd trial_inputs = inputs.topRows(static_cast<Eigen::Index>(trials));
+  const SoftwareRun software = software_run(network, quantized, map, trial_inputs, config.threads);
+
+  std::vector<DutRun> runs;
+  if (config.layers) {
+    for (std::size_t l = 0; l < design.layers.size(); ++l) {
+      runs.push_back({layer_dut(design, l), &software.layers[l], l, {}, {}, {}, 0});
+    }
+  }
+  if (config.top) runs.push_back({top_dut(design), &software.top, std::nullopt, {}, {}, {}, 0});
+  const std::vector<std::string> roms = rom_files(design);
+  const unsigned workers = std::max(1U, config.build.jobs);
+  const std::size_t per_job = config.trials_per_job != 0
+                                  ? config.trials_per_job
+                                  : std::max<std::size_t>(1, (trials + workers - 1) / workers);
+  std::vector<Job> jobs;
+  for (DutRun& run : runs) {
+    run.simulator = build_simulator(run.spec, rtl_dir, design.sources, config.build, logger);
+    run.parts = split(trials, per_job);
+    for (const auto& [first, last] : run.parts) {
+      run.jobs.push_back(prepare_job(run, first, last, rtl_dir, roms, config, false));
+      if (!fs::exists(run.jobs.back().directory + "/results.json")) jobs.push_back(run.jobs.back());
+    }
+  }
+  logger.info(
+      fmt::format("simulate: {} jobs to run, {} reused from an earlier run", jobs.size(), [&] {
+        std::size_t n = 0;
+        for (const DutRun& r : runs) n += r.reused;
+        return n;
+      }()));
+  std::map<std::string, JobResult> finished;
+  for (JobResult& result : executor.run(jobs, logger)) finished[result.name] = std::move(result);
+
+  SimulationReport report;
+  report.trials = trials;
+  for (DutRun& run : runs) {
+    DutReport dut;
+    dut.name = run.spec.name;
+    dut.module = run.spec.module;
+    dut.trials = trials;
+    dut.cycles_per_trial = run.spec.latency;
+    dut.reused = run.reused == run.jobs.size();
+    std::vector<double> float_errors;
+    std::size_t rtl_correct = 0;
+    for (std::size_t p = 0; p < run.jobs.size(); ++p) {
+      const Job& job = run.jobs[p];
+      const std::string results_path = job.directory + "/results.json";
+      if (!fs::exists(results_path)) {
+        const auto found = finished.find(job.name);
+        const std::string what =
+            found == finished.end() ? "did not run"
+            : found->second.process.timed_out
+                ? fmt::format("timed out after {:.0f} s", job.timeout_seconds)
+                : fmt::format("exited with {}:\n{}", found->second.process.exit_code,
+                              error_excerpt(found->second.process.output, 10));
+        dut.problems.push_back(
+            fmt::format("job {} {} (log: {}/job.log)", job.name, what, job.directory));
+        continue;
+      }
+      const SimResults results = parse_results(io::read_file(results_path), run.spec, results_path);
+      if (results.status == "hung") {
+        dut.problems.push_back(fmt::format("job {}: the DUT never signalled done (log: {}/job.log)",
+                                           job.name, job.directory));
+      }
+      const std::size_t first = run.parts[p].first;
+      for (const TrialResult& result : results.results) {
+        const std::size_t trial = first + result.index;
+        ++dut.completed;
+        dut.mismatches += result.mismatches;
+        if (result.mismatches != 0 && dut.mismatching_trials++ == 0) dut.first_mismatch = trial;
+        dut.errors.push_back(
+            trial_error(run, result, trial, quantized, map, software, full_scales));
+        if (!run.layer) {
+          const std::vector<std::int64_t>& logits = result.outputs.back();
+          double worst = 0.0;
+          std::size_t best = 0;
+          for (std::size_t k = 0; k < logits.size(); ++k) {
+            const double value = static_cast<double>(logits[k]) * quantized.logit_scale();
+            worst = std::max(
+                worst, std::fabs(value - software.float_logits(static_cast<Eigen::Index>(trial),
+                                                               static_cast<Eigen::Index>(k))));
+            if (logits[k] > logits[best]) best = k;
+          }
+          float_errors.push_back(worst / full_scales.back());
+          if (trial < labels.size() && static_cast<int>(best) == labels[trial]) ++rtl_correct;
+        }
+      }
+    }
+    dut.error_vs_integer = core::summarize(dut.errors, config.quantile);
+    dut.error_vs_float = core::summarize(float_errors, config.quantile);
+    dut.status = !dut.problems.empty() ? "error" : dut.mismatches != 0 ? "mismatch" : "pass";
+    if (!run.layer && !labels.empty() && dut.completed == trials) report.rtl_correct = rtl_correct;
+    if (config.trace && dut.first_mismatch) {
+      BuildConfig traced = config.build;
+      traced.trace = true;
+      DutRun trace_run = run;
+      trace_run.simulator = build_simulator(run.spec, rtl_dir, design.sources, traced, logger);
+      const Job job = prepare_job(trace_run, *dut.first_mismatch, *dut.first_mismatch + 1, rtl_dir,
+                                  roms, config, true);
+      if (!fs::exists(job.directory + "/results.json")) executor.run({job}, logger);
+      if (fs::exists(job.directory + "/trace.vcd")) dut.trace = job.directory + "/trace.vcd";
+    }
+    logger.info(fmt::format("simulate: {} ({}): {} of {} trials, {} mismatching outputs, {}",
+                            dut.name, dut.module, dut.completed, dut.trials, dut.mismatches,
+                            dut.status));
+    report.duts.push_back(std::move(dut));
+  }
+  if (!labels.empty() && labels.size() >= trials) {
+    std::size_t software_correct = 0;
+    for (std::size_t t = 0; t < trials; ++t) {
+      const std::vector<std::int64_t>& logits = software.top.expected[t].back();
+      std::size_t best = 0;
+      for (std::size_t k = 1; k < logits.size(); ++k) {
+        if (logits[k] > logits[best]) best = k;
+      }
+      if (static_cast<int>(best) == labels[t]) ++software_correct;
+    }
+    report.software_correct = software_correct;
+    report.float_correct = model::count_correct(
+        software.float_logits, std::vector<int>(labels.begin(), labels.begin() + trials));
+  }
+  return report;
+}
+
+std::string simulation_json(const SimulationReport& report, const model::PrecisionMap& map) {
+  const auto summary = [](const core::ErrorSummary& s) {
+    return nlohmann::ordered_json{{"mean", s.mean}, {"quantile", s.quantile}, {"max", s.max}};
+  };
+  nlohmann::ordered_json duts = nlohmann::ordered_json::array();
+  for (const DutReport& dut : report.duts) {
+    nlohmann::ordered_json entry = {
+        {"name", dut.name},
+        {"module", dut.module},
+        {"status", dut.status},
+        {"trials", dut.trials},
+        {"completed", dut.completed},
+        {"mismatches", dut.mismatches},
+        {"mismatching_trials", dut.mismatching_trials},
+        {"first_mismatch", dut.first_mismatch ? nlohmann::ordered_json(*dut.first_mismatch)
+                                              : nlohmann::ordered_json(nullptr)},
+        {"cycles_per_trial", dut.cycles_per_trial},
+        {"error_vs_integer", summary(dut.error_vs_integer)}};
+    if (dut.name == "top") entry["error_vs_float"] = summary(dut.error_vs_float);
+    entry["errors"] = dut.errors;
+    if (!dut.trace.empty()) entry["trace"] = dut.trace;
+    entry["problems"] = dut.problems;
+    duts.push_back(entry);
+  }
+  const auto optional = [](const std::optional<std::size_t>& value) {
+    return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+  };
+  const nlohmann::ordered_json json = {
+      {"schema", "scprec.simulation/1"},
+      {"model_sha256", map.model_hash},
+      {"trials", report.trials},
+      {"bit_exact", report.bit_exact()},
+      {"errors",
+       "relative: layers max |RTL estimate - exact dot| / layer full scale; top max "
+       "|RTL logit - reference| / output full scale"},
+      {"accuracy",
+       {{"rtl_correct", optional(report.rtl_correct)},
+        {"software_correct", optional(report.software_correct)},
+        {"float_correct", optional(report.float_correct)}}},
+      {"duts", duts}};
+  return json.dump(2) + "\n";
+}
+
+}  // namespace scprec::cosim

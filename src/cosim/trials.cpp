@@ -1,0 +1,78 @@
+// Stimulus and expected files (plain text, whitespace-separated) and results (JSON).
+#include "scprec/cosim/trials.hpp"
+
+#include <fmt/format.h>
+
+#include <nlohmann/json.hpp>
+
+#include "scprec/core/error.hpp"
+
+namespace scprec::cosim {
+
+std::string stimulus_text(const TrialSet& trials, std::size_t first, std::size_t last) {
+  SCPREC_ASSERT(first <= last && last <= trials.inputs.size(), "trial range within the set");
+  const std::size_t inputs = trials.inputs.empty() ? 0 : trials.inputs.front().size();
+  std::string text = fmt::format("scprec-stimulus 1 {} {}\n", last - first, inputs);
+  for (std::size_t t = first; t < last; ++t) {
+    text += fmt::format("{}\n", fmt::join(trials.inputs[t], " "));
+  }
+  return text;
+}
+
+std::string expected_text(const TrialSet& trials, std::size_t first, std::size_t last) {
+  SCPREC_ASSERT(first <= last && last <= trials.expected.size(), "trial range within the set");
+  const std::size_t groups = trials.expected.empty() ? 0 : trials.expected.front().size();
+  std::string text = fmt::format("scprec-expected 1 {} {}\n", last - first, groups);
+  for (std::size_t t = first; t < last; ++t) {
+    for (std::size_t g = 0; g < trials.expected[t].size(); ++g) {
+      text += fmt::format("{}{}", g == 0 ? "" : " ", fmt::join(trials.expected[t][g], " "));
+    }
+    text += "\n";
+  }
+  return text;
+}
+
+SimResults parse_results(const std::string& text, const DutSpec& dut, const std::string& where) {
+  const auto bad = [&](const std::string& problem) {
+    return Error(ErrorKind::kEnvironment, where, "", problem,
+                 "The simulator wrote an unexpected results file; see the job's log");
+  };
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw bad(std::string("not valid JSON (") + e.what() + ")");
+  }
+  try {
+    if (json.at("schema") != "scprec.sim-results/1" || json.at("dut") != dut.module) {
+      throw bad("not the results of " + dut.module);
+    }
+    const nlohmann::json& summary = json.at("summary");
+    SimResults results;
+    results.status = summary.at("status").get<std::string>();
+    results.trials = summary.at("trials").get<std::size_t>();
+    results.completed = summary.at("completed").get<std::size_t>();
+    results.mismatches = summary.at("mismatches").get<std::size_t>();
+    results.mismatching_trials = summary.at("mismatching_trials").get<std::size_t>();
+    if (!summary.at("first_mismatch").is_null()) {
+      results.first_mismatch = summary.at("first_mismatch").get<std::size_t>();
+    }
+    for (const nlohmann::json& trial : json.at("trials")) {
+      TrialResult result;
+      result.index = trial.at("index").get<std::size_t>();
+      result.mismatches = trial.at("mismatches").get<std::size_t>();
+      result.cycles = trial.at("cycles").get<std::uint64_t>();
+      for (const OutputGroup& group : dut.outputs) {
+        result.outputs.push_back(
+            trial.at("outputs").at(group.port).get<std::vector<std::int64_t>>());
+        if (result.outputs.back().size() != group.count) throw bad("wrong size of " + group.port);
+      }
+      results.results.push_back(std::move(result));
+    }
+    return results;
+  } catch (const nlohmann::json::exception& e) {
+    throw bad(std::string("malformed results (") + e.what() + ")");
+  }
+}
+
+}  // namespace scprec::cosim
