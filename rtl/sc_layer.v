@@ -30,7 +30,7 @@ module sc_layer #(
     parameter integer BIPOLAR = 0,
     parameter integer SOBOL = 0,
     parameter integer GEN_WIDTH = 32,
-    parameter [GEN_WIDTH-1:0] TAPS = 32'h80200003,
+    parameter [GEN_WIDTH-1:0] TAPS = {GEN_WIDTH{1'b0}},  // LFSR taps (LFSR layers set them)
     parameter [GEN_WIDTH*GEN_WIDTH-1:0] DIRECTIONS_ACT = {GEN_WIDTH * GEN_WIDTH{1'b0}},
     parameter [GEN_WIDTH*GEN_WIDTH-1:0] DIRECTIONS_WGT = {GEN_WIDTH * GEN_WIDTH{1'b0}},
     parameter WEIGHT_FILE = "weights.hex",

@@ -14,7 +14,7 @@ module sc_lfsr_lanes #(
     parameter integer LANES = 2,
     parameter integer WIDTH = 32,
     parameter integer BITS = 8,
-    parameter [WIDTH-1:0] TAPS = 32'h80200003
+    parameter [WIDTH-1:0] TAPS = {WIDTH{1'b0}}  // the tap mask; every instance sets it
 ) (
     input wire clk,
     input wire restart,

@@ -61,9 +61,12 @@ std::string tool_output(const std::vector<std::string>& argv, const std::string&
 }
 
 // Runs one build step, appending its output to the build log; throws with the log's errors.
+// CCACHE_BASEDIR makes ccache hash paths inside the cache relative, so that identical sources
+// compiled in different build directories hit.
 void run_step(const std::vector<std::string>& argv, const std::string& directory,
-              const std::string& log_path, const std::string& what) {
-  const ProcessResult result = run_process(argv, {directory, 3600.0, ""});
+              const std::string& log_path, const std::string& what, const std::string& cache) {
+  const ProcessResult result =
+      run_process(argv, {directory, 3600.0, "", {"CCACHE_BASEDIR=" + cache}});
   std::ofstream log(log_path, std::ios::app);
   log << "$ " << fmt::format("{}", fmt::join(argv, " ")) << "\n" << result.output << "\n";
   if (!result.succeeded()) {
@@ -122,7 +125,7 @@ std::string ensure_runtime(const Toolchain& tools, const BuildConfig& config,
     std::vector<std::string> argv = {"make", "-j", std::to_string(config.jobs), "-f", "Vdut.mk"};
     for (const std::string& word : split_words(make_variables(tools, config))) argv.push_back(word);
     for (const std::string& object : objects) argv.push_back(object);
-    run_step(argv, obj_dir, log, "compiling the Verilated runtime");
+    run_step(argv, obj_dir, log, "compiling the Verilated runtime", cache);
     const std::string staging = runtime + ".tmp." + std::to_string(::getpid());
     fs::create_directories(staging);
     for (const std::string& object : objects)
@@ -212,13 +215,13 @@ Simulator build_simulator(const DutSpec& dut, const std::string& rtl_dir,
   for (const std::string& source : sources) {
     verilate.push_back(fs::absolute(rtl_dir + "/" + source).string());
   }
-  run_step(verilate, work, log, "Verilator");
+  run_step(verilate, work, log, "Verilator", cache);
 
   logger.info(fmt::format("build: {} ({}): compiling the model", dut.module, dut.name));
   std::vector<std::string> make = {"make", "-j", std::to_string(config.jobs), "-f", "Vdut.mk"};
   for (const std::string& word : split_words(make_variables(tools, config))) make.push_back(word);
   make.push_back("Vdut__ALL.a");
-  run_step(make, work + "/obj", log, "compiling the Verilated model");
+  run_step(make, work + "/obj", log, "compiling the Verilated model", cache);
   const std::string runtime = ensure_runtime(tools, config, cache, work + "/obj", log);
 
   logger.info(fmt::format("build: {} ({}): compiling the testbench", dut.module, dut.name));
@@ -236,7 +239,7 @@ Simulator build_simulator(const DutSpec& dut, const std::string& rtl_dir,
     compile.push_back(flag);
   }
   compile.insert(compile.end() - 4, tools.systemc_cflags.begin(), tools.systemc_cflags.end());
-  run_step(compile, work, log, "compiling the testbench");
+  run_step(compile, work, log, "compiling the testbench", cache);
   std::vector<std::string> link = {"g++", "-o", work + "/sim", work + "/tb/scprec_tb_main.o",
                                    work + "/obj/Vdut__ALL.a"};
   for (const std::string& object : runtime_objects(work + "/obj/Vdut_classes.mk")) {
@@ -244,7 +247,7 @@ Simulator build_simulator(const DutSpec& dut, const std::string& rtl_dir,
   }
   link.insert(link.end(), tools.systemc_libs.begin(), tools.systemc_libs.end());
   for (const char* flag : {"-pthread", "-latomic"}) link.push_back(flag);
-  run_step(link, work, log, "linking the simulator");
+  run_step(link, work, log, "linking the simulator", cache);
 
   fs::remove_all(work + "/obj");  // the archive is in the binary now; keep the log and sources
   std::error_code ec;

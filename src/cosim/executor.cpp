@@ -18,7 +18,7 @@ std::vector<JobResult> LocalExecutor::run(const std::vector<Job>& jobs, Logger& 
     const Job& job = jobs[k];
     results[k].name = job.name;
     results[k].process = run_process(
-        {"sh", "run.sh"}, {job.directory, job.timeout_seconds, job.directory + "/job.log"});
+        {"sh", "run.sh"}, {job.directory, job.timeout_seconds, job.directory + "/job.log", {}});
     const ProcessResult& p = results[k].process;
     const std::lock_guard<std::mutex> lock(log_mutex);
     logger.info(fmt::format("run: [{}/{}] {}: {} in {:.1f} s", ++finished, jobs.size(), job.name,

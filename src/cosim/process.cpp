@@ -26,6 +26,10 @@ using Clock = std::chrono::steady_clock;
 [[noreturn]] void child_exec(const std::vector<std::string>& argv, const ProcessOptions& options,
                              int write_end) {
   ::setpgid(0, 0);
+  for (const std::string& variable : options.environment) {
+    const std::size_t equals = variable.find('=');
+    ::setenv(variable.substr(0, equals).c_str(), variable.substr(equals + 1).c_str(), 1);
+  }
   ::dup2(write_end, STDOUT_FILENO);
   ::dup2(write_end, STDERR_FILENO);
   ::close(write_end);
@@ -124,7 +128,8 @@ std::string error_excerpt(const std::string& text, std::size_t lines) {
   std::string line;
   while (std::getline(stream, line)) {
     if (line.find("error") != std::string::npos || line.find("Error") != std::string::npos ||
-        line.find("ERROR") != std::string::npos) {
+        line.find("ERROR") != std::string::npos || line.find("%Warning") != std::string::npos ||
+        line.find("warning:") != std::string::npos) {
       errors.push_back(line);
     }
     all.push_back(line);

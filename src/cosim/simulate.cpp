@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "scprec/core/error.hpp"
+#include "scprec/core/parallel.hpp"
 #include "scprec/cosim/dut.hpp"
 #include "scprec/cosim/reference.hpp"
 #include "scprec/cosim/trials.hpp"
@@ -146,16 +147,30 @@ SimulationReport simulate(const model::Network& network, const model::PrecisionM
                           const Eigen::MatrixXd& inputs, const std::vector<int>& labels,
                           const Eigen::MatrixXd& calibration, const SimulateConfig& config,
                           Executor& executor, Logger& logger) {
+  const model::QuantizedNetwork quantized = model::quantize_for_map(network, map);
+  const rtl::RtlDesign design = rtl::generate_rtl(quantized, map, config.rtl);
+  const std::string rtl_dir = config.work_dir + "/rtl";
+  write_design(design, rtl_dir);
+  return simulate_design(network, map, design, rtl_dir, inputs, labels, calibration, config,
+                         executor, logger);
+}
+
+void write_design(const rtl::RtlDesign& design, const std::string& directory) {
+  for (const rtl::GeneratedFile& file : design.files) {
+    io::write_file_atomically(directory + "/" + file.name, file.content);
+  }
+}
+
+SimulationReport simulate_design(const model::Network& network, const model::PrecisionMap& map,
+                                 const rtl::RtlDesign& design, const std::string& rtl_dir,
+                                 const Eigen::MatrixXd& inputs, const std::vector<int>& labels,
+                                 const Eigen::MatrixXd& calibration, const SimulateConfig& config,
+                                 Executor& executor, Logger& logger) {
   const std::size_t trials = std::min<std::size_t>(config.trials, inputs.rows());
   if (trials == 0) {
     throw_bad_input("", "trials", "no trials to simulate", "Give a data split with samples");
   }
   const model::QuantizedNetwork quantized = model::quantize_for_map(network, map);
-  const rtl::RtlDesign design = rtl::generate_rtl(quantized, map, config.rtl);
-  const std::string rtl_dir = config.work_dir + "/rtl";
-  for (const rtl::GeneratedFile& file : design.files) {
-    io::write_file_atomically(rtl_dir + "/" + file.name, file.content);
-  }
   const std::vector<double> full_scales = model::layer_full_scales(network, calibration);
   logger.info(fmt::format("simulate: software model over {} trials", trials));
   const Eigen::MatrixXd trial_inputs = inputs.topRows(static_cast<Eigen::Index>(trials));
@@ -173,9 +188,15 @@ SimulationReport simulate(const model::Network& network, const model::PrecisionM
   const std::size_t per_job = config.trials_per_job != 0
                                   ? config.trials_per_job
                                   : std::max<std::size_t>(1, (trials + workers - 1) / workers);
+  // Builds run side by side, one compile each: Verilator and the testbench compile are
+  // single-threaded, so this keeps every core busy.
+  BuildConfig build = config.build;
+  build.jobs = 1;
+  core::parallel_for(runs.size(), workers, [&](std::size_t k) {
+    runs[k].simulator = build_simulator(runs[k].spec, rtl_dir, design.sources, build, logger);
+  });
   std::vector<Job> jobs;
   for (DutRun& run : runs) {
-    run.simulator = build_simulator(run.spec, rtl_dir, design.sources, config.build, logger);
     run.parts = split(trials, per_job);
     for (const auto& [first, last] : run.parts) {
       run.jobs.push_back(prepare_job(run, first, last, rtl_dir, roms, config, false));

@@ -108,7 +108,7 @@ std::vector<LayerArea> synthesize_layers(const std::string& directory, const rtl
     logger.info(fmt::format("synth: layer {} (L={}) with Yosys", layer.name, layer.length));
     const std::string log = work + "/" + layer.module + ".log";
     const ProcessResult result =
-        run_process({"yosys", "-q", "-s", script}, {work, config.timeout_seconds, log});
+        run_process({"yosys", "-q", "-s", script}, {work, config.timeout_seconds, log, {}});
     if (!result.succeeded()) {
       throw Error(
           ErrorKind::kEnvironment, log, "",

@@ -11,6 +11,8 @@ struct ProcessOptions {
   std::string directory;         ///< working directory ("" : the current one)
   double timeout_seconds = 0.0;  ///< 0: no limit; past it the process group is killed
   std::string log_path;          ///< if set, the output is also written here
+  /// Variables set in the child's environment, "NAME=value" each.
+  std::vector<std::string> environment;
 };
 
 struct ProcessResult {
@@ -28,8 +30,9 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
 /// True if `program` is an executable on PATH.
 bool program_available(const std::string& program);
 
-/// The last `lines` lines of `text` that contain "error" or "Error" (case as given), or of the
-/// whole text if none do: what to show a user when a tool fails.
+/// The last `lines` lines of `text` that report an error or a warning (as Verilator, g++,
+/// make, Icarus and Yosys write them), or of the whole text if none do: what to show a user
+/// when a tool fails.
 std::string error_excerpt(const std::string& text, std::size_t lines = 20);
 
 }  // namespace scprec::cosim

@@ -77,6 +77,17 @@ SimulationReport simulate(const model::Network& network, const model::PrecisionM
                           const Eigen::MatrixXd& calibration, const SimulateConfig& config,
                           Executor& executor, Logger& logger);
 
+/// The same, for a design already generated and written to `rtl_dir` (which tests use to
+/// simulate deliberately broken RTL).
+SimulationReport simulate_design(const model::Network& network, const model::PrecisionMap& map,
+                                 const rtl::RtlDesign& design, const std::string& rtl_dir,
+                                 const Eigen::MatrixXd& inputs, const std::vector<int>& labels,
+                                 const Eigen::MatrixXd& calibration, const SimulateConfig& config,
+                                 Executor& executor, Logger& logger);
+
+/// Writes every file of `design` into `directory`.
+void write_design(const rtl::RtlDesign& design, const std::string& directory);
+
 /// The report as JSON (schema "scprec.simulation/1").
 std::string simulation_json(const SimulationReport& report, const model::PrecisionMap& map);
 

@@ -1,0 +1,36 @@
+// In-process test of `scprec simulate` (label `sim`): a map of the tiny network assigned by
+// `scprec assign`, simulated bit-exactly, with results JSON and exit status 0.
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "../fixture_path.hpp"
+#include "commands.hpp"
+#include "scprec/io/files.hpp"
+
+using scprec::test::npz_fixture;
+
+TEST_CASE("cli: simulate reports a bit-exact map with exit 0", "[.sim][cli]") {
+  const std::string work = std::string(SCPREC_TEST_WORK_DIR) + "/cli_simulate";
+  std::ostringstream out;
+  std::ostringstream err;
+  REQUIRE(scprec::cli::run_cli(
+              {"assign", "--model", npz_fixture("tiny_model.npz"), "--data",
+               npz_fixture("data_ok.npz"), "--method", "bernstein", "--gain", "analytic",
+               "--budget", "128", "--min-length", "16", "-q", "-o", work + "/map.json"},
+              out, err) == 0);
+  out.str("");
+  const int code = scprec::cli::run_cli(
+      {"simulate", "--model", npz_fixture("tiny_model.npz"), "--data", npz_fixture("data_ok.npz"),
+       "--split", "test", "--map", work + "/map.json", "--trials", "3", "--cache",
+       SCPREC_TEST_CACHE_DIR, "-q", "-o", work + "/results.json"},
+      out, err);
+  INFO(out.str() << err.str());
+  REQUIRE(code == 0);
+  CHECK_THAT(out.str(), Catch::Contains("bit-exact") && Catch::Contains("accuracy: RTL"));
+  const auto json = nlohmann::json::parse(scprec::io::read_file(work + "/results.json"));
+  CHECK(json["schema"] == "scprec.simulation/1");
+  CHECK(json["bit_exact"] == true);
+  CHECK(json["duts"].size() == 3);  // fc1, fc2, top
+  CHECK(json["duts"][2]["name"] == "top");
+}

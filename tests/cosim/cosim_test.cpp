@@ -1,0 +1,186 @@
+// Co-simulation tests (label `sim`): random small networks through Verilator and the SystemC
+// testbench are bit-exact with the software model in every encoding and generator; the same
+// stimuli through Icarus give the same outputs; a deliberately broken RTL (a flipped lane
+// seed) is caught by the scoreboard, with a VCD of the first mismatching trial.
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <random>
+
+#include "../fixture_path.hpp"
+#include "scprec/cosim/icarus.hpp"
+#include "scprec/cosim/reference.hpp"
+#include "scprec/cosim/simulate.hpp"
+#include "scprec/io/files.hpp"
+#include "scprec/io/model_io.hpp"
+
+using scprec::core::Encoding;
+using scprec::core::GeneratorKind;
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Case {
+  scprec::model::Network network;
+  Eigen::MatrixXd data;
+  scprec::model::PrecisionMap map;
+  std::size_t inputs_per_cycle = 0;
+};
+
+scprec::model::Network random_network(std::mt19937_64& rng) {
+  const std::size_t layers = 2 + rng() % 2;
+  std::size_t inputs = 3 + rng() % 28;
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::vector<scprec::model::DenseLayer> dense;
+  for (std::size_t l = 0; l < layers; ++l) {
+    const std::size_t outputs = l + 1 == layers ? 2 + rng() % 5 : 2 + rng() % 9;
+    scprec::model::DenseLayer layer;
+    layer.name = "layer" + std::to_string(l);
+    layer.weight = Eigen::MatrixXd::NullaryExpr(static_cast<Eigen::Index>(outputs),
+                                                static_cast<Eigen::Index>(inputs),
+                                                [&] { return normal(rng) / std::sqrt(inputs); });
+    layer.bias = Eigen::VectorXd::NullaryExpr(static_cast<Eigen::Index>(outputs),
+                                              [&] { return 0.1 * normal(rng); });
+    layer.activation =
+        l + 1 == layers ? scprec::model::Activation::kIdentity : scprec::model::Activation::kRelu;
+    dense.push_back(std::move(layer));
+    inputs = outputs;
+  }
+  return scprec::model::Network(std::move(dense));
+}
+
+Case random_case(Encoding encoding, GeneratorKind generator, std::mt19937_64& rng) {
+  Case c{random_network(rng), {}, {}, 0};
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  c.data = Eigen::MatrixXd::NullaryExpr(16, static_cast<Eigen::Index>(c.network.input_size()),
+                                        [&] { return unit(rng) < 0.3 ? 0.0 : unit(rng); });
+  const scprec::model::QuantConfig quant{5 + static_cast<int>(rng() % 4), encoding};
+  const auto quantized = scprec::model::quantize(c.network, c.data, quant);
+  c.map.model_hash = scprec::io::network_hash(c.network);
+  c.map.quant = quant;
+  c.map.activation_scales = scprec::model::activation_scales(quantized);
+  c.map.generator = generator;
+  c.map.generator_width =
+      generator == GeneratorKind::kSobol ? 16 : 12 + static_cast<int>(rng() % 21);
+  c.map.seed = rng();
+  for (std::size_t l = 0; l < quantized.layers.size(); ++l) {
+    scprec::model::LayerPrecision row;
+    row.index = l;
+    row.name = quantized.layers[l].name;
+    row.inputs = quantized.layers[l].inputs;
+    row.outputs = quantized.layers[l].outputs;
+    row.length = std::size_t{1} << (2 + rng() % 6);  // 4 .. 128
+    row.seed = scprec::model::layer_seed(c.map.seed, l);
+    c.map.layers.push_back(row);
+  }
+  c.inputs_per_cycle = 1 + rng() % c.network.input_size();
+  return c;
+}
+
+scprec::cosim::SimulateConfig sim_config(const std::string& name, std::size_t trials) {
+  scprec::cosim::SimulateConfig config;
+  config.trials = trials;
+  config.work_dir = std::string(SCPREC_TEST_WORK_DIR) + "/" + name;
+  config.build.cache_dir = SCPREC_TEST_CACHE_DIR;
+  config.timeout_seconds = 300;
+  return config;
+}
+
+}  // namespace
+
+TEST_CASE("cosim: random networks are bit-exact with the software model, in Verilator and Icarus",
+          "[.sim][cosim]") {
+  const std::uint64_t seed = std::random_device{}();
+  INFO("random seed " << seed << " (rerun with it to reproduce)");
+  std::mt19937_64 rng(seed);
+  const auto encoding = GENERATE(Encoding::kSignMagnitude, Encoding::kBipolar);
+  const auto generator = GENERATE(GeneratorKind::kLfsr, GeneratorKind::kSobol);
+  const Case c = random_case(encoding, generator, rng);
+  std::string shape = std::to_string(c.network.input_size());
+  for (const auto& layer : c.map.layers)
+    shape += fmt::format("-{}(L={})", layer.outputs, layer.length);
+  INFO(to_string(encoding) << ", " << to_string(generator) << " (" << c.map.generator_width
+                           << "-bit), " << c.map.quant.bits << " bits, " << shape << ", "
+                           << c.inputs_per_cycle << " inputs per cycle");
+  auto config =
+      sim_config(fmt::format("random_{}_{}", to_string(encoding), to_string(generator)), 6);
+  config.rtl.inputs_per_cycle = c.inputs_per_cycle;
+  // Every layer's counters are outputs of the top, so the top alone checks every layer; the
+  // layer-alone DUTs are checked in one of the four cases to keep the build count down.
+  config.layers = encoding == Encoding::kSignMagnitude && generator == GeneratorKind::kLfsr;
+  scprec::cosim::LocalExecutor executor(2);
+  const auto report = scprec::cosim::simulate(c.network, c.map, c.data, {}, c.data, config,
+                                              executor, scprec::null_logger());
+  for (const auto& dut : report.duts) {
+    INFO(dut.name << ": " << dut.status << (dut.problems.empty() ? "" : " " + dut.problems[0]));
+    CHECK(dut.completed == 6);
+    CHECK(dut.mismatches == 0);
+  }
+  REQUIRE(report.bit_exact());
+
+  // Icarus, on the top the Verilator run just checked.
+  const auto quantized = scprec::model::quantize_for_map(c.network, c.map);
+  scprec::rtl::RtlConfig rtl_config;
+  rtl_config.inputs_per_cycle = c.inputs_per_cycle;
+  const auto design = scprec::rtl::generate_rtl(quantized, c.map, rtl_config);
+  const auto software = scprec::cosim::software_run(c.network, quantized, c.map, c.data.topRows(6));
+  const auto icarus =
+      scprec::cosim::run_icarus(scprec::cosim::top_dut(design), config.work_dir + "/rtl",
+                                design.sources, software.top, 0, 6, config.work_dir + "/icarus");
+  REQUIRE(icarus.size() == 6);
+  for (std::size_t t = 0; t < 6; ++t) {
+    INFO("trial " << t);
+    CHECK(icarus[t] == software.top.expected[t]);
+  }
+}
+
+TEST_CASE("cosim: a flipped lane seed is caught by the scoreboard (_bad)", "[.sim][cosim]") {
+  const auto network = scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
+  const auto data = scprec::io::read_dataset(scprec::test::npz_fixture("data_ok.npz"),
+                                             scprec::io::Split::kCalibration);
+  const auto quantized = scprec::model::quantize(network, data.x, {});
+  scprec::model::PrecisionMap map;
+  map.model_hash = scprec::io::network_hash(network);
+  map.quant = quantized.config;
+  map.activation_scales = scprec::model::activation_scales(quantized);
+  map.seed = 3;
+  for (std::size_t l = 0; l < 2; ++l) {
+    scprec::model::LayerPrecision row;
+    row.index = l;
+    row.name = quantized.layers[l].name;
+    row.inputs = quantized.layers[l].inputs;
+    row.outputs = quantized.layers[l].outputs;
+    row.length = 64;
+    row.seed = scprec::model::layer_seed(map.seed, l);
+    map.layers.push_back(row);
+  }
+  auto config = sim_config("flipped_seed_bad", 5);
+  config.trace = true;
+  const auto design = scprec::rtl::generate_rtl(quantized, map, {});
+  const std::string rtl_dir = config.work_dir + "/rtl";
+  scprec::cosim::write_design(design, rtl_dir);
+  // Flip the lowest bit of the first lane's seed of the first layer.
+  std::string lanes = scprec::io::read_file(rtl_dir + "/fc1_lanes.hex");
+  char& last_digit = lanes[lanes.find('\n') - 1];
+  last_digit = last_digit == '0'   ? '1'
+               : last_digit == '1' ? '0'
+                                   : static_cast<char>(last_digit ^ 1);
+  scprec::io::write_file_atomically(rtl_dir + "/fc1_lanes.hex", lanes);
+
+  scprec::cosim::LocalExecutor executor(2);
+  const auto report = scprec::cosim::simulate_design(
+      network, map, design, rtl_dir, data.x, {}, data.x, config, executor, scprec::null_logger());
+  CHECK_FALSE(report.bit_exact());
+  CHECK_FALSE(report.has_errors());
+  const auto& fc1 = report.duts[0];
+  CHECK(fc1.name == "fc1");
+  CHECK(fc1.status == "mismatch");
+  CHECK(fc1.mismatches > 0);
+  REQUIRE(fc1.first_mismatch.has_value());
+  CHECK(fs::exists(fc1.trace));
+  CHECK_THAT(scprec::io::read_file(fc1.trace), Catch::Contains("$enddefinitions"));
+  CHECK(report.duts[1].status == "pass");          // fc2 alone gets its inputs from the model
+  CHECK(report.duts.back().status == "mismatch");  // the top runs the broken fc1
+}

@@ -1,0 +1,62 @@
+// Tests for subprocesses and the local executor: exit codes, output capture, time limits, and
+// jobs that crash or hang being reported without stopping the others.
+#include "scprec/cosim/executor.hpp"
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "scprec/core/logger.hpp"
+#include "scprec/cosim/process.hpp"
+#include "scprec/io/files.hpp"
+
+namespace fs = std::filesystem;
+using scprec::cosim::run_process;
+
+namespace {
+
+scprec::cosim::Job job(const std::string& name, const std::string& script) {
+  const std::string directory = std::string(SCPREC_TEST_WORK_DIR) + "/executor/" + name;
+  fs::create_directories(directory);
+  scprec::io::write_file_atomically(directory + "/run.sh", script);
+  return {name, directory, 2.0};
+}
+
+}  // namespace
+
+TEST_CASE("cosim: processes report exit codes, output, environment and time limits", "[cosim]") {
+  const auto ok = run_process({"sh", "-c", "echo out; echo err >&2; echo $SCPREC_X"},
+                              {"", 0.0, "", {"SCPREC_X=42"}});
+  CHECK(ok.succeeded());
+  CHECK_THAT(ok.output, Catch::Contains("out") && Catch::Contains("err") && Catch::Contains("42"));
+  CHECK(run_process({"sh", "-c", "exit 3"}, {}).exit_code == 3);
+  const auto slow = run_process({"sh", "-c", "sleep 30"}, {"", 0.3, "", {}});
+  CHECK(slow.timed_out);
+  CHECK(slow.seconds < 5.0);
+  CHECK(run_process({"sh", "-c", "kill -SEGV $$"}, {}).exit_code == 128 + 11);
+  CHECK(run_process({"scprec-no-such-program"}, {}).exit_code == 127);
+  CHECK(scprec::cosim::program_available("sh"));
+  CHECK_FALSE(scprec::cosim::program_available("scprec-no-such-program"));
+}
+
+TEST_CASE("cosim: the local executor reports failed, crashed and hung jobs and runs the rest",
+          "[cosim]") {
+  const std::vector<scprec::cosim::Job> jobs = {
+      job("passes", "echo fine > result.txt\n"),
+      job("fails", "echo 'error: bad thing' >&2\nexit 1\n"),
+      job("crashes", "kill -SEGV $$\n"),
+      job("hangs", "sleep 60\n"),
+      job("passes_too", "echo fine > result.txt\n"),
+  };
+  scprec::cosim::LocalExecutor executor(2);
+  const auto results = executor.run(jobs, scprec::null_logger());
+  REQUIRE(results.size() == 5);
+  CHECK(results[0].process.succeeded());
+  CHECK(results[1].process.exit_code == 1);
+  CHECK_THAT(scprec::io::read_file(jobs[1].directory + "/job.log"), Catch::Contains("bad thing"));
+  CHECK(results[2].process.exit_code == 128 + 11);
+  CHECK(results[3].process.timed_out);
+  CHECK(results[4].process.succeeded());
+  CHECK(fs::exists(jobs[4].directory + "/result.txt"));
+  CHECK(scprec::cosim::error_excerpt("ok\nerror: one\nfine\n") == "error: one\n");
+}
