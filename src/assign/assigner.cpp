@@ -27,14 +27,6 @@
 namespace scprec::assign {
 namespace {
 
-// Predictions for every (layer, candidate length).
-struct Predictions {
-  std::vector<std::vector<double>> contribution;  // relative output error
-  std::vector<std::vector<double>> layer_error;   // relative to the layer's full scale
-  std::vector<double> gains;
-  std::vector<double> scores;
-};
-
 Bound bound_of(Method method) {
   switch (method) {
     case Method::kChebyshev:
@@ -60,12 +52,12 @@ std::vector<std::vector<model::Codes>> layer_inputs(const model::QuantizedNetwor
   return inputs;
 }
 
-Predictions predict_from_bounds(Bound bound, const model::QuantizedNetwork& quantized,
-                                const Eigen::MatrixXd& calibration,
-                                const std::vector<std::size_t>& lengths, double layer_delta,
-                                const std::vector<double>& full_scales, std::vector<double> gains,
-                                unsigned threads, Logger& logger) {
-  Predictions p;
+LengthPredictions predict_from_bounds(Bound bound, const model::QuantizedNetwork& quantized,
+                                      const Eigen::MatrixXd& calibration,
+                                      const std::vector<std::size_t>& lengths, double layer_delta,
+                                      const std::vector<double>& full_scales,
+                                      std::vector<double> gains, unsigned threads, Logger& logger) {
+  LengthPredictions p;
   p.gains = std::move(gains);
   const std::vector<std::vector<model::Codes>> inputs = layer_inputs(quantized, calibration);
   for (std::size_t l = 0; l < quantized.layers.size(); ++l) {
@@ -86,8 +78,8 @@ Predictions predict_from_bounds(Bound bound, const model::QuantizedNetwork& quan
   return p;
 }
 
-Predictions predict_from_sensitivity(const SensitivityReport& report) {
-  Predictions p;
+LengthPredictions predict_from_sensitivity(const SensitivityReport& report) {
+  LengthPredictions p;
   for (const LayerSensitivity& layer : report.layers) {
     std::vector<double> contribution;
     std::vector<double> layer_error;
@@ -128,7 +120,7 @@ void validate(const AssignConfig& config, const model::QuantizedNetwork& quantiz
   }
 }
 
-std::vector<std::vector<LayerOption>> layer_options(const Predictions& p,
+std::vector<std::vector<LayerOption>> layer_options(const LengthPredictions& p,
                                                     const model::QuantizedNetwork& quantized,
                                                     const std::vector<std::size_t>& lengths,
                                                     CostModel cost) {
@@ -248,10 +240,10 @@ std::vector<std::size_t> candidate_lengths(std::size_t min_length, std::size_t m
   return lengths;
 }
 
-model::PrecisionMap assign_lengths(const model::Network& network,
-                                   const model::QuantizedNetwork& quantized,
-                                   const Eigen::MatrixXd& calibration, const AssignConfig& config,
-                                   Logger& logger, SensitivityReport* analysis) {
+LengthPredictions predict_lengths(const model::Network& network,
+                                  const model::QuantizedNetwork& quantized,
+                                  const Eigen::MatrixXd& calibration, const AssignConfig& config,
+                                  Logger& logger, SensitivityReport* analysis) {
   const std::vector<std::size_t> lengths = candidate_lengths(config.min_length, config.max_length);
   validate(config, quantized, lengths);
   const std::size_t layers = quantized.layers.size();
@@ -269,7 +261,7 @@ model::PrecisionMap assign_lengths(const model::Network& network,
     sc.n_trials = std::min<std::size_t>(sc.n_trials, static_cast<std::size_t>(calibration.rows()));
     report = analyze_sensitivity(network, quantized, calibration, sc, logger);
   }
-  Predictions p;
+  LengthPredictions p;
   if (config.method == Method::kSensitivity) {
     p = predict_from_sensitivity(report);
   } else {
@@ -280,6 +272,29 @@ model::PrecisionMap assign_lengths(const model::Network& network,
     p = predict_from_bounds(bound_of(config.method), quantized, calibration, lengths, layer_delta,
                             full_scales, std::move(gains), config.analysis.threads, logger);
   }
+  p.lengths = lengths;
+  p.output_full_scale = full_scales.back();
+  for (std::size_t l = 0; l < layers; ++l) {
+    p.scores.push_back(measure ? report.layers[l].score : 0.0);
+  }
+  if (analysis != nullptr) *analysis = std::move(report);
+  return p;
+}
+
+model::PrecisionMap assign_lengths(const model::Network& network,
+                                   const model::QuantizedNetwork& quantized,
+                                   const Eigen::MatrixXd& calibration, const AssignConfig& config,
+                                   Logger& logger, SensitivityReport* analysis) {
+  return assign_from_predictions(
+      predict_lengths(network, quantized, calibration, config, logger, analysis), quantized, config,
+      logger);
+}
+
+model::PrecisionMap assign_from_predictions(const LengthPredictions& p,
+                                            const model::QuantizedNetwork& quantized,
+                                            const AssignConfig& config, Logger& logger) {
+  const std::vector<std::size_t>& lengths = p.lengths;
+  const std::size_t layers = quantized.layers.size();
   const Selection best =
       optimise(layer_options(p, quantized, lengths, config.cost), quantized, config);
 
@@ -299,7 +314,7 @@ model::PrecisionMap assign_lengths(const model::Network& network,
   map.targets.composition = to_string(config.composition);
   map.method = to_string(config.method);
   map.gain = config.method == Method::kSensitivity ? "measured" : to_string(config.gain);
-  map.output_full_scale = full_scales.back();
+  map.output_full_scale = p.output_full_scale;
   map.predicted_output_error = best.error;
   for (std::size_t l = 0; l < layers; ++l) {
     const std::size_t k = best.choice[l];
@@ -314,12 +329,11 @@ model::PrecisionMap assign_lengths(const model::Network& network,
     row.predicted_error = p.layer_error[l][k];
     row.contribution = p.contribution[l][k];
     row.gain = p.gains[l];
-    row.sensitivity = measure ? report.layers[l].score : 0.0;
+    row.sensitivity = p.scores[l];
     map.layers.push_back(std::move(row));
   }
   logger.info(fmt::format("assign: {} total cycles, predicted output error {:.4g}",
                           map.total_cycles(), map.predicted_output_error));
-  if (analysis != nullptr) *analysis = std::move(report);
   return map;
 }
 

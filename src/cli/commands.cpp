@@ -38,6 +38,10 @@ void print_usage(std::ostream& out) {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> table = {
+      {"demo", "verify on the bundled example, with its defaults", run_demo},
+      {"verify", "assign, build, measure the RTL, refine until signed off", run_verify},
+      {"signoff", "measure a given map's RTL against its targets; exit 0 pass, 1 fail",
+       run_signoff},
       {"assign", "choose a bitstream length per layer, write a precision map", run_assign},
       {"analyze", "measure each layer's output error against length", run_analyze},
       {"rtl", "Verilog for every layer at its map's length, and the network top", run_rtl},

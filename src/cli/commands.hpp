@@ -34,5 +34,8 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
 int run_analyze(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int run_rtl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int run_verify(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int run_signoff(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int run_demo(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace scprec::cli

@@ -17,6 +17,7 @@
 #include "scprec/core/parallel.hpp"
 #include "scprec/cosim/dut.hpp"
 #include "scprec/cosim/reference.hpp"
+#include "scprec/cosim/scoring.hpp"
 #include "scprec/cosim/trials.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/sha256.hpp"
@@ -97,34 +98,6 @@ std::vector<std::pair<std::size_t, std::size_t>> split(std::size_t trials, std::
     parts.emplace_back(first, std::min(trials, first + per_job));
   }
   return parts;
-}
-
-// Per-trial relative error of the RTL's outputs against the exact integer reference.
-double trial_error(const DutRun& run, const TrialResult& result, std::size_t trial,
-                   const model::QuantizedNetwork& quantized, const model::PrecisionMap& map,
-                   const SoftwareRun& software, const std::vector<double>& full_scales) {
-  if (!run.layer) {
-    const std::vector<std::int64_t>& logits = result.outputs.back();
-    double worst = 0.0;
-    for (std::size_t k = 0; k < logits.size(); ++k) {
-      worst = std::max(
-          worst, std::fabs(static_cast<double>(logits[k] - software.integer_logits[trial][k])));
-    }
-    return worst * quantized.logit_scale() / full_scales.back();
-  }
-  const std::size_t l = *run.layer;
-  const model::QuantLayer& layer = quantized.layers[l];
-  model::ScCounts counts;
-  counts.positive.assign(result.outputs[1].begin(), result.outputs[1].end());
-  counts.negative.assign(result.outputs[2].begin(), result.outputs[2].end());
-  const std::vector<std::int64_t> dot =
-      sc_dot(layer, quantized.config, map.layers[l].length, counts);
-  double worst = 0.0;
-  for (std::size_t j = 0; j < dot.size(); ++j) {
-    worst =
-        std::max(worst, std::fabs(static_cast<double>(dot[j] - software.exact_dots[l][trial][j])));
-  }
-  return worst * layer.weight_scale * layer.input_scale / full_scales[l];
 }
 
 }  // namespace
@@ -249,8 +222,19 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
         ++dut.completed;
         dut.mismatches += result.mismatches;
         if (result.mismatches != 0 && dut.mismatching_trials++ == 0) dut.first_mismatch = trial;
-        dut.errors.push_back(
-            trial_error(run, result, trial, quantized, map, software, full_scales));
+        if (run.layer) {
+          dut.errors.push_back(layer_error(*run.layer, result.outputs[1], result.outputs[2], trial,
+                                           quantized, map, software, full_scales));
+        } else {
+          dut.errors.push_back(
+              output_error(result.outputs.back(), trial, quantized, software, full_scales));
+          dut.layer_errors.resize(quantized.layers.size());
+          for (std::size_t l = 0; l < quantized.layers.size(); ++l) {
+            dut.layer_errors[l].push_back(layer_error(l, result.outputs[2 * l],
+                                                      result.outputs[2 * l + 1], trial, quantized,
+                                                      map, software, full_scales));
+          }
+        }
         if (!run.layer) {
           const std::vector<std::int64_t>& logits = result.outputs.back();
           double worst = 0.0;

@@ -183,17 +183,38 @@ Split parse_split(const std::string& text, const std::string& field) {
   return parse_enum_name(kSplitNames, text, "split", field);
 }
 
+namespace {
+
+std::optional<Dataset> dataset_from(const std::vector<NpyArray>& arrays, const std::string& path,
+                                    Split split, std::size_t features, std::size_t classes,
+                                    bool required);
+
+}  // namespace
+
 Dataset read_dataset(const std::string& path, Split split, std::size_t features,
                      std::size_t classes) {
+  return *dataset_from(read_npz(path), path, split, features, classes, true);
+}
+
+std::optional<Dataset> read_dataset_if_present(const std::string& path, Split split,
+                                               std::size_t features, std::size_t classes) {
+  return dataset_from(read_npz(path), path, split, features, classes, false);
+}
+
+namespace {
+
+std::optional<Dataset> dataset_from(const std::vector<NpyArray>& arrays, const std::string& path,
+                                    Split split, std::size_t features, std::size_t classes,
+                                    bool required) {
   const std::string x_name = split == Split::kCalibration ? "x" : "x_test";
   const std::string y_name = split == Split::kCalibration ? "y" : "y_test";
-  const std::vector<NpyArray> arrays = read_npz(path);
   const NpyArray* x = nullptr;
   const NpyArray* y = nullptr;
   for (const NpyArray& array : arrays) {
     if (array.name == x_name) x = &array;
     if (array.name == y_name) y = &array;
   }
+  if (x == nullptr && !required) return std::nullopt;
   if (x == nullptr) {
     throw_bad_input(path, x_name, "array not found",
                     "Save inputs as '" + x_name + "' of shape (samples, features) with np.savez");
@@ -242,5 +263,7 @@ Dataset read_dataset(const std::string& path, Split split, std::size_t features,
   }
   return data;
 }
+
+}  // namespace
 
 }  // namespace scprec::io

@@ -75,6 +75,25 @@ struct AssignConfig {
   std::vector<std::string> layer_names;
 };
 
+/// What the assigner predicts for every layer at every candidate length.
+struct LengthPredictions {
+  std::vector<std::size_t> lengths;  ///< the candidates, candidate_lengths(min, max)
+  /// [layer][candidate]: share of the relative output error, at confidence 1 - delta / layers.
+  std::vector<std::vector<double>> contribution;
+  /// [layer][candidate]: the layer's own error, a fraction of its full scale, same confidence.
+  std::vector<std::vector<double>> layer_error;
+  std::vector<double> gains;   ///< per layer
+  std::vector<double> scores;  ///< per layer, sensitivity score (0 if not measured)
+  double output_full_scale = 0.0;
+};
+
+/// The predictions assign_lengths optimises over (see there for how they are made).
+LengthPredictions predict_lengths(const model::Network& network,
+                                  const model::QuantizedNetwork& quantized,
+                                  const Eigen::MatrixXd& calibration, const AssignConfig& config,
+                                  Logger& logger = null_logger(),
+                                  SensitivityReport* analysis = nullptr);
+
 /// Chooses a power-of-two length in [min_length, max_length] for every layer.
 ///
 /// Each candidate length gets a predicted contribution to the relative output error at
@@ -93,6 +112,13 @@ model::PrecisionMap assign_lengths(const model::Network& network,
                                    const Eigen::MatrixXd& calibration, const AssignConfig& config,
                                    Logger& logger = null_logger(),
                                    SensitivityReport* analysis = nullptr);
+
+/// The optimisation step of assign_lengths, on predictions already made (by predict_lengths
+/// with the same config and network).
+model::PrecisionMap assign_from_predictions(const LengthPredictions& predictions,
+                                            const model::QuantizedNetwork& quantized,
+                                            const AssignConfig& config,
+                                            Logger& logger = null_logger());
 
 /// The candidate lengths: powers of two in [min_length, max_length]. Throws Error (kBadInput)
 /// if the range holds none or min_length > max_length.

@@ -45,6 +45,9 @@ struct DutReport {
   std::size_t mismatching_trials = 0;
   std::optional<std::size_t> first_mismatch;  ///< trial index
   std::vector<double> errors;  ///< per completed trial, vs the exact integer reference
+  /// The top only: each layer's error per completed trial, from the layer's counters as the
+  /// top ran them (the same measure as a layer alone: its inputs are the previous SC layer's).
+  std::vector<std::vector<double>> layer_errors;
   core::ErrorSummary error_vs_integer;
   core::ErrorSummary error_vs_float;  ///< the top only
   std::uint64_t cycles_per_trial = 0;

@@ -3,6 +3,7 @@
 
 #include <Eigen/Dense>
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,5 +43,10 @@ struct Dataset {
 /// 0 skip those checks. Throws Error (kBadInput) naming the file and array otherwise.
 Dataset read_dataset(const std::string& path, Split split, std::size_t features = 0,
                      std::size_t classes = 0);
+
+/// The same, but nothing (rather than an error) when the file has no inputs array for the
+/// split; a split that is present and wrong still throws.
+std::optional<Dataset> read_dataset_if_present(const std::string& path, Split split,
+                                               std::size_t features = 0, std::size_t classes = 0);
 
 }  // namespace scprec::io

@@ -1,0 +1,175 @@
+// Co-simulation benchmarks on the bundled example, each comparison measured side by side in
+// one run (medians of 3):
+//  1. the SystemC testbench against a bare Verilated C++ loop on the same layer model;
+//  2. Verilator (with the SystemC testbench) against Icarus on the same generated layers;
+//  3. cold (empty build cache and ccache) against warm builds of the example's simulators.
+// The map: every layer at L = 256, the generator's default inputs per cycle.
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include "bench_util.hpp"
+#include "scprec/core/parallel.hpp"
+#include "scprec/cosim/build.hpp"
+#include "scprec/cosim/icarus.hpp"
+#include "scprec/cosim/process.hpp"
+#include "scprec/cosim/reference.hpp"
+#include "scprec/cosim/simulate.hpp"
+#include "scprec/cosim/trials.hpp"
+#include "scprec/io/files.hpp"
+#include "scprec/io/model_io.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using scprec::bench::median;
+
+scprec::model::PrecisionMap uniform_map(const scprec::bench::Example& example, std::size_t length) {
+  scprec::model::PrecisionMap map;
+  map.model_hash = scprec::io::network_hash(example.network);
+  map.quant = example.quantized.config;
+  map.activation_scales = scprec::model::activation_scales(example.quantized);
+  for (std::size_t l = 0; l < example.quantized.layers.size(); ++l) {
+    scprec::model::LayerPrecision row;
+    row.index = l;
+    row.name = example.quantized.layers[l].name;
+    row.inputs = example.quantized.layers[l].inputs;
+    row.outputs = example.quantized.layers[l].outputs;
+    row.length = length;
+    row.seed = scprec::model::layer_seed(map.seed, l);
+    map.layers.push_back(row);
+  }
+  return map;
+}
+
+scprec::cosim::ProcessResult must(const std::vector<std::string>& argv, const std::string& dir) {
+  const auto result = scprec::cosim::run_process(argv, {dir, 0.0, "", {}});
+  if (!result.succeeded()) {
+    std::fprintf(stderr, "failed: %s\n%s\n", argv[0].c_str(), result.output.c_str());
+    std::exit(1);
+  }
+  return result;
+}
+
+// Builds every DUT's simulator as `scprec simulate` does (side by side, one compile each).
+double build_all(const std::vector<scprec::cosim::DutSpec>& duts, const std::string& rtl_dir,
+                 const scprec::rtl::RtlDesign& design, const std::string& cache) {
+  scprec::cosim::BuildConfig config;
+  config.cache_dir = cache;
+  config.jobs = 1;
+  const auto start = scprec::bench::Clock::now();
+  scprec::core::parallel_for(duts.size(), 2, [&](std::size_t k) {
+    scprec::cosim::build_simulator(duts[k], rtl_dir, design.sources, config, scprec::null_logger());
+  });
+  return scprec::bench::seconds_since(start);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const auto example = scprec::bench::load_example(scprec::bench::example_dir(argc, argv));
+  const std::string work = fs::absolute("bench-cosim-work").string();
+  fs::remove_all(work);
+  const auto map = uniform_map(example, 256);
+  const auto design = scprec::rtl::generate_rtl(example.quantized, map, {});
+  const std::string rtl_dir = work + "/rtl";
+  scprec::cosim::write_design(design, rtl_dir);
+  std::vector<scprec::cosim::DutSpec> duts;
+  for (std::size_t l = 0; l < design.layers.size(); ++l)
+    duts.push_back(scprec::cosim::layer_dut(design, l));
+  duts.push_back(scprec::cosim::top_dut(design));
+
+  // 3. Builds: cold with a private, empty ccache; then warm.
+  setenv("CCACHE_DIR", (work + "/ccache").c_str(), 1);
+  const double cold = build_all(duts, rtl_dir, design, work + "/cache");
+  std::vector<double> warm_times;
+  for (int run = 0; run < 3; ++run)
+    warm_times.push_back(build_all(duts, rtl_dir, design, work + "/cache"));
+  std::printf(
+      "## Builds of the example's four simulators (L = 256), two at a time\n\n"
+      "| cold (empty caches) | warm (cached) |\n|---|---|\n| %.1f s | %.3f s |\n\n",
+      cold, median(warm_times));
+
+  // Trials from the test split.
+  const std::size_t trials = 8;
+  const auto software = scprec::cosim::software_run(example.network, example.quantized, map,
+                                                    example.test.x.topRows(trials));
+  std::printf(
+      "## Simulation speed (cycles per second), %zu test images\n\n"
+      "| layer | cycles per image | Verilator, SystemC testbench | Verilator, bare C++ loop"
+      " | testbench overhead | Icarus | Verilator / Icarus |\n|---|---|---|---|---|---|---|\n",
+      trials);
+  scprec::cosim::BuildConfig config;
+  config.cache_dir = work + "/cache";
+  for (std::size_t l = 0; l < design.layers.size(); ++l) {
+    const auto& dut = duts[l];
+    const auto& set = software.layers[l];
+    const std::string job = work + "/job_" + dut.name;
+    fs::create_directories(job);
+    scprec::io::write_file_atomically(job + "/stimulus.txt",
+                                      scprec::cosim::stimulus_text(set, 0, trials));
+    scprec::io::write_file_atomically(job + "/expected.txt",
+                                      scprec::cosim::expected_text(set, 0, trials));
+    for (const auto& entry : fs::directory_iterator(rtl_dir)) {
+      if (entry.path().extension() == ".hex") {
+        fs::copy_file(entry.path(), job + "/" + entry.path().filename().string(),
+                      fs::copy_options::overwrite_existing);
+      }
+    }
+    const auto simulator =
+        scprec::cosim::build_simulator(dut, rtl_dir, design.sources, config, scprec::null_logger());
+    // The bare loop: the same Verilated model, --cc, the same model optimisation.
+    std::vector<std::string> verilate = {
+        "verilator",
+        "--cc",
+        "--build",
+        "-j",
+        "2",
+        "--prefix",
+        "Vdut",
+        "--x-assign",
+        "fast",
+        "--x-initial",
+        "fast",
+        "--top-module",
+        dut.module,
+        "--Mdir",
+        job + "/loop",
+        "-o",
+        job + "/loop_sim",
+        "--exe",
+        std::string(SCPREC_SOURCE_DIR) + "/bench/verilated_loop.cpp",
+        "-CFLAGS",
+        "-std=c++17 -DINPUT_BITS=" + std::to_string(dut.input_bits),
+        "-MAKEFLAGS",
+        "OPT_FAST=-O1"};
+    for (const auto& source : design.sources) verilate.push_back(rtl_dir + "/" + source);
+    must(verilate, job);
+
+    const double cycles = static_cast<double>(trials * dut.latency);
+    std::vector<double> systemc, bare, icarus;
+    for (int run = 0; run < 3; ++run) {
+      systemc.push_back(cycles / must({simulator.binary, "--stimulus", "stimulus.txt", "--expected",
+                                       "expected.txt", "--results", "results.json"},
+                                      job)
+                                     .seconds);
+      std::istringstream loop(must({job + "/loop_sim", "stimulus.txt"}, job).output);
+      double loop_cycles = 0;
+      double loop_seconds = 0;
+      loop >> loop_cycles >> loop_seconds;
+      bare.push_back(loop_cycles / loop_seconds);
+      const auto start = scprec::bench::Clock::now();
+      scprec::cosim::run_icarus(dut, rtl_dir, design.sources, set, 0, 2, job + "/icarus");
+      icarus.push_back(2.0 * dut.latency / scprec::bench::seconds_since(start));
+    }
+    std::printf("| %s | %llu | %.3g | %.3g | %.2fx | %.3g | %.0fx |\n", dut.name.c_str(),
+                static_cast<unsigned long long>(dut.latency), median(systemc), median(bare),
+                median(bare) / median(systemc), median(icarus), median(systemc) / median(icarus));
+    std::fflush(stdout);
+  }
+  std::printf(
+      "\nSystemC and Icarus times are whole processes (start-up, reading files, "
+      "writing results); the bare loop times only its simulation loop.\n");
+  return 0;
+}

@@ -1,0 +1,25 @@
+// The errors a co-simulation measures, from what a DUT produced in one trial.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "scprec/cosim/reference.hpp"
+#include "scprec/model/precision_map.hpp"
+
+namespace scprec::cosim {
+
+/// Layer l's relative error in one trial, from its counters: max over neurons of |SC estimate -
+/// exact dot product of the same inputs|, over the layer's full scale.
+double layer_error(std::size_t l, const std::vector<std::int64_t>& positive,
+                   const std::vector<std::int64_t>& negative, std::size_t trial,
+                   const model::QuantizedNetwork& quantized, const model::PrecisionMap& map,
+                   const SoftwareRun& software, const std::vector<double>& full_scales);
+
+/// The relative output error of one trial's logits: max over outputs of |logit - exact
+/// integer logit|, over the output's full scale.
+double output_error(const std::vector<std::int64_t>& logits, std::size_t trial,
+                    const model::QuantizedNetwork& quantized, const SoftwareRun& software,
+                    const std::vector<double>& full_scales);
+
+}  // namespace scprec::cosim

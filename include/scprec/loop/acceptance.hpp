@@ -1,0 +1,23 @@
+// Statistically sound acceptance: exact binomial confidence bounds on an exceedance rate, and
+// the number of trials a sign-off needs.
+#pragma once
+
+#include <cstddef>
+
+namespace scprec::loop {
+
+/// The one-sided upper Clopper-Pearson bound at confidence 1 - alpha on the rate of an event
+/// seen `events` times in `trials` trials: the p with P(Binomial(trials, p) <= events) = alpha
+/// (1 when events == trials). alpha in (0, 1), trials >= 1.
+double exceedance_upper_bound(std::size_t events, std::size_t trials, double alpha);
+
+/// The lower bound: the p with P(Binomial(trials, p) >= events) = alpha (0 when events == 0).
+double exceedance_lower_bound(std::size_t events, std::size_t trials, double alpha);
+
+/// The trials a sign-off runs for an exceedance limit delta at confidence 1 - alpha: the least
+/// n for which a map whose true exceedance rate is delta / 4 passes with probability at least
+/// 0.8 (the test's power). Zero exceedances alone would need only ln(alpha) / ln(1 - delta)
+/// trials, but then one unlucky trial fails a good map. delta and alpha in (0, 1).
+std::size_t acceptance_trials(double delta, double alpha);
+
+}  // namespace scprec::loop

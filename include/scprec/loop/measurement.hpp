@@ -1,0 +1,39 @@
+// Measuring a precision map: per trial, the network's output error and every layer's error,
+// from the RTL (co-simulation of the network top) or from the bit-exact software model.
+#pragma once
+
+#include <Eigen/Dense>
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "scprec/core/logger.hpp"
+#include "scprec/cosim/simulate.hpp"
+#include "scprec/model/precision_map.hpp"
+
+namespace scprec::loop {
+
+struct Measurement {
+  bool rtl = false;  ///< measured on the RTL (else the software model)
+  std::size_t trials = 0;
+  std::vector<double> output_errors;  ///< per trial, fraction of the output's full scale
+  std::vector<std::vector<double>>
+      layer_errors;                   ///< [layer][trial], fractions of layer full scales
+  std::size_t mismatches = 0;         ///< RTL outputs differing from the software model
+  std::vector<std::string> problems;  ///< failed simulation jobs
+  bool bit_exact() const { return mismatches == 0 && problems.empty(); }
+};
+
+/// The map measured by the bit-exact software model on the rows of `trials`. Errors are
+/// relative to `full_scales` (model::layer_full_scales of the calibration data).
+Measurement measure_software(const model::Network& network, const model::PrecisionMap& map,
+                             const Eigen::MatrixXd& trials, const std::vector<double>& full_scales,
+                             unsigned threads = 0);
+
+/// The map measured on its RTL: the network top co-simulated on the rows of `trials`
+/// (config.trials of them), its outputs scored against the software model.
+Measurement measure_rtl(const model::Network& network, const model::PrecisionMap& map,
+                        const Eigen::MatrixXd& trials, const Eigen::MatrixXd& calibration,
+                        cosim::SimulateConfig config, cosim::Executor& executor, Logger& logger);
+
+}  // namespace scprec::loop

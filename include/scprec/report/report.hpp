@@ -1,0 +1,30 @@
+// Sign-off reports: Markdown, a self-contained HTML page with SVG plots, and JUnit XML.
+#pragma once
+
+#include <string>
+
+#include "scprec/loop/verify.hpp"
+
+namespace scprec::report {
+
+/// Where a result came from, for the reports' headers.
+struct Provenance {
+  std::string command;  ///< "verify" or "signoff"
+  std::string model_path;
+  std::string data_path;
+};
+
+/// report.md: verdict, targets, per-layer table with the cross-check, accuracy, the loop's
+/// steps.
+std::string markdown_report(const loop::VerifyResult& result, const Provenance& provenance);
+
+/// report.html: the same, self-contained (inline CSS and SVG): per layer error against length
+/// (the bound's curve, the software model's measurements, the RTL's measurement, the budget),
+/// the lengths per layer, and accuracy float / software SC / RTL.
+std::string html_report(const loop::VerifyResult& result, const Provenance& provenance);
+
+/// junit.xml: one test case per layer, one end to end, one for bit-exactness. Failures carry
+/// the measured value and the target.
+std::string junit_xml(const loop::VerifyResult& result, const Provenance& provenance);
+
+}  // namespace scprec::report

@@ -1,0 +1,186 @@
+// `scprec verify`, `scprec signoff` and `scprec demo`: the closed loop, sign-off of a given
+// map, and the closed loop on the bundled example. Each writes DIR/map.json, DIR/rtl/,
+// DIR/report.md, DIR/report.html and DIR/junit.xml (atomically), prints a per-layer table and
+// the verdict, and exits 0 when signed off, 1 when not.
+#include <fmt/format.h>
+
+#include <CLI/CLI.hpp>
+#include <ostream>
+
+#include "cli_parse.hpp"
+#include "commands.hpp"
+#include "model_options.hpp"
+#include "scprec/cosim/simulate.hpp"
+#include "scprec/io/files.hpp"
+#include "scprec/io/precision_map_io.hpp"
+#include "scprec/loop/verify.hpp"
+#include "scprec/report/report.hpp"
+#include "scprec/rtl/generator.hpp"
+#include "stream_logger.hpp"
+
+namespace scprec::cli {
+namespace {
+
+struct LoopOptions {
+  ModelOptions model;
+  std::string method = "sensitivity";
+  std::string map_path;  // signoff
+  std::string out;
+  unsigned jobs = 2;
+  bool quiet = false;
+  loop::VerifyConfig config;
+};
+
+void add_loop_options(CLI::App& app, LoopOptions& o, bool with_targets) {
+  app.add_option("--alpha", o.config.alpha, "significance of the acceptance test")
+      ->capture_default_str();
+  app.add_option("--trials", o.config.trials,
+                 "calibration trials per measurement (0: what the acceptance test needs)")
+      ->capture_default_str();
+  app.add_option("--accuracy-images", o.config.accuracy_images,
+                 "test images the RTL network classifies")
+      ->capture_default_str();
+  app.add_option("--jobs", o.jobs, "worker processes and parallel builds")->capture_default_str();
+  app.add_option("--cache", o.config.simulation.build.cache_dir,
+                 "build cache (default $SCPREC_CACHE or ~/.cache/scprec)");
+  app.add_option("--timeout", o.config.simulation.timeout_seconds, "seconds per simulation job")
+      ->capture_default_str();
+  app.add_flag("-q,--quiet", o.quiet, "no progress output");
+  if (!with_targets) return;
+  app.add_option("--method", o.method, "hoeffding, chebyshev, bernstein, binomial or sensitivity")
+      ->capture_default_str();
+  app.add_option("--target-error", o.config.assign.target_error,
+                 "output error target, a fraction of the output's full scale")
+      ->capture_default_str();
+  app.add_option("--confidence", o.config.assign.confidence,
+                 "probability per input that the error is within target")
+      ->capture_default_str();
+  app.add_option("--min-length", o.config.assign.min_length, "shortest length")
+      ->capture_default_str();
+  app.add_option("--max-length", o.config.assign.max_length, "longest length")
+      ->capture_default_str();
+  app.add_option("--max-steps", o.config.max_steps, "refinement steps")->capture_default_str();
+  add_quantization_options(app, o.model);
+  add_generator_options(app, o.model);
+}
+
+void print_result(const loop::VerifyResult& result, std::ostream& out) {
+  out << fmt::format("{:<8} {:>6} {:>10} {:>10}  {}\n", "layer", "L", "predicted", "measured",
+                     "cross-check");
+  for (const loop::LayerVerdict& v : result.judgement.layers) {
+    out << fmt::format("{:<8} {:>6} {:>10.4g} {:>10.4g}  {}\n", v.name, v.length, v.predicted,
+                       v.measured, v.describe());
+  }
+  const loop::EndToEndVerdict& e = result.judgement.end_to_end;
+  out << fmt::format(
+      "end to end: {} of {} trials above {:g}, exceedance bound {:.4f} (allowed "
+      "{:g}); {}\n",
+      e.exceedances, e.trials, e.target, e.upper_bound, e.delta,
+      result.judgement.bit_exact ? "RTL bit-exact with the software model" : "RTL NOT bit-exact");
+  if (result.accuracy) {
+    const loop::Accuracy& a = *result.accuracy;
+    out << fmt::format(
+        "accuracy: float {:.2f}%, software SC {:.2f}% ({} images), RTL {:.2f}% ({} "
+        "images)\n",
+        100.0 * a.float_correct / a.float_images, 100.0 * a.software_correct / a.software_images,
+        a.software_images, 100.0 * a.rtl_correct / std::max<std::size_t>(1, a.rtl_images),
+        a.rtl_images);
+  }
+  out << (result.signed_off ? "SIGNED OFF: " : "NOT SIGNED OFF: ") << result.verdict << "\n";
+}
+
+int run_loop(LoopOptions& o, bool refine, const std::string& command, std::ostream& out,
+             std::ostream& err) {
+  o.config.simulation.build.jobs = o.jobs;
+  o.config.simulation.work_dir = o.out + "/sim";
+  o.config.assign.method = assign::parse_method(o.method, "--method");
+  o.config.assign.analysis.seed = o.model.seed;
+  o.config.assign.analysis.generator = generator_kind(o.model);
+  o.config.assign.analysis.generator_width = o.model.generator_width;
+  o.config.assign.analysis.threads = o.model.threads;
+  o.config.quant = {o.model.bits, core::parse_encoding(o.model.encoding, "--encoding")};
+  const model::Network network = io::read_model(o.model.model, o.model.manifest);
+  const io::Dataset calibration = io::read_dataset(o.model.data, io::Split::kCalibration,
+                                                   network.input_size(), network.output_size());
+  // Without a test split the report has no accuracy section.
+  const io::Dataset test = io::read_dataset_if_present(o.model.data, io::Split::kTest,
+                                                       network.input_size(), network.output_size())
+                               .value_or(io::Dataset{});
+  const std::string hash = io::network_hash(network);
+  std::optional<model::PrecisionMap> start;
+  if (!refine) {
+    start = io::read_precision_map(o.map_path);
+    model::check_map_matches(*start, network, hash, o.map_path);
+    o.config.assign.target_error = start->targets.error.value_or(o.config.assign.target_error);
+    o.config.assign.confidence = start->targets.confidence;
+  }
+  StreamLogger logger(err, o.quiet ? LogLevel::kWarning : LogLevel::kInfo);
+  cosim::LocalExecutor executor(o.jobs);
+  const loop::VerifyResult result =
+      loop::verify(network, calibration, test, start, hash, o.config, executor, logger);
+
+  const report::Provenance provenance{command, o.model.model, o.model.data};
+  const model::QuantizedNetwork quantized = model::quantize_for_map(network, result.map);
+  cosim::write_design(rtl::generate_rtl(quantized, result.map, {}), o.out + "/rtl");
+  io::write_precision_map(result.map, o.out + "/map.json");
+  io::write_file_atomically(o.out + "/report.md", report::markdown_report(result, provenance));
+  io::write_file_atomically(o.out + "/report.html", report::html_report(result, provenance));
+  io::write_file_atomically(o.out + "/junit.xml", report::junit_xml(result, provenance));
+  print_result(result, out);
+  out << fmt::format(
+      "wrote {0}/map.json, {0}/rtl/, {0}/report.md, {0}/report.html, "
+      "{0}/junit.xml\n",
+      o.out);
+  return result.signed_off ? kExitOk : kExitCheckFailed;
+}
+
+}  // namespace
+
+int run_verify(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  LoopOptions o;
+  CLI::App app(
+      "The closed loop: assigns lengths, generates the RTL, co-simulates it, measures the error "
+      "it really makes, and refines until the map is signed off. Writes DIR/{map.json, rtl/, "
+      "report.md, report.html, junit.xml}. Exit 0 signed off, 1 not.",
+      "verify");
+  add_model_options(app, o.model);
+  add_loop_options(app, o, true);
+  app.add_option("--out", o.out, "output directory")->required();
+  if (const auto code = parse_args(app, args, out, err)) return *code;
+  return run_loop(o, true, "verify", out, err);
+}
+
+int run_signoff(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  LoopOptions o;
+  CLI::App app(
+      "Signs a precision map off without changing it: co-simulates its RTL, measures, judges "
+      "against the map's targets. Writes DIR/{rtl/, report.md, report.html, junit.xml}. Exit 0 "
+      "pass, 1 fail.",
+      "signoff");
+  add_model_options(app, o.model);
+  app.add_option("--map", o.map_path, "the precision map to sign off")->required();
+  add_loop_options(app, o, false);
+  app.add_option("--out", o.out, "output directory")->required();
+  if (const auto code = parse_args(app, args, out, err)) return *code;
+  return run_loop(o, false, "signoff", out, err);
+}
+
+int run_demo(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  LoopOptions o;
+  std::string example = std::string(SCPREC_SOURCE_DIR) + "/examples/fashion_mlp";
+  o.out = "demo";
+  o.config.assign.target_error = 0.2;
+  CLI::App app(
+      "`scprec verify` on the bundled Fashion-MNIST example with its defaults: sensitivity "
+      "method, output error <= 0.2 of full scale at 95% confidence.",
+      "demo");
+  app.add_option("--example", example, "the example's directory")->capture_default_str();
+  app.add_option("--out", o.out, "output directory")->capture_default_str();
+  add_loop_options(app, o, true);
+  if (const auto code = parse_args(app, args, out, err)) return *code;
+  o.model.model = example + "/model.npz";
+  o.model.data = example + "/data.npz";
+  return run_loop(o, true, "demo", out, err);
+}
+
+}  // namespace scprec::cli

@@ -1,0 +1,40 @@
+// Error measures of a co-simulation, shared by the RTL scoring and the software screening.
+#include "scprec/cosim/scoring.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "scprec/model/sc_layer.hpp"
+
+namespace scprec::cosim {
+
+double layer_error(std::size_t l, const std::vector<std::int64_t>& positive,
+                   const std::vector<std::int64_t>& negative, std::size_t trial,
+                   const model::QuantizedNetwork& quantized, const model::PrecisionMap& map,
+                   const SoftwareRun& software, const std::vector<double>& full_scales) {
+  const model::QuantLayer& layer = quantized.layers[l];
+  model::ScCounts counts;
+  counts.positive.assign(positive.begin(), positive.end());
+  counts.negative.assign(negative.begin(), negative.end());
+  const std::vector<std::int64_t> dot =
+      sc_dot(layer, quantized.config, map.layers[l].length, counts);
+  double worst = 0.0;
+  for (std::size_t j = 0; j < dot.size(); ++j) {
+    worst =
+        std::max(worst, std::fabs(static_cast<double>(dot[j] - software.exact_dots[l][trial][j])));
+  }
+  return worst * layer.weight_scale * layer.input_scale / full_scales[l];
+}
+
+double output_error(const std::vector<std::int64_t>& logits, std::size_t trial,
+                    const model::QuantizedNetwork& quantized, const SoftwareRun& software,
+                    const std::vector<double>& full_scales) {
+  double worst = 0.0;
+  for (std::size_t k = 0; k < logits.size(); ++k) {
+    worst = std::max(worst,
+                     std::fabs(static_cast<double>(logits[k] - software.integer_logits[trial][k])));
+  }
+  return worst * quantized.logit_scale() / full_scales.back();
+}
+
+}  // namespace scprec::cosim

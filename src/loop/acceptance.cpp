@@ -1,0 +1,72 @@
+// Clopper-Pearson bounds (Clopper and Pearson 1934) by bisection on the exact binomial CDF,
+// summed in log space so that thousands of trials stay accurate.
+#include "scprec/loop/acceptance.hpp"
+
+#include <cmath>
+
+#include "scprec/core/error.hpp"
+
+namespace scprec::loop {
+namespace {
+
+// P(Binomial(n, p) <= k).
+double binomial_cdf(std::size_t k, std::size_t n, double p) {
+  if (p <= 0.0) return 1.0;
+  if (p >= 1.0) return k >= n ? 1.0 : 0.0;
+  const double log_p = std::log(p);
+  const double log_q = std::log1p(-p);
+  double sum = 0.0;
+  for (std::size_t i = 0; i <= k && i <= n; ++i) {
+    const double x = static_cast<double>(i);
+    const double nn = static_cast<double>(n);
+    sum += std::exp(std::lgamma(nn + 1) - std::lgamma(x + 1) - std::lgamma(nn - x + 1) + x * log_p +
+                    (nn - x) * log_q);
+  }
+  return std::min(sum, 1.0);
+}
+
+// The p in [0, 1] where a decreasing function of p crosses `level`.
+template <typename F>
+double crossing(F decreasing, double level) {
+  double low = 0.0;
+  double high = 1.0;
+  for (int k = 0; k < 100; ++k) {
+    const double mid = (low + high) / 2;
+    (decreasing(mid) > level ? low : high) = mid;
+  }
+  return (low + high) / 2;
+}
+
+}  // namespace
+
+double exceedance_upper_bound(std::size_t events, std::size_t trials, double alpha) {
+  SCPREC_ASSERT(trials >= 1 && events <= trials && alpha > 0.0 && alpha < 1.0,
+                "a confidence bound needs trials, events within them, and alpha in (0, 1)");
+  if (events == trials) return 1.0;
+  return crossing([&](double p) { return binomial_cdf(events, trials, p); }, alpha);
+}
+
+double exceedance_lower_bound(std::size_t events, std::size_t trials, double alpha) {
+  SCPREC_ASSERT(trials >= 1 && events <= trials && alpha > 0.0 && alpha < 1.0,
+                "a confidence bound needs trials, events within them, and alpha in (0, 1)");
+  if (events == 0) return 0.0;
+  // P(X >= events) = 1 - P(X <= events - 1) increases with p.
+  return crossing([&](double p) { return binomial_cdf(events - 1, trials, p); }, 1.0 - alpha);
+}
+
+std::size_t acceptance_trials(double delta, double alpha) {
+  SCPREC_ASSERT(delta > 0.0 && delta < 1.0 && alpha > 0.0 && alpha < 1.0,
+                "delta and alpha in (0, 1)");
+  constexpr double kPower = 0.8;
+  auto n = static_cast<std::size_t>(std::ceil(std::log(alpha) / std::log1p(-delta)));
+  std::size_t allowed = 0;  // the most exceedances that still pass at n trials
+  for (;; ++n) {
+    while (allowed + 1 < n && exceedance_upper_bound(allowed + 1, n, alpha) <= delta) ++allowed;
+    if (exceedance_upper_bound(allowed, n, alpha) <= delta &&
+        binomial_cdf(allowed, n, delta / 4) >= kPower) {
+      return n;
+    }
+  }
+}
+
+}  // namespace scprec::loop

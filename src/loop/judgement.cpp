@@ -1,0 +1,85 @@
+// Judgement. End to end: the map passes when the Clopper-Pearson upper bound (confidence
+// 1 - alpha) on the rate of trials whose output error exceeds the target is at most delta.
+// Per layer: the map predicts the layer's error at quantile level 1 - delta / layers (the
+// assigner's confidence split). The prediction is violated when the Clopper-Pearson lower bound
+// on the rate of trials exceeding it is above delta / layers; otherwise it holds, and it is
+// loose when it is 2x or more above the measured quantile at that level.
+#include "scprec/loop/judgement.hpp"
+
+#include <fmt/format.h>
+
+#include "scprec/core/enum_names.hpp"
+#include "scprec/core/error.hpp"
+#include "scprec/core/summary.hpp"
+#include "scprec/loop/acceptance.hpp"
+
+namespace scprec::loop {
+
+std::string to_string(CrossCheck check) {
+  static constexpr EnumName<CrossCheck> kNames[] = {{CrossCheck::kHolds, "holds"},
+                                                    {CrossCheck::kLoose, "loose"},
+                                                    {CrossCheck::kViolated, "violated"},
+                                                    {CrossCheck::kNoPrediction, "no prediction"}};
+  return enum_name(kNames, check);
+}
+
+std::string LayerVerdict::describe() const {
+  switch (check) {
+    case CrossCheck::kHolds:
+      return "holds";
+    case CrossCheck::kLoose:
+      return fmt::format("loose by {:.1f}x", looseness);
+    case CrossCheck::kViolated:
+      return fmt::format("violated ({:.2f}x over)", 1.0 / looseness);
+    case CrossCheck::kNoPrediction:
+      return "no prediction";
+  }
+  return "";
+}
+
+Judgement judge(const Measurement& measurement, const model::PrecisionMap& map, double target,
+                double confidence, double alpha) {
+  SCPREC_ASSERT(measurement.layer_errors.size() == map.layers.size(), "one error list per layer");
+  const double delta = 1.0 - confidence;
+  const double layer_delta = delta / static_cast<double>(map.layers.size());
+  Judgement j;
+  j.rtl = measurement.rtl;
+  j.bit_exact = measurement.bit_exact();
+  for (std::size_t l = 0; l < map.layers.size(); ++l) {
+    const std::vector<double>& errors = measurement.layer_errors[l];
+    LayerVerdict v;
+    v.name = map.layers[l].name;
+    v.length = map.layers[l].length;
+    v.level = 1.0 - layer_delta;
+    v.allowed_rate = layer_delta;
+    v.predicted = map.layers[l].predicted_error;
+    v.measured = core::summarize(errors, v.level).quantile;
+    for (double e : errors) v.exceedances += e > v.predicted ? 1 : 0;
+    v.exceedance_rate = errors.empty() ? 0.0 : static_cast<double>(v.exceedances) / errors.size();
+    if (!errors.empty()) {
+      v.exceedance_lower = exceedance_lower_bound(v.exceedances, errors.size(), alpha);
+    }
+    if (v.predicted > 0.0) {
+      v.looseness = v.measured > 0.0 ? v.predicted / v.measured : INFINITY;
+      v.check = v.exceedance_lower > v.allowed_rate ? CrossCheck::kViolated
+                : v.looseness >= 2.0                ? CrossCheck::kLoose
+                                                    : CrossCheck::kHolds;
+    }
+    j.layers.push_back(v);
+  }
+  EndToEndVerdict& e = j.end_to_end;
+  e.target = target;
+  e.delta = delta;
+  e.alpha = alpha;
+  e.trials = measurement.output_errors.size();
+  for (double error : measurement.output_errors) e.exceedances += error > target ? 1 : 0;
+  e.quantile = core::summarize(measurement.output_errors, confidence).quantile;
+  if (e.trials > 0) {
+    e.rate = static_cast<double>(e.exceedances) / e.trials;
+    e.upper_bound = exceedance_upper_bound(e.exceedances, e.trials, alpha);
+  }
+  e.pass = e.trials > 0 && e.upper_bound <= delta;
+  return j;
+}
+
+}  // namespace scprec::loop

@@ -1,0 +1,136 @@
+// report.html: one self-contained page (inline CSS and SVG, no scripts, no external files) that
+// a hardware engineer can attach to a review.
+#include <fmt/format.h>
+
+#include "scprec/core/version.hpp"
+#include "scprec/report/report.hpp"
+#include "svg.hpp"
+#include "text.hpp"
+
+namespace scprec::report {
+namespace {
+
+constexpr const char* kStyle = R"(
+body { font-family: sans-serif; max-width: 1000px; margin: 2em auto; color: #222; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 1.6em; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+th, td { border: 1px solid #ccc; padding: 4px 8px; text-align: left; font-size: 0.92em; }
+th { background: #f3f3f3; }
+.verdict { padding: 0.8em 1em; border-radius: 4px; font-weight: bold; }
+.pass { background: #e3f5e1; border: 1px solid #5a5; }
+.fail { background: #fbe3e1; border: 1px solid #c55; }
+.violated { color: #b00; font-weight: bold; }
+.charts { display: flex; flex-wrap: wrap; gap: 12px; }
+)";
+
+std::string layer_chart(const loop::VerifyResult& result, std::size_t l) {
+  const loop::LayerCurve& curve = result.curves[l];
+  const loop::LayerVerdict& v = result.judgement.layers[l];
+  Series bound{result.bound_name + " bound", "#4a7bd0", {}, true, true, false};
+  Series software{"software model, layer alone", "#888", {}, true, false, true};
+  for (std::size_t k = 0; k < curve.lengths.size(); ++k) {
+    bound.points.push_back({static_cast<double>(curve.lengths[k]), curve.bound[k]});
+    software.points.push_back({static_cast<double>(curve.lengths[k]), curve.software[k]});
+  }
+  Series rtl{"RTL, whole network",
+             "#d33",
+             {{static_cast<double>(v.length), v.measured}},
+             false,
+             false,
+             true};
+  return error_chart(fmt::format("{}: error against L (L = {})", v.name, v.length),
+                     {bound, software, rtl}, v.predicted, fmt::format("budget at L={}", v.length));
+}
+
+}  // namespace
+
+std::string html_report(const loop::VerifyResult& result, const Provenance& provenance) {
+  const loop::Judgement& j = result.judgement;
+  const loop::EndToEndVerdict& e = j.end_to_end;
+  const model::PrecisionMap& map = result.map;
+  std::string html = fmt::format(
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+      "<title>scprec {command}: {model}</title>\n<style>{style}</style></head><body>\n"
+      "<h1>scprec {command} report</h1>\n<div class=\"verdict {cls}\">{verdict}</div>\n"
+      "<table>\n<tr><th>model</th><td><code>{model}</code> (sha256 {hash})</td></tr>\n"
+      "<tr><th>data</th><td><code>{data}</code>, {trials} calibration trials per "
+      "measurement</td></tr>\n"
+      "<tr><th>target</th><td>output error &le; {target:g} of full scale with exceedance &le; "
+      "{delta:g}, tested at &alpha; = {alpha:g}</td></tr>\n"
+      "<tr><th>arithmetic</th><td>{bits}-bit {encoding}, {generator} lanes ({width}-bit), seed "
+      "{seed}</td></tr>\n<tr><th>cycles per input</th><td>{cycles}</td></tr>\n"
+      "<tr><th>bit-exact</th><td>{exact}</td></tr>\n<tr><th>scprec</th><td>{version}</td></tr>\n"
+      "</table>\n",
+      fmt::arg("command", escape(provenance.command)),
+      fmt::arg("model", escape(provenance.model_path)), fmt::arg("style", kStyle),
+      fmt::arg("cls", result.signed_off ? "pass" : "fail"),
+      fmt::arg("verdict", escape(result.verdict)), fmt::arg("hash", map.model_hash.substr(0, 16)),
+      fmt::arg("data", escape(provenance.data_path)), fmt::arg("trials", result.trials),
+      fmt::arg("target", e.target), fmt::arg("delta", e.delta), fmt::arg("alpha", e.alpha),
+      fmt::arg("bits", map.quant.bits), fmt::arg("encoding", core::to_string(map.quant.encoding)),
+      fmt::arg("generator", core::to_string(map.generator)), fmt::arg("width", map.generator_width),
+      fmt::arg("seed", map.seed), fmt::arg("cycles", map.total_cycles()),
+      fmt::arg("exact", j.bit_exact ? "yes, every counter of every trial"
+                                    : "<b>NO: the RTL differs from the software model</b>"),
+      fmt::arg("version", kVersion));
+  html += fmt::format(
+      "<h2>End to end (RTL network)</h2>\n<p>{} of {} trials above the target (rate {:.3f}); "
+      "Clopper-Pearson upper bound {:.4f} against the allowed {:g}: <b>{}</b>. Output-error "
+      "quantile at {:g}: {:.4g}.</p>\n",
+      e.exceedances, e.trials, e.rate, e.upper_bound, e.delta, e.pass ? "pass" : "fail",
+      1 - e.delta, e.quantile);
+  html +=
+      "<h2>Layers: predicted against measured</h2>\n<table><tr><th>layer</th><th>L</th>"
+      "<th>predicted</th><th>measured</th><th>exceedance (allowed)</th><th>cross-check</th>"
+      "<th>status</th></tr>\n";
+  for (std::size_t l = 0; l < j.layers.size(); ++l) {
+    const loop::LayerVerdict& v = j.layers[l];
+    const bool violated = v.check == loop::CrossCheck::kViolated;
+    html += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{:.4g}</td><td>{:.4g}</td><td>{:.3f} ({:.4f})</td>"
+        "<td{}>{}</td><td>{}</td></tr>\n",
+        escape(v.name), v.length, v.predicted, v.measured, v.exceedance_rate, v.allowed_rate,
+        violated ? " class=\"violated\"" : "", escape(v.describe()),
+        model::to_string(map.layers[l].status));
+  }
+  html +=
+      "</table>\n<p>Errors: fractions of each layer's full scale at the quantile level the "
+      "map predicts at.</p>\n<div class=\"charts\">\n";
+  for (std::size_t l = 0; l < result.curves.size(); ++l) html += layer_chart(result, l);
+  std::vector<std::string> names;
+  std::vector<double> lengths;
+  double longest = 0;
+  for (const auto& layer : map.layers) {
+    names.push_back(layer.name);
+    lengths.push_back(static_cast<double>(layer.length));
+    longest = std::max(longest, lengths.back());
+  }
+  html += bar_chart("Bitstream length per layer", names, lengths, " cycles", longest);
+  if (result.accuracy) {
+    const loop::Accuracy& a = *result.accuracy;
+    const auto rate = [](std::size_t c, std::size_t n) {
+      return n == 0 ? 0.0 : std::round(1000.0 * c / n) / 10.0;
+    };
+    html +=
+        bar_chart(fmt::format("Accuracy (float and software SC: {} test images; RTL: {})",
+                              a.float_images, a.rtl_images),
+                  {"float", "software SC", "RTL"},
+                  {rate(a.float_correct, a.float_images),
+                   rate(a.software_correct, a.software_images), rate(a.rtl_correct, a.rtl_images)},
+                  "%", 100.0);
+  }
+  html +=
+      "</div>\n<h2>Steps</h2>\n<table><tr><th>#</th><th>lengths</th><th>measured on</th>"
+      "<th>output error quantile</th><th>exceedance bound</th><th>action</th></tr>\n";
+  for (std::size_t s = 0; s < result.steps.size(); ++s) {
+    const loop::Step& step = result.steps[s];
+    html += fmt::format(
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.4g}</td><td>{:.4f}</td>"
+        "<td>{}</td></tr>\n",
+        s + 1, fmt::join(step.lengths, "/"), step.rtl ? "RTL" : "software model", step.quantile,
+        step.upper_bound, escape(step.action));
+  }
+  return html + "</table>\n</body></html>\n";
+}
+
+}  // namespace scprec::report

@@ -1,0 +1,75 @@
+// JUnit XML: the format CI systems read. One test case per layer (failing when the sign-off
+// failed and the layer is the one furthest over its budget), one for the end-to-end target and
+// one for bit-exactness; failure messages carry measured against target.
+#include <fmt/format.h>
+
+#include "scprec/report/report.hpp"
+#include "text.hpp"
+
+namespace scprec::report {
+namespace {
+
+std::string test_case(const std::string& classname, const std::string& name,
+                      const std::string& failure, const std::string& output) {
+  std::string xml =
+      fmt::format("    <testcase classname=\"{}\" name=\"{}\">\n", escape(classname), escape(name));
+  if (!failure.empty()) {
+    xml += fmt::format("      <failure message=\"{}\">{}</failure>\n", escape(failure),
+                       escape(failure));
+  }
+  xml += fmt::format("      <system-out>{}</system-out>\n    </testcase>\n", escape(output));
+  return xml;
+}
+
+}  // namespace
+
+std::string junit_xml(const loop::VerifyResult& result, const Provenance& provenance) {
+  const loop::Judgement& j = result.judgement;
+  const loop::EndToEndVerdict& e = j.end_to_end;
+  std::string cases;
+  std::size_t failures = 0;
+  for (std::size_t l = 0; l < j.layers.size(); ++l) {
+    const loop::LayerVerdict& v = j.layers[l];
+    const bool failed = result.map.layers[l].status == model::LayerStatus::kFailed;
+    const std::string failure =
+        failed ? fmt::format(
+                     "layer {} at L={}: measured error {:.4g} > budget {:.4g} (its "
+                     "{:.4g} quantile over {} trials); the output error misses its target",
+                     v.name, v.length, v.measured, v.predicted, v.level, e.trials)
+               : "";
+    failures += failed ? 1 : 0;
+    cases += test_case(
+        "scprec.layers", fmt::format("{} at L={}", v.name, v.length), failure,
+        fmt::format("measured {:.4g}, predicted {:.4g}: {}; exceedance {:.3f} "
+                    "(allowed {:.4f})",
+                    v.measured, v.predicted, v.describe(), v.exceedance_rate, v.allowed_rate));
+  }
+  const std::string e2e_failure =
+      e.pass ? ""
+             : fmt::format(
+                   "output error above {:g} in {} of {} trials: exceedance upper bound "
+                   "{:.4f} > {:g} (quantile {:.4g})",
+                   e.target, e.exceedances, e.trials, e.upper_bound, e.delta, e.quantile);
+  failures += e.pass ? 0 : 1;
+  cases += test_case("scprec.end_to_end",
+                     fmt::format("output error <= {:g} at confidence {:g}", e.target, 1 - e.delta),
+                     e2e_failure,
+                     fmt::format("{} of {} trials above target; upper bound {:.4f} at alpha {:g}",
+                                 e.exceedances, e.trials, e.upper_bound, e.alpha));
+  const std::string exact_failure =
+      j.bit_exact ? "" : "the RTL's counters or outputs differ from the software model";
+  failures += j.bit_exact ? 0 : 1;
+  cases += test_case("scprec.bit_exact", "RTL equals the software model bit for bit", exact_failure,
+                     fmt::format("{} trials on the network top", e.trials));
+  const std::size_t tests = j.layers.size() + 2;
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<testsuites name=\"scprec\" tests=\"{tests}\" failures=\"{failures}\">\n"
+      "  <testsuite name=\"scprec {command}: {model}\" tests=\"{tests}\" failures=\"{failures}\">\n"
+      "{cases}  </testsuite>\n</testsuites>\n",
+      fmt::arg("tests", tests), fmt::arg("failures", failures),
+      fmt::arg("command", escape(provenance.command)),
+      fmt::arg("model", escape(provenance.model_path)), fmt::arg("cases", cases));
+}
+
+}  // namespace scprec::report

@@ -1,0 +1,49 @@
+// Tests for the acceptance statistics: Clopper-Pearson bounds against known values and their
+// definition, and the trial count's power.
+#include "scprec/loop/acceptance.hpp"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+
+using scprec::loop::exceedance_lower_bound;
+using scprec::loop::exceedance_upper_bound;
+
+namespace {
+
+double binomial_cdf(std::size_t k, std::size_t n, double p) {
+  double sum = 0;
+  for (std::size_t i = 0; i <= k; ++i) {
+    sum += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) +
+                    i * std::log(p) + (n - i) * std::log1p(-p));
+  }
+  return sum;
+}
+
+}  // namespace
+
+TEST_CASE("loop: Clopper-Pearson bounds match known values", "[loop]") {
+  // Zero events: the upper bound solves (1 - p)^n = alpha.
+  CHECK(exceedance_upper_bound(0, 59, 0.05) == Approx(1 - std::pow(0.05, 1.0 / 59)).epsilon(1e-9));
+  CHECK(exceedance_upper_bound(1, 100, 0.05) == Approx(0.0466).margin(1e-4));
+  CHECK(exceedance_lower_bound(0, 10, 0.05) == 0.0);
+  CHECK(exceedance_upper_bound(10, 10, 0.05) == 1.0);
+  CHECK(exceedance_lower_bound(10, 10, 0.05) == Approx(std::pow(0.05, 0.1)).epsilon(1e-9));
+  for (std::size_t k : {1, 3, 7}) {
+    const double upper = exceedance_upper_bound(k, 50, 0.1);
+    CHECK(binomial_cdf(k, 50, upper) == Approx(0.1).epsilon(1e-6));
+    CHECK(exceedance_lower_bound(k, 50, 0.1) < static_cast<double>(k) / 50);
+    CHECK(upper > static_cast<double>(k) / 50);
+  }
+}
+
+TEST_CASE("loop: the trial count gives a good map a fair chance to pass", "[loop]") {
+  for (double delta : {0.1, 0.05}) {
+    const std::size_t n = scprec::loop::acceptance_trials(delta, 0.05);
+    std::size_t allowed = 0;
+    while (exceedance_upper_bound(allowed + 1, n, 0.05) <= delta) ++allowed;
+    INFO("delta " << delta << ": " << n << " trials, " << allowed << " exceedances allowed");
+    CHECK(binomial_cdf(allowed, n, delta / 4) >= 0.8);
+    CHECK(n >= static_cast<std::size_t>(std::ceil(std::log(0.05) / std::log1p(-delta))));
+  }
+  CHECK(scprec::loop::acceptance_trials(0.05, 0.05) == 153);
+}

@@ -1,0 +1,76 @@
+// Tests for judging measurements: the end-to-end acceptance test and the per-layer cross-check.
+#include "scprec/loop/judgement.hpp"
+
+#include <catch2/catch.hpp>
+
+using scprec::loop::CrossCheck;
+
+namespace {
+
+scprec::model::PrecisionMap two_layer_map(double predicted0, double predicted1) {
+  scprec::model::PrecisionMap map;
+  for (std::size_t l = 0; l < 2; ++l) {
+    scprec::model::LayerPrecision row;
+    row.index = l;
+    row.name = l == 0 ? "a" : "b";
+    row.length = 64;
+    row.predicted_error = l == 0 ? predicted0 : predicted1;
+    map.layers.push_back(row);
+  }
+  return map;
+}
+
+scprec::loop::Measurement measurement(std::size_t trials, double output, std::size_t high_outputs,
+                                      double layer0, double layer1) {
+  scprec::loop::Measurement m;
+  m.trials = trials;
+  m.layer_errors.resize(2);
+  for (std::size_t t = 0; t < trials; ++t) {
+    m.output_errors.push_back(t < high_outputs ? 2 * output : output);
+    m.layer_errors[0].push_back(layer0 * (1.0 + 0.001 * t));
+    m.layer_errors[1].push_back(layer1);
+  }
+  return m;
+}
+
+}  // namespace
+
+TEST_CASE("loop: the end-to-end test bounds the exceedance rate", "[loop]") {
+  const auto map = two_layer_map(0.1, 0.1);
+  // 100 trials, none above 0.1: upper bound 0.0295 <= 0.05.
+  const auto pass =
+      scprec::loop::judge(measurement(100, 0.05, 0, 0.01, 0.01), map, 0.1, 0.95, 0.05);
+  CHECK(pass.end_to_end.pass);
+  CHECK(pass.pass());
+  CHECK(pass.end_to_end.upper_bound == Approx(0.0295).margin(1e-3));
+  // 3 of 100 above target: upper bound 0.0757 > 0.05.
+  const auto fail =
+      scprec::loop::judge(measurement(100, 0.06, 3, 0.01, 0.01), map, 0.1, 0.95, 0.05);
+  CHECK_FALSE(fail.end_to_end.pass);
+  CHECK(fail.end_to_end.exceedances == 3);
+  auto not_exact = measurement(100, 0.05, 0, 0.01, 0.01);
+  not_exact.mismatches = 1;
+  CHECK_FALSE(scprec::loop::judge(not_exact, map, 0.1, 0.95, 0.05).pass());
+}
+
+TEST_CASE("loop: the cross-check says holds, loose or violated", "[loop]") {
+  // Layer a measured at 0.04 against a prediction of 0.1: loose by 2.5x. Layer b at 0.2
+  // against 0.1: every trial exceeds, violated.
+  const auto j = scprec::loop::judge(measurement(60, 0.01, 0, 0.04, 0.2), two_layer_map(0.1, 0.1),
+                                     0.1, 0.95, 0.05);
+  CHECK(j.layers[0].check == CrossCheck::kLoose);
+  CHECK_THAT(j.layers[0].describe(), Catch::StartsWith("loose by 2."));
+  CHECK(j.layers[1].check == CrossCheck::kViolated);
+  CHECK_THAT(j.layers[1].describe(), Catch::Contains("2.00x over"));
+  CHECK(j.layers[0].level == Approx(0.975));
+  // One exceedance in 60 against an allowed 1/40 is no evidence of a violation.
+  auto borderline = measurement(60, 0.01, 0, 0.09, 0.05);
+  borderline.layer_errors[0][0] = 0.2;
+  const auto k = scprec::loop::judge(borderline, two_layer_map(0.1, 0.06), 0.1, 0.95, 0.05);
+  CHECK(k.layers[0].exceedances == 1);
+  CHECK(k.layers[0].check == CrossCheck::kHolds);
+  CHECK(
+      scprec::loop::judge(measurement(10, 0.01, 0, 0.1, 0.1), two_layer_map(0, 0), 0.1, 0.95, 0.05)
+          .layers[0]
+          .check == CrossCheck::kNoPrediction);
+}

@@ -1,0 +1,113 @@
+// Integration tests of the closed loop and sign-off on the bundled example (label `sim`): a map
+// that is too short fails sign-off with exit 1 and a JUnit failure naming the layer; a generous
+// map passes; a verify interrupted after its first RTL measurement, rerun, reuses the finished
+// simulations and ends with the same map as an uninterrupted run. Fewer trials and a looser
+// confidence than the defaults keep the runs short.
+#include <catch2/catch.hpp>
+#include <sstream>
+
+#include "../fixture_path.hpp"
+#include "commands.hpp"
+#include "scprec/io/files.hpp"
+#include "scprec/io/precision_map_io.hpp"
+
+using scprec::test::example_file;
+
+namespace {
+
+struct Run {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+Run run(std::vector<std::string> args) {
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = scprec::cli::run_cli(args, out, err);
+  return {code, out.str(), err.str()};
+}
+
+std::string work(const std::string& name) {
+  return std::string(SCPREC_TEST_WORK_DIR) + "/loop_" + name;
+}
+
+std::vector<std::string> example(std::vector<std::string> args) {
+  args.insert(args.begin() + 1, {"--model", example_file("model.npz"), "--data",
+                                 example_file("data.npz"), "--cache", SCPREC_TEST_CACHE_DIR});
+  return args;
+}
+
+// A map of the example assigned for target 0.3 at confidence 0.75, with every layer at `length`.
+std::string map_with_length(const std::string& dir, std::size_t length) {
+  const std::string path = dir + "/map.json";
+  const Run assigned = run({"assign", "--model", example_file("model.npz"), "--data",
+                            example_file("data.npz"), "--method", "bernstein", "--gain", "analytic",
+                            "--budget", "3072", "--confidence", "0.75", "-q", "-o", path});
+  REQUIRE(assigned.code == 0);
+  auto map = scprec::io::read_precision_map(path);
+  map.targets.error = 0.3;
+  map.targets.budget.reset();
+  for (auto& layer : map.layers) layer.length = length;
+  scprec::io::write_precision_map(map, path);
+  return path;
+}
+
+std::vector<std::size_t> lengths(const std::string& map_path) {
+  std::vector<std::size_t> out;
+  for (const auto& layer : scprec::io::read_precision_map(map_path).layers)
+    out.push_back(layer.length);
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("loop: a map that is too short fails sign-off naming the layer", "[.sim][loop]") {
+  const std::string dir = work("too_short");
+  const Run r = run(example({"signoff", "--map", map_with_length(dir, 8), "--trials", "40",
+                             "--accuracy-images", "10", "-q", "--out", dir}));
+  INFO(r.out << r.err);
+  CHECK(r.code == 1);
+  CHECK_THAT(r.out, Catch::Contains("NOT SIGNED OFF"));
+  const std::string junit = scprec::io::read_file(dir + "/junit.xml");
+  CHECK_THAT(junit, Catch::Contains("<failure message=\"layer fc"));
+  CHECK_THAT(junit, Catch::Contains("<failure message=\"output error above 0.3"));
+  CHECK(scprec::io::read_file(dir + "/report.html").find("verdict fail") != std::string::npos);
+}
+
+TEST_CASE("loop: a generous map passes sign-off", "[.sim][loop]") {
+  const std::string dir = work("generous");
+  const Run r = run(example({"signoff", "--map", map_with_length(dir, 512), "--trials", "40",
+                             "--accuracy-images", "10", "-q", "--out", dir}));
+  INFO(r.out << r.err);
+  CHECK(r.code == 0);
+  CHECK_THAT(r.out, Catch::Contains("SIGNED OFF") && Catch::Contains("bit-exact"));
+  CHECK_THAT(scprec::io::read_file(dir + "/junit.xml"), Catch::Contains("failures=\"0\""));
+  CHECK(scprec::io::read_file(dir + "/report.md").find("| RTL network |") != std::string::npos);
+}
+
+TEST_CASE("loop: a rerun after an interrupted verify reuses finished work and gives the same map",
+          "[.sim][loop]") {
+  const std::vector<std::string> settings = {"--target-error", "0.3", "--confidence",      "0.75",
+                                             "--trials",       "40",  "--accuracy-images", "10"};
+  const auto verify = [&](const std::string& dir, std::vector<std::string> extra) {
+    std::vector<std::string> args = {"verify"};
+    args.insert(args.end(), settings.begin(), settings.end());
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.insert(args.end(), {"--out", dir});
+    return run(example(args));
+  };
+  const std::string interrupted = work("interrupted");
+  // Stopped after its first RTL measurement, as a killed run would be.
+  verify(interrupted, {"--max-steps", "1"});
+  const Run resumed = verify(interrupted, {});
+  INFO(resumed.out << resumed.err);
+  // The resumed run's first RTL measurement is the interrupted run's: every job is reused.
+  const std::size_t first_jobs = resumed.err.find("jobs to run");
+  REQUIRE(first_jobs != std::string::npos);
+  const std::size_t line = resumed.err.rfind('\n', first_jobs) + 1;
+  CHECK_THAT(resumed.err.substr(line, first_jobs - line), Catch::EndsWith("simulate: 0 "));
+  const Run fresh = verify(work("uninterrupted"), {});
+  REQUIRE(fresh.code == resumed.code);
+  CHECK(lengths(interrupted + "/map.json") == lengths(work("uninterrupted") + "/map.json"));
+}

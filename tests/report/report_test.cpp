@@ -1,0 +1,70 @@
+// Tests for the report writers on a constructed result: JUnit structure and failures, Markdown
+// tables, HTML with inline SVG charts and escaping.
+#include "scprec/report/report.hpp"
+
+#include <catch2/catch.hpp>
+
+namespace {
+
+scprec::loop::VerifyResult result(bool signed_off) {
+  scprec::loop::VerifyResult r;
+  r.signed_off = signed_off;
+  r.verdict = signed_off ? "signed off" : "failed: layer <b> is over";
+  r.trials = 100;
+  r.bound_name = "bernstein";
+  for (std::size_t l = 0; l < 2; ++l) {
+    scprec::model::LayerPrecision row;
+    row.index = l;
+    row.name = l == 0 ? "fc1" : "<b>";
+    row.length = 128;
+    row.predicted_error = 0.1;
+    row.status = !signed_off && l == 1 ? scprec::model::LayerStatus::kFailed
+                                       : scprec::model::LayerStatus::kPassed;
+    r.map.layers.push_back(row);
+    scprec::loop::LayerVerdict v;
+    v.name = row.name;
+    v.length = 128;
+    v.predicted = 0.1;
+    v.measured = l == 0 ? 0.05 : 0.3;
+    v.level = 0.975;
+    v.check = l == 0 ? scprec::loop::CrossCheck::kLoose : scprec::loop::CrossCheck::kViolated;
+    v.looseness = 0.1 / v.measured;
+    r.judgement.layers.push_back(v);
+    r.curves.push_back({{32, 64, 128}, {0.3, 0.2, 0.1}, {0.5, 0.35, 0.25}});
+  }
+  r.judgement.end_to_end = {0.2,  0.05, 0.05, 100,       signed_off ? 0u : 9u,
+                            0.09, 0.15, 0.25, signed_off};
+  r.accuracy = scprec::loop::Accuracy{170, 200, 1700, 2000, 1770, 2000};
+  return r;
+}
+
+const scprec::report::Provenance kProvenance{"signoff", "m.npz", "d.npz"};
+
+}  // namespace
+
+TEST_CASE("report: JUnit has a case per layer, end to end and bit-exactness", "[report]") {
+  const std::string pass = scprec::report::junit_xml(result(true), kProvenance);
+  CHECK_THAT(pass, Catch::Contains("tests=\"4\" failures=\"0\""));
+  CHECK_THAT(pass, Catch::Contains("name=\"fc1 at L=128\""));
+  const std::string fail = scprec::report::junit_xml(result(false), kProvenance);
+  CHECK_THAT(fail, Catch::Contains("failures=\"2\""));
+  CHECK_THAT(fail,
+             Catch::Contains("<failure message=\"layer &lt;b&gt; at L=128: measured error 0.3"));
+  CHECK_THAT(fail, Catch::Contains("output error above 0.2 in 9 of 100 trials"));
+  CHECK_THAT(fail, !Catch::Contains("<b>"));
+}
+
+TEST_CASE("report: Markdown and HTML carry the verdict, the tables and the charts", "[report]") {
+  const std::string md = scprec::report::markdown_report(result(false), kProvenance);
+  CHECK_THAT(md, Catch::Contains("**failed: layer <b> is over**"));
+  CHECK_THAT(md, Catch::Contains("| fc1 | 128 | 0.1 | 0.05 |"));
+  CHECK_THAT(md, Catch::Contains("| RTL network | 85.00% (170/200) |"));
+  const std::string html = scprec::report::html_report(result(false), kProvenance);
+  CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>"));
+  CHECK_THAT(html, Catch::Contains("class=\"verdict fail\""));
+  CHECK_THAT(html, Catch::Contains("failed: layer &lt;b&gt; is over"));
+  CHECK_THAT(html, Catch::Contains("<svg") && Catch::Contains("bernstein bound") &&
+                       Catch::Contains("budget at L=128") && Catch::Contains("RTL, whole network"));
+  CHECK_THAT(html, Catch::Contains("class=\"violated\""));
+  CHECK_THAT(html, !Catch::Contains("src=") && !Catch::Contains("<script"));
+}
