@@ -1,5 +1,5 @@
 # The README's two commands. Each installs what is missing, configures, builds and runs.
-#   make run    the main job on the bundled example
+#   make run    the demo: the closed loop on the bundled example, report in demo/
 #   make test   the test suite (what CI runs)
 # Everything else is plain CMake in build/.
 
@@ -11,7 +11,7 @@ EXAMPLE := examples/fashion_mlp
 .PHONY: run test build deps configure bench clean
 
 run: build
-	$(BUILD_DIR)/scprec eval --model $(EXAMPLE)/model.npz --data $(EXAMPLE)/data.npz --split test --length 256
+	$(BUILD_DIR)/scprec demo --out demo
 
 test: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -LE slow

@@ -12,6 +12,7 @@
 #include "bench_util.hpp"
 #include "scprec/assign/assigner.hpp"
 #include "scprec/assign/propagation.hpp"
+#include "scprec/io/model_io.hpp"
 #include "scprec/model/evaluate.hpp"
 #include "scprec/model/sc_network.hpp"
 
@@ -43,15 +44,9 @@ Measured measure(const scprec::bench::Example& example, const scprec::model::Pre
 }
 
 scprec::model::PrecisionMap uniform_map(const scprec::bench::Example& example, std::size_t length) {
-  scprec::model::PrecisionMap map;
-  for (std::size_t l = 0; l < example.quantized.layers.size(); ++l) {
-    scprec::model::LayerPrecision row;
-    row.index = l;
-    row.length = length;
-    row.seed = scprec::model::layer_seed(map.seed, l);
-    map.layers.push_back(row);
-  }
-  return map;
+  return scprec::model::manual_map(
+      example.quantized, scprec::io::network_hash(example.network),
+      std::vector<std::size_t>(example.quantized.layers.size(), length));
 }
 
 double synapse_cycles(const scprec::bench::Example& example,

@@ -9,6 +9,7 @@
 // run as VCD; scprec reruns the first mismatching trial alone to get a VCD of that trial.
 // Exit status: 0 every output matched, 1 a mismatch, 2 unreadable or inconsistent input
 // files, 3 the DUT hung (done never came).
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
@@ -152,7 +153,10 @@ int sc_main(int argc, char** argv) {
 #else
   if (!options.trace.empty()) fail_input("this simulator was built without tracing");
 #endif
+  const auto wall_start = std::chrono::steady_clock::now();
   sc_start();
+  const double sim_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
 #if VM_TRACE
   if (trace != nullptr) {
     trace->close();
@@ -186,7 +190,9 @@ int sc_main(int argc, char** argv) {
         {"mismatching_trials", mismatching_trials},
         {"first_mismatch",
          first_mismatch < 0 ? nlohmann::json(nullptr) : nlohmann::json(first_mismatch)},
-        {"status", status}}},
+        {"status", status},
+        {"cycles", static_cast<double>(sc_time_stamp() / bench.period)},
+        {"simulation_seconds", sim_seconds}}},
       {"trials", trials}};
   std::ofstream out(options.results);
   out << results.dump(1) << "\n";

@@ -22,18 +22,21 @@ namespace scprec::cosim {
 namespace {
 
 constexpr const char* kRomModule = "sc_rom";
-constexpr const char* kRomBlackBox = R"((* blackbox *)
-module sc_rom #(
-    parameter integer WIDTH = 8,
-    parameter integer DEPTH = 2,
-    parameter integer ADDR_BITS = 1,
-    parameter INIT_FILE = "rom.hex"
-) (
-    input wire [ADDR_BITS-1:0] addr,
-    output wire [WIDTH-1:0] data
-);
-endmodule
-)";
+// sc_rom's declaration (parameters and ports) from its own source, as a body-less black box, so
+// the two cannot drift apart.
+std::string rom_black_box(const rtl::RtlDesign& design) {
+  for (const rtl::GeneratedFile& file : design.files) {
+    if (file.name != std::string(kRomModule) + ".v") continue;
+    const std::size_t start = file.content.find(std::string("module ") + kRomModule);
+    const std::size_t ports_end = file.content.find(");", start);
+    if (start != std::string::npos && ports_end != std::string::npos) {
+      return "(* blackbox *)\n" + file.content.substr(start, ports_end + 2 - start) +
+             "\nendmodule\n";
+    }
+  }
+  throw Error(ErrorKind::kInternal, "sc_rom.v", "", "the design has no sc_rom module to black-box",
+              "This is a bug in scprec");
+}
 
 bool is_library_block(const std::string& source, const rtl::RtlDesign& design) {
   if (source == design.top_module + ".v") return false;
@@ -99,7 +102,7 @@ std::vector<LayerArea> synthesize_layers(const std::string& directory, const rtl
                 "Install it (apt-get install yosys, or run scripts/install-deps)");
   }
   const std::string work = directory + "/synth";
-  io::write_file_atomically(work + "/sc_rom_blackbox.v", kRomBlackBox);
+  io::write_file_atomically(work + "/sc_rom_blackbox.v", rom_black_box(design));
   std::vector<LayerArea> areas(design.layers.size());
   core::parallel_for(design.layers.size(), config.jobs, [&](std::size_t l) {
     const rtl::LayerDesign& layer = design.layers[l];

@@ -31,6 +31,7 @@ Measurement measure_rtl(const model::Network& network, const model::PrecisionMap
                         cosim::SimulateConfig config, cosim::Executor& executor, Logger& logger) {
   config.layers = false;  // the top reports every layer's counters
   config.top = true;
+  config.trials = static_cast<std::size_t>(trials.rows());
   const cosim::SimulationReport report =
       cosim::simulate(network, map, trials, {}, calibration, config, executor, logger);
   const cosim::DutReport& top = report.duts.back();

@@ -71,6 +71,32 @@ void check_map_matches(const PrecisionMap& map, const Network& network,
   }
 }
 
+PrecisionMap manual_map(const QuantizedNetwork& quantized, const std::string& model_hash,
+                        const std::vector<std::size_t>& lengths, core::GeneratorKind kind,
+                        int width, std::uint64_t seed) {
+  SCPREC_ASSERT(lengths.size() == quantized.layers.size(), "one length per layer");
+  PrecisionMap map;
+  map.model_hash = model_hash;
+  map.quant = quantized.config;
+  map.activation_scales = activation_scales(quantized);
+  map.generator = kind;
+  map.generator_width = width;
+  map.seed = seed;
+  map.method = "manual";
+  for (std::size_t l = 0; l < lengths.size(); ++l) {
+    LayerPrecision row;
+    row.index = l;
+    row.name = quantized.layers[l].name;
+    row.inputs = quantized.layers[l].inputs;
+    row.outputs = quantized.layers[l].outputs;
+    row.length = lengths[l];
+    row.seed = layer_seed(seed, l);
+    row.method = "manual";
+    map.layers.push_back(row);
+  }
+  return map;
+}
+
 QuantizedNetwork quantize_for_map(const Network& network, const PrecisionMap& map) {
   return quantize_with_scales(network, map.quant, map.activation_scales);
 }

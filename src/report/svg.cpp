@@ -11,7 +11,7 @@
 namespace scprec::report {
 namespace {
 
-constexpr double kWidth = 460, kHeight = 280, kLeft = 60, kRight = 150, kTop = 30, kBottom = 40;
+constexpr double kWidth = 540, kHeight = 280, kLeft = 60, kRight = 230, kTop = 30, kBottom = 40;
 
 }  // namespace
 

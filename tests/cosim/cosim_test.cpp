@@ -58,23 +58,13 @@ Case random_case(Encoding encoding, GeneratorKind generator, std::mt19937_64& rn
                                         [&] { return unit(rng) < 0.3 ? 0.0 : unit(rng); });
   const scprec::model::QuantConfig quant{5 + static_cast<int>(rng() % 4), encoding};
   const auto quantized = scprec::model::quantize(c.network, c.data, quant);
-  c.map.model_hash = scprec::io::network_hash(c.network);
-  c.map.quant = quant;
-  c.map.activation_scales = scprec::model::activation_scales(quantized);
-  c.map.generator = generator;
-  c.map.generator_width =
-      generator == GeneratorKind::kSobol ? 16 : 12 + static_cast<int>(rng() % 21);
-  c.map.seed = rng();
+  std::vector<std::size_t> lengths;
   for (std::size_t l = 0; l < quantized.layers.size(); ++l) {
-    scprec::model::LayerPrecision row;
-    row.index = l;
-    row.name = quantized.layers[l].name;
-    row.inputs = quantized.layers[l].inputs;
-    row.outputs = quantized.layers[l].outputs;
-    row.length = std::size_t{1} << (2 + rng() % 6);  // 4 .. 128
-    row.seed = scprec::model::layer_seed(c.map.seed, l);
-    c.map.layers.push_back(row);
+    lengths.push_back(std::size_t{1} << (2 + rng() % 6));  // 4 .. 128
   }
+  const int width = generator == GeneratorKind::kSobol ? 16 : 12 + static_cast<int>(rng() % 21);
+  c.map = scprec::model::manual_map(quantized, scprec::io::network_hash(c.network), lengths,
+                                    generator, width, rng());
   c.inputs_per_cycle = 1 + rng() % c.network.input_size();
   return c;
 }
@@ -141,21 +131,8 @@ TEST_CASE("cosim: a flipped lane seed is caught by the scoreboard (_bad)", "[.si
   const auto data = scprec::io::read_dataset(scprec::test::npz_fixture("data_ok.npz"),
                                              scprec::io::Split::kCalibration);
   const auto quantized = scprec::model::quantize(network, data.x, {});
-  scprec::model::PrecisionMap map;
-  map.model_hash = scprec::io::network_hash(network);
-  map.quant = quantized.config;
-  map.activation_scales = scprec::model::activation_scales(quantized);
-  map.seed = 3;
-  for (std::size_t l = 0; l < 2; ++l) {
-    scprec::model::LayerPrecision row;
-    row.index = l;
-    row.name = quantized.layers[l].name;
-    row.inputs = quantized.layers[l].inputs;
-    row.outputs = quantized.layers[l].outputs;
-    row.length = 64;
-    row.seed = scprec::model::layer_seed(map.seed, l);
-    map.layers.push_back(row);
-  }
+  const auto map = scprec::model::manual_map(quantized, scprec::io::network_hash(network), {64, 64},
+                                             scprec::core::GeneratorKind::kLfsr, 32, 3);
   auto config = sim_config("flipped_seed_bad", 5);
   config.trace = true;
   const auto design = scprec::rtl::generate_rtl(quantized, map, {});

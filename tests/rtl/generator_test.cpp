@@ -28,24 +28,9 @@ struct Tiny {
                               {});
   scprec::model::PrecisionMap map;
 
-  explicit Tiny(scprec::core::GeneratorKind kind = scprec::core::GeneratorKind::kLfsr) {
-    map.model_hash = scprec::io::network_hash(network);
-    map.quant = quantized.config;
-    map.activation_scales = scprec::model::activation_scales(quantized);
-    map.generator = kind;
-    map.generator_width = 16;
-    map.seed = 7;
-    for (std::size_t l = 0; l < quantized.layers.size(); ++l) {
-      scprec::model::LayerPrecision row;
-      row.index = l;
-      row.name = quantized.layers[l].name;
-      row.inputs = quantized.layers[l].inputs;
-      row.outputs = quantized.layers[l].outputs;
-      row.length = l == 0 ? 16 : 32;
-      row.seed = scprec::model::layer_seed(map.seed, l);
-      map.layers.push_back(row);
-    }
-  }
+  explicit Tiny(scprec::core::GeneratorKind kind = scprec::core::GeneratorKind::kLfsr)
+      : map(scprec::model::manual_map(quantized, scprec::io::network_hash(network), {16, 32}, kind,
+                                      16, 7)) {}
 };
 
 const std::string& file_of(const RtlDesign& design, const std::string& name) {

@@ -30,8 +30,8 @@ Measurement measure_software(const model::Network& network, const model::Precisi
                              const Eigen::MatrixXd& trials, const std::vector<double>& full_scales,
                              unsigned threads = 0);
 
-/// The map measured on its RTL: the network top co-simulated on the rows of `trials`
-/// (config.trials of them), its outputs scored against the software model.
+/// The map measured on its RTL: the network top co-simulated on every row of `trials` (the
+/// config's trial count is replaced by that), its outputs scored against the software model.
 Measurement measure_rtl(const model::Network& network, const model::PrecisionMap& map,
                         const Eigen::MatrixXd& trials, const Eigen::MatrixXd& calibration,
                         cosim::SimulateConfig config, cosim::Executor& executor, Logger& logger);

@@ -95,6 +95,14 @@ struct PrecisionMap {
 void check_map_matches(const PrecisionMap& map, const Network& network,
                        const std::string& model_hash, const std::string& where);
 
+/// A map with the given lengths and no predictions (method "manual"), for `quantized` with
+/// `model_hash`: generator `kind` at `width` bits, layer seeds from `seed`. For hand-made maps,
+/// benchmarks and tests; `scprec assign` makes the predicted kind.
+PrecisionMap manual_map(const QuantizedNetwork& quantized, const std::string& model_hash,
+                        const std::vector<std::size_t>& lengths,
+                        core::GeneratorKind kind = core::GeneratorKind::kLfsr, int width = 32,
+                        std::uint64_t seed = 42);
+
 /// The quantized network a map describes (quantize_with_scales with the map's settings).
 QuantizedNetwork quantize_for_map(const Network& network, const PrecisionMap& map);
 
