@@ -254,7 +254,7 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
 
   result.signed_off = current.pass();
   if (!current.bit_exact) {
-    result.verdict = "failed: the RTL does not match the software model bit for bit";
+    result.verdict = "the RTL does not match the software model bit for bit";
   } else if (result.signed_off) {
     result.verdict = fmt::format(
         "signed off: output error within {:g} of full scale, "
@@ -263,8 +263,8 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
   } else if (result.verdict.empty()) {
     const LayerVerdict& worst = current.layers[worst_layer(current)];
     result.verdict = fmt::format(
-        "failed: output error exceeds {:g} too often (exceedance bound {:.3f} > {:g}); layer {} "
-        "is furthest over its budget (measured {:.4g}, budget {:.4g})",
+        "output error exceeds {:g} too often (exceedance bound {:.3f} > {:g}); layer {} is "
+        "furthest over its budget (measured {:.4g}, budget {:.4g})",
         config.assign.target_error, current.end_to_end.upper_bound, delta, worst.name,
         worst.measured, worst.predicted);
   }
@@ -293,7 +293,8 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
   }
   if (!test.labels.empty() && current.bit_exact) result.accuracy = measure_accuracy(c, map, test);
   result.map = std::move(map);
-  logger.info("verify: " + result.verdict);
+  logger.info(std::string("verify: ") + (result.signed_off ? "signed off: " : "not signed off: ") +
+              result.verdict);
   return result;
 }
 

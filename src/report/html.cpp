@@ -51,7 +51,7 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
   std::string html = fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       "<title>scprec {command}: {model}</title>\n<style>{style}</style></head><body>\n"
-      "<h1>scprec {command} report</h1>\n<div class=\"verdict {cls}\">{verdict}</div>\n"
+      "<h1>scprec {command} report</h1>\n<div class=\"verdict {cls}\">{status}: {verdict}</div>\n"
       "<table>\n<tr><th>model</th><td><code>{model}</code> (sha256 {hash})</td></tr>\n"
       "<tr><th>data</th><td><code>{data}</code>, {trials} calibration trials per "
       "measurement</td></tr>\n"
@@ -64,7 +64,9 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
       fmt::arg("command", escape(provenance.command)),
       fmt::arg("model", escape(provenance.model_path)), fmt::arg("style", kStyle),
       fmt::arg("cls", result.signed_off ? "pass" : "fail"),
-      fmt::arg("verdict", escape(result.verdict)), fmt::arg("hash", map.model_hash.substr(0, 16)),
+      fmt::arg("verdict", escape(result.verdict)),
+      fmt::arg("status", result.signed_off ? "Signed off" : "Not signed off"),
+      fmt::arg("hash", map.model_hash.substr(0, 16)),
       fmt::arg("data", escape(provenance.data_path)), fmt::arg("trials", result.trials),
       fmt::arg("target", e.target), fmt::arg("delta", e.delta), fmt::arg("alpha", e.alpha),
       fmt::arg("bits", map.quant.bits), fmt::arg("encoding", core::to_string(map.quant.encoding)),

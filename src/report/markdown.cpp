@@ -13,7 +13,7 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
   const model::PrecisionMap& map = result.map;
   std::string md = fmt::format(
       "# scprec {command} report\n\n"
-      "**{verdict}**\n\n"
+      "**{status}: {verdict}**\n\n"
       "| | |\n|---|---|\n"
       "| model | `{model}` (sha256 {hash}) |\n"
       "| data | `{data}`, {trials} calibration trials per measurement |\n"
@@ -25,6 +25,7 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
       "| bit-exact | {exact} |\n"
       "| scprec | {version} |\n\n",
       fmt::arg("command", provenance.command), fmt::arg("verdict", result.verdict),
+      fmt::arg("status", result.signed_off ? "Signed off" : "Not signed off"),
       fmt::arg("model", provenance.model_path), fmt::arg("hash", map.model_hash.substr(0, 16)),
       fmt::arg("data", provenance.data_path), fmt::arg("trials", result.trials),
       fmt::arg("target", e.target), fmt::arg("scale", map.output_full_scale),

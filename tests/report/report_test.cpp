@@ -56,7 +56,7 @@ TEST_CASE("report: JUnit has a case per layer, end to end and bit-exactness", "[
 
 TEST_CASE("report: Markdown and HTML carry the verdict, the tables and the charts", "[report]") {
   const std::string md = scprec::report::markdown_report(result(false), kProvenance);
-  CHECK_THAT(md, Catch::Contains("**failed: layer <b> is over**"));
+  CHECK_THAT(md, Catch::Contains("**Not signed off: failed: layer <b> is over**"));
   CHECK_THAT(md, Catch::Contains("| fc1 | 128 | 0.1 | 0.05 |"));
   CHECK_THAT(md, Catch::Contains("| RTL network | 85.00% (170/200) |"));
   const std::string html = scprec::report::html_report(result(false), kProvenance);
