@@ -5,11 +5,13 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <ostream>
 
 #include "cli_parse.hpp"
 #include "commands.hpp"
 #include "model_options.hpp"
+#include "scprec/core/error.hpp"
 #include "scprec/cosim/simulate.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/precision_map_io.hpp"
@@ -23,6 +25,8 @@ namespace {
 
 struct LoopOptions {
   ModelOptions model;
+  double signoff_target = std::nan("");      // signoff: overrides the map's error target
+  double signoff_confidence = std::nan("");  // signoff: overrides the map's confidence
   std::string method = "sensitivity";
   std::string map_path;  // signoff
   std::string out;
@@ -46,7 +50,11 @@ void add_loop_options(CLI::App& app, LoopOptions& o, bool with_targets) {
   app.add_option("--timeout", o.config.simulation.timeout_seconds, "seconds per simulation job")
       ->capture_default_str();
   app.add_flag("-q,--quiet", o.quiet, "no progress output");
-  if (!with_targets) return;
+  if (!with_targets) {
+    app.add_option("--target-error", o.signoff_target, "output error target (default: the map's)");
+    app.add_option("--confidence", o.signoff_confidence, "confidence (default: the map's)");
+    return;
+  }
   app.add_option("--method", o.method, "hoeffding, chebyshev, bernstein, binomial or sensitivity")
       ->capture_default_str();
   app.add_option("--target-error", o.config.assign.target_error,
@@ -111,8 +119,17 @@ int run_loop(LoopOptions& o, bool refine, const std::string& command, std::ostre
   if (!refine) {
     start = io::read_precision_map(o.map_path);
     model::check_map_matches(*start, network, hash, o.map_path);
-    o.config.assign.target_error = start->targets.error.value_or(o.config.assign.target_error);
-    o.config.assign.confidence = start->targets.confidence;
+    if (!std::isnan(o.signoff_target)) {
+      o.config.assign.target_error = o.signoff_target;
+    } else if (start->targets.error) {
+      o.config.assign.target_error = *start->targets.error;
+    } else {
+      throw_bad_input(o.map_path, "targets.error",
+                      "the map has no output-error target (it was assigned under a budget)",
+                      "Give one with --target-error");
+    }
+    o.config.assign.confidence =
+        std::isnan(o.signoff_confidence) ? start->targets.confidence : o.signoff_confidence;
   }
   StreamLogger logger(err, o.quiet ? LogLevel::kWarning : LogLevel::kInfo);
   cosim::LocalExecutor executor(o.jobs);

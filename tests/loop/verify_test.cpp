@@ -75,6 +75,16 @@ TEST_CASE("loop: a map that is too short fails sign-off naming the layer", "[.si
   CHECK(scprec::io::read_file(dir + "/report.html").find("verdict fail") != std::string::npos);
 }
 
+TEST_CASE("loop: sign-off refuses a map without an error target", "[loop]") {
+  const std::string path = work("budget_only") + "/map.json";
+  REQUIRE(run({"assign", "--model", example_file("model.npz"), "--data", example_file("data.npz"),
+               "--method", "bernstein", "--gain", "analytic", "--budget", "600", "-q", "-o", path})
+              .code == 0);
+  const Run r = run(example({"signoff", "--map", path, "--out", work("budget_only")}));
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("targets.error") && Catch::Contains("--target-error"));
+}
+
 TEST_CASE("loop: a generous map passes sign-off", "[.sim][loop]") {
   const std::string dir = work("generous");
   const Run r = run(example({"signoff", "--map", map_with_length(dir, 512), "--trials", "40",
