@@ -40,18 +40,6 @@ Bound bound_of(Method method) {
   }
 }
 
-// The codes every layer receives for every calibration input, in the exact integer network.
-std::vector<std::vector<model::Codes>> layer_inputs(const model::QuantizedNetwork& quantized,
-                                                    const Eigen::MatrixXd& calibration) {
-  std::vector<std::vector<model::Codes>> inputs(quantized.layers.size());
-  for (Eigen::Index r = 0; r < calibration.rows(); ++r) {
-    const Eigen::VectorXd x = calibration.row(r).transpose();
-    model::NetworkRun run = binary_forward(quantized, quantized.quantize_input(x.data()));
-    for (std::size_t l = 0; l < inputs.size(); ++l) inputs[l].push_back(run.layer_inputs[l]);
-  }
-  return inputs;
-}
-
 LengthPredictions predict_from_bounds(Bound bound, const model::QuantizedNetwork& quantized,
                                       const Eigen::MatrixXd& calibration,
                                       const std::vector<std::size_t>& lengths, double layer_delta,

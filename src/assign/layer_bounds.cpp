@@ -14,6 +14,18 @@
 
 namespace scprec::assign {
 
+std::vector<std::vector<model::Codes>> layer_inputs(const model::QuantizedNetwork& quantized,
+                                                    const Eigen::MatrixXd& inputs) {
+  std::vector<std::vector<model::Codes>> codes(quantized.layers.size());
+  for (Eigen::Index r = 0; r < inputs.rows(); ++r) {
+    const Eigen::VectorXd x = inputs.row(r).transpose();
+    model::NetworkRun run = binary_forward(quantized, quantized.quantize_input(x.data()));
+    for (std::size_t l = 0; l < codes.size(); ++l)
+      codes[l].push_back(std::move(run.layer_inputs[l]));
+  }
+  return codes;
+}
+
 CounterStats counter_stats(const model::QuantLayer& layer, const model::QuantConfig& quant,
                            std::size_t neuron, const model::Codes& input) {
   SCPREC_ASSERT(input.size() == layer.inputs, "one code per layer input");

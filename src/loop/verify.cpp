@@ -92,13 +92,9 @@ std::size_t worst_layer(const Judgement& j) {
 }
 
 LayerCurve layer_curve(const Context& c, const model::QuantizedNetwork& quantized,
-                       const assign::SensitivityReport& sweep, std::size_t l, double layer_delta) {
+                       const assign::SensitivityReport& sweep,
+                       const std::vector<model::Codes>& inputs, std::size_t l, double layer_delta) {
   LayerCurve curve;
-  std::vector<model::Codes> inputs;
-  for (Eigen::Index r = 0; r < c.calibration.rows(); ++r) {
-    const Eigen::VectorXd x = c.calibration.row(r).transpose();
-    inputs.push_back(binary_forward(quantized, quantized.quantize_input(x.data())).layer_inputs[l]);
-  }
   const assign::LayerStatistics stats =
       assign::layer_statistics(quantized.layers[l], quantized.config, inputs);
   for (const assign::SensitivityPoint& point : sweep.layers[l].points) {
@@ -288,8 +284,11 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
   sweep_config.seed = map.seed;
   const assign::SensitivityReport sweep =
       assign::analyze_sensitivity(network, quantized, calibration.x, sweep_config, null_logger());
+  const std::vector<std::vector<model::Codes>> inputs =
+      assign::layer_inputs(quantized, calibration.x);
   for (std::size_t l = 0; l < map.layers.size(); ++l) {
-    result.curves.push_back(layer_curve(c, quantized, sweep, l, 1.0 - sweep_config.quantile));
+    result.curves.push_back(
+        layer_curve(c, quantized, sweep, inputs[l], l, 1.0 - sweep_config.quantile));
   }
   if (!test.labels.empty() && current.bit_exact) result.accuracy = measure_accuracy(c, map, test);
   result.map = std::move(map);

@@ -2,6 +2,7 @@
 // the layer's error bound or required length with the union over its neurons made explicit.
 #pragma once
 
+#include <Eigen/Dense>
 #include <cstddef>
 #include <vector>
 
@@ -26,6 +27,11 @@ struct LayerStatistics {
   /// weight_scale * input_scale * 2^(2B) (sign-magnitude) or 2^(2B-1) (bipolar).
   double count_value = 0.0;
 };
+
+/// The codes every layer receives for each row of `inputs` in the exact integer network:
+/// [layer][row]. What layer_statistics takes.
+std::vector<std::vector<model::Codes>> layer_inputs(const model::QuantizedNetwork& quantized,
+                                                    const Eigen::MatrixXd& inputs);
 
 /// One neuron's counter statistics for one input (docs/bounds.md, "What is bounded").
 CounterStats counter_stats(const model::QuantLayer& layer, const model::QuantConfig& quant,
