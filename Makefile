@@ -20,6 +20,7 @@ bench: build
 	$(BUILD_DIR)/bench/bench_sc_throughput
 	$(BUILD_DIR)/bench/bench_assign_headline
 	$(BUILD_DIR)/bench/bench_bound_tightness
+	$(BUILD_DIR)/bench/bench_cosim_speed
 
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
