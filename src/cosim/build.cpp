@@ -107,6 +107,15 @@ std::string make_variables(const Toolchain& tools, const BuildConfig& config) {
                      config.model_optimisation, tools.ccache ? " OBJCACHE=ccache" : "");
 }
 
+// Everything about the tools and flags that changes what a compile produces.
+void add_toolchain(io::Sha256& hash, const Toolchain& tools, const BuildConfig& config) {
+  hash.add_text(tools.verilator_version);
+  hash.add_text(tools.compiler_version);
+  hash.add_text(tools.systemc_version);
+  hash.add_text(make_variables(tools, config));
+  hash.add_text(config.trace ? "trace" : "no trace");
+}
+
 // Makes sure the runtime objects for this toolchain and flags are in the cache; returns their
 // directory. Built with the model's own makefile so that defines and flags match it exactly.
 std::string ensure_runtime(const Toolchain& tools, const BuildConfig& config,
@@ -114,11 +123,7 @@ std::string ensure_runtime(const Toolchain& tools, const BuildConfig& config,
                            const std::string& log) {
   io::Sha256 hash;
   hash.add_text("scprec-verilated-runtime/1");
-  hash.add_text(tools.verilator_version);
-  hash.add_text(tools.compiler_version);
-  hash.add_text(tools.systemc_version);
-  hash.add_text(make_variables(tools, config));
-  hash.add_text(config.trace ? "trace" : "no trace");
+  add_toolchain(hash, tools, config);
   const std::string runtime = cache + "/runtime-" + hash.hex().substr(0, 16);
   const std::vector<std::string> objects = runtime_objects(obj_dir + "/Vdut_classes.mk");
   if (!fs::exists(runtime)) {
@@ -170,11 +175,7 @@ std::string build_key(const Toolchain& tools, const DutSpec& dut, const std::str
                       const std::vector<std::string>& sources, const BuildConfig& config) {
   io::Sha256 hash;
   hash.add_text("scprec-simulator-build/1");
-  hash.add_text(tools.verilator_version);
-  hash.add_text(tools.compiler_version);
-  hash.add_text(tools.systemc_version);
-  hash.add_text(make_variables(tools, config));
-  hash.add_text(config.trace ? "trace" : "no trace");
+  add_toolchain(hash, tools, config);
   hash.add_text(binding_header(dut));
   for (const EmbeddedFile& file : testbench_sources()) {
     hash.add_text(file.name);
