@@ -72,6 +72,11 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     } catch (const std::bad_alloc&) {
       err << "scprec " << command.name << ": error: out of memory\n";
       return kExitEnvironment;
+    } catch (const std::exception& e) {
+      // Every expected failure is an scprec::Error; anything else is a bug in scprec.
+      err << "scprec " << command.name << ": internal error: " << e.what()
+          << "\nPlease report this with the command line that caused it.\n";
+      return kExitEnvironment;
     }
   }
   err << "scprec: unknown command '" << args[0] << "'\n\n";

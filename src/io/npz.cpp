@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
@@ -26,6 +27,19 @@ constexpr double kLargestExactInteger = 9007199254740992.0;  // 2^53
 }
 
 const std::string kRewrite = "Write the array with numpy's np.save / np.savez";
+
+// A decimal number from a .npy header; digits only, and it must fit in a size_t.
+std::size_t header_number(const std::string& digits, const std::string& what,
+                          const std::string& where) {
+  std::size_t value = 0;
+  const char* end = digits.data() + digits.size();
+  const auto [stop, status] = std::from_chars(digits.data(), end, value);
+  if (digits.empty() || status != std::errc() || stop != end) {
+    fail(where, "malformed .npy header, " + what + " '" + digits + "' is not a usable number",
+         kRewrite);
+  }
+  return value;
+}
 
 // A tiny reader for the Python literal in a .npy header.
 class HeaderParser {
@@ -111,11 +125,7 @@ Header parse_header(const std::string& text, const std::string& where) {
     } else if (key == "shape") {
       parser.expect('(');
       while (!parser.accept(')')) {
-        const std::string dim = parser.word();
-        if (dim.empty() || !std::all_of(dim.begin(), dim.end(), ::isdigit)) {
-          fail(where, "malformed .npy header, bad shape in: " + text, kRewrite);
-        }
-        header.shape.push_back(static_cast<std::size_t>(std::stoull(dim)));
+        header.shape.push_back(header_number(parser.word(), "shape dimension", where));
         parser.accept(',');
       }
       seen_shape = true;
@@ -141,11 +151,13 @@ TypeInfo parse_descr(const std::string& descr, const std::string& where) {
   const char order = descr[0];
   const char kind = descr[1];
   const std::string size_text = descr.substr(2);
-  if ((order != '<' && order != '>' && order != '|' && order != '=') ||
-      !std::all_of(size_text.begin(), size_text.end(), ::isdigit)) {
+  std::size_t size = 0;
+  const char* size_end = size_text.data() + size_text.size();
+  const auto [stop, status] = std::from_chars(size_text.data(), size_end, size);
+  if ((order != '<' && order != '>' && order != '|' && order != '=') || status != std::errc() ||
+      stop != size_end) {
     fail(where, "unsupported dtype '" + descr + "'", kRewrite);
   }
-  const std::size_t size = static_cast<std::size_t>(std::stoul(size_text));
   TypeInfo info{DType::kFloat64, size, order == '>'};
   const std::string remedy =
       "Convert it to float32, float64, an integer type or bool before saving, e.g. "
@@ -322,14 +334,22 @@ NpyArray parse_npy(const std::string& bytes, const std::string& where) {
   NpyArray array;
   array.dtype = type.dtype;
   array.shape = header.shape;
-  std::size_t count = 1;
-  for (std::size_t dim : header.shape) count *= dim;
+  // Count elements against the bytes present, so that no shape, however large, can overflow.
   const std::size_t data_start = header_start + header_length;
-  if (bytes.size() - data_start < count * type.size) {
+  const std::size_t available = bytes.size() - data_start;
+  const bool empty = std::find(header.shape.begin(), header.shape.end(), 0) != header.shape.end();
+  std::size_t count = empty ? 0 : 1;
+  bool fits = true;
+  for (std::size_t k = 0; k < header.shape.size() && !empty && fits; ++k) {
+    fits = count <= available / header.shape[k];
+    count *= fits ? header.shape[k] : 1;
+  }
+  if (!fits || count * type.size > available) {
+    const std::string needed =
+        fits ? std::to_string(count * type.size) + " bytes" : "more than that";
     fail(where,
-         "truncated data: shape " + array.shape_text() + " needs " +
-             std::to_string(count * type.size) + " bytes, the file has " +
-             std::to_string(bytes.size() - data_start),
+         "truncated data: shape " + array.shape_text() + " needs " + needed + ", the file has " +
+             std::to_string(available),
          "The file was cut short; write it again");
   }
   array.values.resize(count);

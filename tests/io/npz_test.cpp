@@ -102,12 +102,21 @@ TEST_CASE("io: broken and unsupported archives are rejected naming the file", "[
   check_rejected("not_npy_entry.npz", "not a .npy array");
 }
 
-TEST_CASE("io: malformed .npy bytes give clear errors", "[io][npz]") {
-  const std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }";
+namespace {
+
+// A version 1.0 .npy file with this header dict and no data.
+std::string npy_with_header(const std::string& header) {
   std::string npy = std::string("\x93NUMPY\x01\x00", 8);
   npy += static_cast<char>(header.size());
   npy += '\0';
-  npy += header;
+  return npy + header;
+}
+
+}  // namespace
+
+TEST_CASE("io: malformed .npy bytes give clear errors", "[io][npz]") {
+  const std::string npy =
+      npy_with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }");
   CHECK_THROWS_WITH(scprec::io::parse_npy(npy + std::string(16, '\0'), "t.npy"),
                     Catch::Contains("truncated data") && Catch::Contains("needs 32 bytes"));
   CHECK(scprec::io::parse_npy(npy + std::string(32, '\0'), "t.npy").values.size() == 4);
@@ -117,4 +126,33 @@ TEST_CASE("io: malformed .npy bytes give clear errors", "[io][npz]") {
   bad_header.replace(10, 9, "{'descr' ");
   CHECK_THROWS_WITH(scprec::io::parse_npy(bad_header + std::string(32, '\0'), "t.npy"),
                     Catch::Contains("malformed .npy header"));
+}
+
+TEST_CASE("io: shapes and sizes too large to count are rejected, not overflowed", "[io][npz]") {
+  const std::string data(64, '\0');
+  // 2^61 * 4 elements wraps a 64-bit count to 0; each dimension alone fits.
+  CHECK_THROWS_WITH(
+      scprec::io::parse_npy(npy_with_header("{'descr': '<f8', 'fortran_order': False, "
+                                            "'shape': (2305843009213693952, 4), }") +
+                                data,
+                            "t.npy"),
+      Catch::Contains("t.npy") && Catch::Contains("truncated data") &&
+          Catch::Contains("the file has 64"));
+  CHECK_THROWS_WITH(
+      scprec::io::parse_npy(npy_with_header("{'descr': '<f8', 'fortran_order': False, "
+                                            "'shape': (99999999999999999999999, 4), }") +
+                                data,
+                            "t.npy"),
+      Catch::Contains("shape dimension '99999999999999999999999'"));
+  CHECK_THROWS_WITH(
+      scprec::io::parse_npy(npy_with_header("{'descr': '<f99999999999999999999', "
+                                            "'fortran_order': False, 'shape': (4,), }") +
+                                data,
+                            "t.npy"),
+      Catch::Contains("unsupported dtype '<f99999999999999999999'"));
+  // A zero dimension makes an empty array, whatever the other dimensions say.
+  CHECK(scprec::io::parse_npy(npy_with_header("{'descr': '<f8', 'fortran_order': False, "
+                                              "'shape': (99999999999, 0), }"),
+                              "t.npy")
+            .values.empty());
 }
