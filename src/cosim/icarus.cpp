@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
 #include <sstream>
 
@@ -105,6 +107,11 @@ module scprec_icarus_tb;
       #1 start = 1'b0;
       cycles = 0;
       while (!done && cycles < CYCLE_LIMIT) begin
+        if (!busy) begin
+          $display("scprec_icarus_tb: trial %0d: busy low %0d cycles after start, before done",
+                   trial, cycles + 1);
+          $fatal(1);
+        end
         @(posedge clk);
         #1 cycles = cycles + 1;
       end
@@ -164,8 +171,9 @@ std::vector<GroupValues> run_icarus(const DutSpec& dut, const std::string& rtl_d
           "See the log");
     }
   }
+  const std::string output_file = work_dir + "/outputs.txt";
   std::vector<GroupValues> outputs;
-  std::stringstream lines(io::read_file(work_dir + "/outputs.txt"));
+  std::stringstream lines(io::read_file(output_file));
   std::string line;
   while (std::getline(lines, line)) {
     std::stringstream words(line);
@@ -173,9 +181,24 @@ std::vector<GroupValues> run_icarus(const DutSpec& dut, const std::string& rtl_d
     for (const OutputGroup& group : dut.outputs) {
       std::string hex;
       words >> hex;
+      // $fwrite prints unknown bits as x/X/z/Z digits: they are not values to compare.
+      if (hex.empty() || !std::all_of(hex.begin(), hex.end(), [](char c) {
+            return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+          })) {
+        throw Error(ErrorKind::kCheckFailed, output_file, group.port,
+                    fmt::format("trial {}: output '{}' is not a known value", outputs.size(), hex),
+                    "The RTL drives unknown (x/z) bits; simulate it with --trace and look for "
+                    "an unreset register or an undriven wire");
+      }
       groups.push_back(split_word(hex, group));
     }
     outputs.push_back(std::move(groups));
+  }
+  if (outputs.size() != last - first) {
+    throw Error(ErrorKind::kEnvironment, output_file, "",
+                fmt::format("{} trials ran but {} results were written", last - first,
+                            outputs.size()),
+                "See " + work_dir + "/icarus.log");
   }
   return outputs;
 }
