@@ -140,7 +140,9 @@ TEST_CASE("cosim: a flipped lane seed is caught by the scoreboard (_bad)", "[.si
   scprec::cosim::write_design(design, rtl_dir);
   // Flip the lowest bit of the first lane's seed of the first layer.
   std::string lanes = scprec::io::read_file(rtl_dir + "/fc1_lanes.hex");
-  char& last_digit = lanes[lanes.find('\n') - 1];
+  std::size_t row = 0;  // the first ROM row, after the // header lines
+  while (lanes.compare(row, 2, "//") == 0) row = lanes.find('\n', row) + 1;
+  char& last_digit = lanes[lanes.find('\n', row) - 1];
   last_digit = last_digit == '0'   ? '1'
                : last_digit == '1' ? '0'
                                    : static_cast<char>(last_digit ^ 1);

@@ -45,7 +45,9 @@ std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::stringstream stream(text);
   std::string line;
-  while (std::getline(stream, line)) lines.push_back(line);
+  while (std::getline(stream, line)) {
+    if (line.rfind("//", 0) != 0) lines.push_back(line);  // $readmemh skips comments too
+  }
   return lines;
 }
 
@@ -148,4 +150,23 @@ TEST_CASE("rtl: settings a layer cannot take are rejected naming the layer", "[r
   tiny.map.layers[1].length = 48;
   CHECK_THROWS_WITH(scprec::rtl::generate_rtl(tiny.quantized, tiny.map, {}),
                     Catch::Contains("fc2.length") && Catch::Contains("power of two"));
+}
+
+TEST_CASE("rtl: layer names that would make the same Verilog names are rejected", "[rtl]") {
+  Tiny tiny;
+  for (const char* name : {"FC1", "Fc1"}) {
+    tiny.quantized.layers[1].name = name;
+    INFO(name);
+    CHECK_THROWS_WITH(scprec::rtl::generate_rtl(tiny.quantized, tiny.map, {}),
+                      Catch::Contains("clashes with layer 'fc1'"));
+  }
+  tiny.quantized.layers[0].name = "a.b";
+  tiny.quantized.layers[1].name = "a_b";
+  CHECK_THROWS_WITH(scprec::rtl::generate_rtl(tiny.quantized, tiny.map, {}),
+                    Catch::Contains("clashes with layer 'a.b'"));
+  tiny.quantized.layers[1].name = "Top";
+  CHECK_THROWS_WITH(scprec::rtl::generate_rtl(tiny.quantized, tiny.map, {}),
+                    Catch::Contains("clashes with the network top"));
+  tiny.quantized.layers[1].name = "a_b_";  // differs in more than case and punctuation
+  CHECK_NOTHROW(scprec::rtl::generate_rtl(tiny.quantized, tiny.map, {}));
 }
