@@ -64,6 +64,8 @@ sc_bv<W> pack(const std::vector<std::uint32_t>& codes, int bits) {
 struct Bench {
   std::vector<Trial> trials;
   std::deque<Capture> captures;
+  bool outstanding = false;        // a trial has started and its done has not come yet
+  std::size_t spurious_dones = 0;  // done pulses with no trial outstanding: a protocol error
   sc_event trial_done;
   sc_time trial_start;
   sc_time period = sc_time(10, SC_NS);
@@ -89,6 +91,7 @@ SC_MODULE(Driver) {
     for (const Trial& trial : bench->trials) {
       x_in.write(pack<kInputs * kInputBits>(trial.inputs, kInputBits));
       start.write(true);
+      bench->outstanding = true;
       wait(clk.posedge_event());
       bench->trial_start = sc_time_stamp();
       start.write(false);
@@ -118,6 +121,11 @@ SC_MODULE(Monitor) {
 
   void sample() {
     if (!done.read()) return;
+    if (!bench->outstanding) {
+      ++bench->spurious_dones;
+      return;
+    }
+    bench->outstanding = false;
     Capture capture;
     // done rose at the edge before this one; the start edge is cycle 0.
     capture.cycles =

@@ -8,7 +8,8 @@
 // values in SCPREC_TB_OUTPUTS order. --trace (in a model built with --trace) dumps the whole
 // run as VCD; scprec reruns the first mismatching trial alone to get a VCD of that trial.
 // Exit status: 0 every output matched, 1 a mismatch, 2 unreadable or inconsistent input
-// files, 3 the DUT hung (done never came).
+// files, 3 the DUT broke the handshake: done never came (hung), or came with no trial
+// outstanding (protocol).
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -179,7 +180,11 @@ int sc_main(int argc, char** argv) {
         {{"index", t}, {"mismatches", wrong}, {"cycles", capture.cycles}, {"outputs", outputs}});
   }
   const bool hung = bench.hung || bench.captures.size() != bench.trials.size();
-  const std::string status = hung ? "hung" : mismatches != 0 ? "mismatch" : "pass";
+  const bool protocol = bench.spurious_dones != 0;
+  const std::string status = hung       ? "hung"
+                             : protocol ? "protocol"
+                             : mismatches != 0 ? "mismatch"
+                                               : "pass";
   const nlohmann::json results = {
       {"schema", "scprec.sim-results/1"},
       {"dut", kModule},
@@ -191,11 +196,13 @@ int sc_main(int argc, char** argv) {
         {"first_mismatch",
          first_mismatch < 0 ? nlohmann::json(nullptr) : nlohmann::json(first_mismatch)},
         {"status", status},
+        {"spurious_dones", bench.spurious_dones},
         {"cycles", static_cast<double>(sc_time_stamp() / bench.period)},
         {"simulation_seconds", sim_seconds}}},
       {"trials", trials}};
   std::ofstream out(options.results);
   out << results.dump(1) << "\n";
+  out.close();
   if (!out) {
     std::cerr << "scprec testbench: cannot write " << options.results << "\n";
     return 2;
@@ -203,5 +210,5 @@ int sc_main(int argc, char** argv) {
   std::cout << "scprec testbench: " << kModule << ": " << bench.captures.size() << "/"
             << bench.trials.size() << " trials, " << mismatches << " mismatching outputs, "
             << status << "\n";
-  return hung ? 3 : mismatches != 0 ? 1 : 0;
+  return hung || protocol ? 3 : mismatches != 0 ? 1 : 0;
 }

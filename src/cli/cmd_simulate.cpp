@@ -30,6 +30,10 @@ void print_report(const cosim::SimulationReport& report, std::ostream& out) {
                        dut.mismatches, dut.error_vs_integer.quantile, dut.error_vs_integer.max,
                        dut.status);
     for (const std::string& problem : dut.problems) out << "  " << problem << "\n";
+    if (dut.off_latency_trials != 0) {
+      out << fmt::format("  {} trials took other than the design's {} cycles from start to done\n",
+                         dut.off_latency_trials, dut.cycles_per_trial);
+    }
     if (!dut.trace.empty()) out << "  first mismatching trial traced: " << dut.trace << "\n";
   }
   if (report.rtl_correct) {

@@ -10,7 +10,6 @@
 #include "scprec/cosim/build.hpp"
 
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <cstdlib>
 #include <filesystem>
@@ -18,6 +17,7 @@
 #include <sstream>
 
 #include "scprec/core/error.hpp"
+#include "scprec/core/version.hpp"
 #include "scprec/cosim/process.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/sha256.hpp"
@@ -29,6 +29,12 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kCxxStandard = "-std=c++17";
+// How every model is verilated, and the testbench's optimisation: part of the build recipe, so
+// part of the cache key (add_toolchain).
+const std::vector<std::string> kVerilatorOptions = {"--sc",       "--pins-bv", "2",
+                                                    "--prefix",   "Vdut",      "--x-assign",
+                                                    "fast",       "--x-initial", "fast"};
+constexpr const char* kTestbenchOptimisation = "-O1";
 
 std::string first_line(const std::string& text) {
   return text.substr(0, text.find('\n'));
@@ -109,6 +115,9 @@ std::string make_variables(const Toolchain& tools, const BuildConfig& config) {
 
 // Everything about the tools and flags that changes what a compile produces.
 void add_toolchain(io::Sha256& hash, const Toolchain& tools, const BuildConfig& config) {
+  hash.add_text(kVersion);
+  for (const std::string& option : kVerilatorOptions) hash.add_text(option);
+  hash.add_text(kTestbenchOptimisation);
   hash.add_text(tools.verilator_version);
   hash.add_text(tools.compiler_version);
   hash.add_text(tools.systemc_version);
@@ -131,7 +140,7 @@ std::string ensure_runtime(const Toolchain& tools, const BuildConfig& config,
     for (const std::string& word : split_words(make_variables(tools, config))) argv.push_back(word);
     for (const std::string& object : objects) argv.push_back(object);
     run_step(argv, obj_dir, log, "compiling the Verilated runtime", cache);
-    const std::string staging = runtime + ".tmp." + std::to_string(::getpid());
+    const std::string staging = io::staging_name(runtime);
     fs::create_directories(staging);
     for (const std::string& object : objects)
       fs::copy_file(obj_dir + "/" + object, staging + "/" + object);
@@ -203,15 +212,17 @@ Simulator build_simulator(const DutSpec& dut, const std::string& rtl_dir,
     return simulator;
   }
   const auto start = std::chrono::steady_clock::now();
-  const std::string work = final_dir + ".tmp." + std::to_string(::getpid());
+  const std::string work = io::staging_name(final_dir);
   fs::remove_all(work);
   fs::create_directories(work + "/tb");
   const std::string log = work + "/build.log";
   logger.info(fmt::format("build: {} ({}): verilating", dut.module, dut.name));
-  std::vector<std::string> verilate = {"verilator",   "--sc",       "--pins-bv",    "2",
-                                       "--prefix",    "Vdut",       "--x-assign",   "fast",
-                                       "--x-initial", "fast",       "--top-module", dut.module,
-                                       "--Mdir",      work + "/obj"};
+  std::vector<std::string> verilate = {"verilator"};
+  verilate.insert(verilate.end(), kVerilatorOptions.begin(), kVerilatorOptions.end());
+  for (const std::string& option : {std::string("--top-module"), dut.module,
+                                    std::string("--Mdir"), work + "/obj"}) {
+    verilate.push_back(option);
+  }
   if (config.trace) verilate.push_back("--trace");
   for (const std::string& source : sources) {
     verilate.push_back(fs::absolute(rtl_dir + "/" + source).string());
@@ -232,7 +243,7 @@ Simulator build_simulator(const DutSpec& dut, const std::string& rtl_dir,
   }
   std::vector<std::string> compile = compiler(tools);
   for (const std::string& flag :
-       {std::string(kCxxStandard), std::string("-O1"), "-I" + work + "/tb", "-I" + work + "/obj",
+       {std::string(kCxxStandard), std::string(kTestbenchOptimisation), "-I" + work + "/tb", "-I" + work + "/obj",
         "-I" + tools.verilator_root + "/include", "-I" + tools.verilator_root + "/include/vltstd",
         std::string("-DVM_SC=1"), std::string(config.trace ? "-DVM_TRACE=1" : "-DVM_TRACE=0"),
         std::string("-c"), work + "/tb/scprec_tb_main.cpp", std::string("-o"),

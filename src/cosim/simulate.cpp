@@ -55,7 +55,9 @@ std::string run_script(const DutSpec& dut, std::size_t first, std::size_t last, 
       "# scprec co-simulation job: {} ({}), trials {} to {}. Self-contained: run it here.\n"
       "./sim --stimulus stimulus.txt --expected expected.txt --results results.json.tmp{}\n"
       "status=$?\n"
-      "if [ -f results.json.tmp ]; then mv results.json.tmp results.json; fi\n"
+      "# 0 pass, 1 mismatch, 3 handshake broken: the results are complete. Anything else (2 bad\n"
+      "# input or a failed write, or killed by a signal) leaves no results.json.\n"
+      "case $status in 0|1|3) mv results.json.tmp results.json ;; *) rm -f results.json.tmp ;; esac\n"
       "exit $status\n",
       dut.module, dut.name, first, last - 1, trace ? " --trace trace.vcd" : "");
 }
@@ -88,7 +90,11 @@ Job prepare_job(DutRun& run, std::size_t first, std::size_t last, const std::str
     fs::copy_file(rtl_dir + "/" + rom, job.directory + "/" + rom,
                   fs::copy_options::overwrite_existing);
   }
-  fs::copy_file(run.simulator.binary, job.directory + "/sim", fs::copy_options::overwrite_existing);
+  // Copied under a fresh name and renamed, so that a simulator still running from an
+  // interrupted run (a busy executable cannot be overwritten) is replaced, not written into.
+  const std::string staging = io::staging_name(job.directory + "/sim");
+  fs::copy_file(run.simulator.binary, staging);
+  fs::rename(staging, job.directory + "/sim");
   return job;
 }
 
@@ -104,7 +110,9 @@ std::vector<std::pair<std::size_t, std::size_t>> split(std::size_t trials, std::
 
 bool SimulationReport::bit_exact() const {
   for (const DutReport& dut : duts) {
-    if (dut.mismatches != 0 || dut.completed != dut.trials) return false;
+    if (dut.mismatches != 0 || dut.off_latency_trials != 0 || dut.completed != dut.trials) {
+      return false;
+    }
   }
   return true;
 }
@@ -211,16 +219,28 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
             fmt::format("job {} {} (log: {}/job.log)", job.name, what, job.directory));
         continue;
       }
-      const SimResults results = parse_results(io::read_file(results_path), run.spec, results_path);
-      if (results.status == "hung") {
-        dut.problems.push_back(fmt::format("job {}: the DUT never signalled done (log: {}/job.log)",
-                                           job.name, job.directory));
+      SimResults results;
+      try {
+        results = parse_results(io::read_file(results_path), run.spec, results_path);
+      } catch (const Error& e) {
+        fs::remove(results_path);  // so that a rerun runs the job again
+        dut.problems.push_back(fmt::format("job {}: {} (log: {}/job.log)", job.name,
+                                           e.problem(), job.directory));
+        continue;
+      }
+      if (results.status == "hung" || results.status == "protocol") {
+        dut.problems.push_back(fmt::format(
+            "job {}: {} (log: {}/job.log)", job.name,
+            results.status == "hung" ? "the DUT never signalled done"
+                                     : "the DUT signalled done with no trial started",
+            job.directory));
       }
       const std::size_t first = run.parts[p].first;
       for (const TrialResult& result : results.results) {
         const std::size_t trial = first + result.index;
         ++dut.completed;
         dut.mismatches += result.mismatches;
+        if (result.cycles != run.spec.latency) ++dut.off_latency_trials;
         if (result.mismatches != 0 && dut.mismatching_trials++ == 0) dut.first_mismatch = trial;
         if (run.layer) {
           dut.errors.push_back(layer_error(*run.layer, result.outputs[1], result.outputs[2], trial,
@@ -253,7 +273,9 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
     }
     dut.error_vs_integer = core::summarize(dut.errors, config.quantile);
     dut.error_vs_float = core::summarize(float_errors, config.quantile);
-    dut.status = !dut.problems.empty() ? "error" : dut.mismatches != 0 ? "mismatch" : "pass";
+    dut.status = !dut.problems.empty()                                   ? "error"
+                 : dut.mismatches != 0 || dut.off_latency_trials != 0 ? "mismatch"
+                                                                      : "pass";
     if (!run.layer && !labels.empty() && dut.completed == trials) report.rtl_correct = rtl_correct;
     if (config.trace && dut.first_mismatch) {
       BuildConfig traced = config.build;

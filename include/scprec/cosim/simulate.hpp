@@ -44,13 +44,16 @@ struct DutReport {
   std::size_t mismatches = 0;  ///< output elements differing from the software model
   std::size_t mismatching_trials = 0;
   std::optional<std::size_t> first_mismatch;  ///< trial index
+  /// Trials whose start-to-done cycle count differed from the design's latency (the contract
+  /// is cycle-exact too).
+  std::size_t off_latency_trials = 0;
   std::vector<double> errors;  ///< per completed trial, vs the exact integer reference
   /// The top only: each layer's error per completed trial, from the layer's counters as the
   /// top ran them (the same measure as a layer alone: its inputs are the previous SC layer's).
   std::vector<std::vector<double>> layer_errors;
   core::ErrorSummary error_vs_integer;
   core::ErrorSummary error_vs_float;  ///< the top only
-  std::uint64_t cycles_per_trial = 0;
+  std::uint64_t cycles_per_trial = 0;  ///< the design's latency, start to done
   std::string trace;                  ///< VCD of the first mismatching trial, if written
   std::vector<std::string> problems;  ///< failed jobs, with their logs
   bool reused = false;                ///< every job's results came from an earlier run

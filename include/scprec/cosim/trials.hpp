@@ -36,7 +36,7 @@ struct TrialResult {
 
 /// A job's results file (schema "scprec.sim-results/1").
 struct SimResults {
-  std::string status;  ///< "pass", "mismatch" or "hung"
+  std::string status;  ///< "pass", "mismatch", "hung" or "protocol" (done with no trial started)
   std::size_t trials = 0;
   std::size_t completed = 0;
   std::size_t mismatches = 0;
