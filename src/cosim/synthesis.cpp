@@ -4,7 +4,8 @@
 // `synth -top` (flattening first made fc1 of the example take 4x longer); the totals come from
 // the design-hierarchy section of `stat`. SYNTHESIS is defined so that sc_apc sums its bits in
 // a loop, which Yosys 0.23 maps several times faster than $countones. Layers run in parallel,
-// one yosys each.
+// one yosys each. The network top is synthesised last with the layers as black boxes (its own
+// logic is the handshake glue). A Yosys warning fails the gate, as it does for lint.
 #include "scprec/cosim/synthesis.hpp"
 
 #include <fmt/format.h>
@@ -63,6 +64,40 @@ std::string yosys_script(const rtl::LayerDesign& layer, const rtl::RtlDesign& de
       fmt::arg("module", layer.module), fmt::arg("sources", sources));
 }
 
+std::string top_script(const rtl::RtlDesign& design) {
+  std::string layers;
+  for (const rtl::LayerDesign& layer : design.layers) layers += " ../" + layer.module + ".v";
+  return fmt::format(
+      "# Synthesis of {top} by scprec: the layers as black boxes (read with -lib).\n"
+      "read_verilog -sv -lib{layers}\n"
+      "read_verilog -sv ../{top}.v\n"
+      "hierarchy -top {top}\n"
+      "synth -top {top}\n"
+      "tee -q -o {top}_stat.txt stat\n",
+      fmt::arg("top", design.top_module), fmt::arg("layers", layers));
+}
+
+// Runs `script` (already written in `work`) and returns the cell statistics it wrote to
+// work/<module>_stat.txt. Throws naming the log when Yosys fails, times out or warns.
+LayerArea run_yosys(const std::string& work, const std::string& module, const std::string& what,
+                    const SynthesisConfig& config) {
+  const std::string log = work + "/" + module + ".log";
+  const ProcessResult result =
+      run_process({"yosys", "-q", "-s", module + ".ys"}, {work, config.timeout_seconds, log, {}});
+  if (!result.succeeded() || result.output.find("Warning:") != std::string::npos) {
+    throw Error(ErrorKind::kEnvironment, log, "",
+                fmt::format("Yosys {} on {}:\n{}",
+                            result.timed_out       ? "timed out"
+                            : result.succeeded() ? "warned"
+                                                 : "failed",
+                            what, error_excerpt(result.output)),
+                "See the log; the generated Verilog may need a fix in scprec");
+  }
+  LayerArea area = parse_yosys_stat(io::read_file(work + "/" + module + "_stat.txt"));
+  area.seconds = result.seconds;
+  return area;
+}
+
 }  // namespace
 
 LayerArea parse_yosys_stat(const std::string& full_text) {
@@ -106,29 +141,21 @@ std::vector<LayerArea> synthesize_layers(const std::string& directory, const rtl
   std::vector<LayerArea> areas(design.layers.size());
   core::parallel_for(design.layers.size(), config.jobs, [&](std::size_t l) {
     const rtl::LayerDesign& layer = design.layers[l];
-    const std::string script = layer.module + ".ys";
-    io::write_file_atomically(work + "/" + script, yosys_script(layer, design));
+    io::write_file_atomically(work + "/" + layer.module + ".ys", yosys_script(layer, design));
     logger.info(fmt::format("synth: layer {} (L={}) with Yosys", layer.name, layer.length));
-    const std::string log = work + "/" + layer.module + ".log";
-    const ProcessResult result =
-        run_process({"yosys", "-q", "-s", script}, {work, config.timeout_seconds, log, {}});
-    if (!result.succeeded()) {
-      throw Error(
-          ErrorKind::kEnvironment, log, "",
-          fmt::format("Yosys {} on layer {}:\n{}", result.timed_out ? "timed out" : "failed",
-                      layer.name, error_excerpt(result.output)),
-          "See the log; the generated Verilog may need a fix in scprec");
-    }
-    LayerArea area = parse_yosys_stat(io::read_file(work + "/" + layer.module + "_stat.txt"));
+    LayerArea area = run_yosys(work, layer.module, "layer " + layer.name, config);
     area.name = layer.name;
     area.length = layer.length;
     area.inputs_per_cycle = layer.inputs_per_cycle;
     area.rom_bits = layer.rom_bits;
-    area.seconds = result.seconds;
     areas[l] = area;
     logger.info(fmt::format("synth: layer {}: {} cells, {} flip-flops, {:.0f} s", layer.name,
                             area.cells, area.flip_flops, area.seconds));
   });
+  io::write_file_atomically(work + "/" + design.top_module + ".ys", top_script(design));
+  const LayerArea glue = run_yosys(work, design.top_module, "the network top", config);
+  logger.info(fmt::format("synth: {}: {} cells of handshake glue around the layers",
+                          design.top_module, glue.cells - design.layers.size()));
   return areas;
 }
 

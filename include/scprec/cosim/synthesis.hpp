@@ -28,9 +28,10 @@ struct SynthesisConfig {
   double timeout_seconds = 1800.0;  ///< per layer
 };
 
-/// Runs `yosys` on every layer of the design written in `directory` (scripts, logs and the
-/// statistics go to directory/synth/). Throws Error (kEnvironment) naming the log and quoting
-/// its errors if yosys is missing, fails or times out.
+/// Runs `yosys` on every layer of the design written in `directory`, then on the network top
+/// with the layers as black boxes (scripts, logs and the statistics go to directory/synth/);
+/// returns the layers' areas. Throws Error (kEnvironment) naming the log and quoting its
+/// messages if yosys is missing, fails, warns or times out.
 std::vector<LayerArea> synthesize_layers(const std::string& directory, const rtl::RtlDesign& design,
                                          const SynthesisConfig& config, Logger& logger);
 
