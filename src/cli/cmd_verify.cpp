@@ -1,11 +1,13 @@
 // `scprec verify`, `scprec signoff` and `scprec demo`: the closed loop, sign-off of a given
-// map, and the closed loop on the bundled example. Each writes DIR/map.json, DIR/rtl/,
-// DIR/report.md, DIR/report.html and DIR/junit.xml (atomically), prints a per-layer table and
-// the verdict, and exits 0 when signed off, 1 when not.
+// map, and the closed loop on the bundled example. Each writes DIR/rtl/, DIR/report.md,
+// DIR/report.html and DIR/junit.xml (verify and demo DIR/map.json too), each atomically,
+// prints a per-layer table and the verdict, and exits 0 when signed off, 1 when not, 3 when a
+// simulation failed.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
 #include <cmath>
+#include <filesystem>
 #include <ostream>
 
 #include "cli_parse.hpp"
@@ -73,26 +75,33 @@ void add_loop_options(CLI::App& app, LoopOptions& o, bool with_targets) {
 }
 
 void print_result(const loop::VerifyResult& result, std::ostream& out) {
-  out << fmt::format("{:<8} {:>6} {:>10} {:>10}  {}\n", "layer", "L", "predicted", "measured",
-                     "cross-check");
+  out << fmt::format("{:<8} {:>6} {:>10} {:>10}  {:<18} {:>10}  {}\n", "layer", "L", "predicted",
+                     "measured", "cross-check", result.bound_name, "cross-check");
   for (const loop::LayerVerdict& v : result.judgement.layers) {
-    out << fmt::format("{:<8} {:>6} {:>10.4g} {:>10.4g}  {}\n", v.name, v.length, v.predicted,
-                       v.measured, v.describe());
+    out << fmt::format("{:<8} {:>6} {:>10.4g} {:>10.4g}  {:<18} {:>10.4g}  {}\n", v.name, v.length,
+                       v.prediction.predicted, v.measured, v.prediction.describe(),
+                       v.bound.predicted, v.bound.describe());
   }
   const loop::EndToEndVerdict& e = result.judgement.end_to_end;
   out << fmt::format(
       "end to end: {} of {} trials above {:g}, exceedance bound {:.4f} (allowed "
       "{:g}); {}\n",
       e.exceedances, e.trials, e.target, e.upper_bound, e.delta,
-      result.judgement.bit_exact ? "RTL bit-exact with the software model" : "RTL NOT bit-exact");
+      !result.judgement.problems.empty() ? "RTL bit-exactness unknown (simulations failed)"
+      : result.judgement.bit_exact       ? "RTL bit-exact with the software model"
+                                         : "RTL NOT bit-exact");
+  for (const std::string& problem : result.judgement.problems) out << "  " << problem << "\n";
   if (result.accuracy) {
     const loop::Accuracy& a = *result.accuracy;
     out << fmt::format(
-        "accuracy: float {:.2f}%, software SC {:.2f}% ({} images), RTL {:.2f}% ({} "
-        "images)\n",
+        "accuracy: float {:.2f}%, software SC {:.2f}% ({} images), RTL {}\n",
         100.0 * a.float_correct / a.float_images, 100.0 * a.software_correct / a.software_images,
-        a.software_images, 100.0 * a.rtl_correct / std::max<std::size_t>(1, a.rtl_images),
-        a.rtl_images);
+        a.software_images,
+        a.rtl_problems.empty()
+            ? fmt::format("{:.2f}% ({} images)",
+                          100.0 * a.rtl_correct / std::max<std::size_t>(1, a.rtl_images),
+                          a.rtl_images)
+            : "unavailable (simulations failed)");
   }
   out << (result.signed_off ? "SIGNED OFF: " : "NOT SIGNED OFF: ") << result.verdict << "\n";
 }
@@ -131,6 +140,10 @@ int run_loop(LoopOptions& o, bool refine, const std::string& command, std::ostre
     o.config.assign.confidence =
         std::isnan(o.signoff_confidence) ? start->targets.confidence : o.signoff_confidence;
   }
+  // A run that fails before writing its verdict must not leave the last run's behind for CI.
+  for (const char* stale : {"junit.xml", "report.md", "report.html"}) {
+    std::filesystem::remove(o.out + "/" + stale);
+  }
   StreamLogger logger(err, o.quiet ? LogLevel::kWarning : LogLevel::kInfo);
   cosim::LocalExecutor executor(o.jobs);
   const loop::VerifyResult result =
@@ -139,15 +152,16 @@ int run_loop(LoopOptions& o, bool refine, const std::string& command, std::ostre
   const report::Provenance provenance{command, o.model.model, o.model.data};
   const model::QuantizedNetwork quantized = model::quantize_for_map(network, result.map);
   cosim::write_design(rtl::generate_rtl(quantized, result.map, {}), o.out + "/rtl");
-  io::write_precision_map(result.map, o.out + "/map.json");
+  // signoff leaves the map alone: it may be DIR/map.json itself, and the reports carry the
+  // measurements. junit.xml, what CI reads, is written last.
+  if (refine) io::write_precision_map(result.map, o.out + "/map.json");
   io::write_file_atomically(o.out + "/report.md", report::markdown_report(result, provenance));
   io::write_file_atomically(o.out + "/report.html", report::html_report(result, provenance));
   io::write_file_atomically(o.out + "/junit.xml", report::junit_xml(result, provenance));
   print_result(result, out);
-  out << fmt::format(
-      "wrote {0}/map.json, {0}/rtl/, {0}/report.md, {0}/report.html, "
-      "{0}/junit.xml\n",
-      o.out);
+  out << fmt::format("wrote {0}/{1}rtl/, {0}/report.md, {0}/report.html, {0}/junit.xml\n", o.out,
+                     refine ? fmt::format("map.json, {}/", o.out) : "");
+  if (!result.judgement.problems.empty()) return kExitEnvironment;
   return result.signed_off ? kExitOk : kExitCheckFailed;
 }
 
@@ -158,7 +172,7 @@ int run_verify(const std::vector<std::string>& args, std::ostream& out, std::ost
   CLI::App app(
       "The closed loop: assigns lengths, generates the RTL, co-simulates it, measures the error "
       "it really makes, and refines until the map is signed off. Writes DIR/{map.json, rtl/, "
-      "report.md, report.html, junit.xml}. Exit 0 signed off, 1 not.",
+      "report.md, report.html, junit.xml}. Exit 0 signed off, 1 not, 3 a simulation failed.",
       "verify");
   add_model_options(app, o.model);
   add_loop_options(app, o, true);
@@ -171,8 +185,8 @@ int run_signoff(const std::vector<std::string>& args, std::ostream& out, std::os
   LoopOptions o;
   CLI::App app(
       "Signs a precision map off without changing it: co-simulates its RTL, measures, judges "
-      "against the map's targets. Writes DIR/{rtl/, report.md, report.html, junit.xml}. Exit 0 "
-      "pass, 1 fail.",
+      "against the map's targets. Writes DIR/{rtl/, report.md, report.html, junit.xml}, never "
+      "the map. Exit 0 pass, 1 fail, 3 a simulation failed.",
       "signoff");
   add_model_options(app, o.model);
   app.add_option("--map", o.map_path, "the precision map to sign off")->required();

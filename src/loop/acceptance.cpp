@@ -54,11 +54,19 @@ double exceedance_lower_bound(std::size_t events, std::size_t trials, double alp
   return crossing([&](double p) { return binomial_cdf(events - 1, trials, p); }, 1.0 - alpha);
 }
 
-std::size_t acceptance_trials(double delta, double alpha) {
+std::size_t minimum_trials(double delta, double alpha) {
   SCPREC_ASSERT(delta > 0.0 && delta < 1.0 && alpha > 0.0 && alpha < 1.0,
                 "delta and alpha in (0, 1)");
-  constexpr double kPower = 0.8;
+  // The closed form (1 - delta)^n <= alpha, confirmed against the bisected bound it stands for.
   auto n = static_cast<std::size_t>(std::ceil(std::log(alpha) / std::log1p(-delta)));
+  while (n > 1 && exceedance_upper_bound(0, n - 1, alpha) <= delta) --n;
+  while (exceedance_upper_bound(0, n, alpha) > delta) ++n;
+  return n;
+}
+
+std::size_t acceptance_trials(double delta, double alpha) {
+  constexpr double kPower = 0.8;
+  std::size_t n = minimum_trials(delta, alpha);
   std::size_t allowed = 0;  // the most exceedances that still pass at n trials
   for (;; ++n) {
     while (allowed + 1 < n && exceedance_upper_bound(allowed + 1, n, alpha) <= delta) ++allowed;

@@ -3,7 +3,9 @@
 // Per layer: the map predicts the layer's error at quantile level 1 - delta / layers (the
 // assigner's confidence split). The prediction is violated when the Clopper-Pearson lower bound
 // on the rate of trials exceeding it is above delta / layers; otherwise it holds, and it is
-// loose when it is 2x or more above the measured quantile at that level.
+// loose when it is 2x or more above the measured quantile at that level. An analytic bound at
+// the layer's length is checked the same way (cross_check_bounds): with the sensitivity method
+// the map's prediction is itself a measurement, and the bound is the independent check.
 #include "scprec/loop/judgement.hpp"
 
 #include <fmt/format.h>
@@ -23,7 +25,7 @@ std::string to_string(CrossCheck check) {
   return enum_name(kNames, check);
 }
 
-std::string LayerVerdict::describe() const {
+std::string PredictionCheck::describe() const {
   switch (check) {
     case CrossCheck::kHolds:
       return "holds";
@@ -37,6 +39,24 @@ std::string LayerVerdict::describe() const {
   return "";
 }
 
+PredictionCheck check_prediction(const std::vector<double>& errors, double predicted,
+                                 double measured, double allowed_rate, double alpha) {
+  PredictionCheck p;
+  p.predicted = predicted;
+  for (double e : errors) p.exceedances += e > predicted ? 1 : 0;
+  if (!errors.empty()) {
+    p.exceedance_rate = static_cast<double>(p.exceedances) / errors.size();
+    p.exceedance_lower = exceedance_lower_bound(p.exceedances, errors.size(), alpha);
+  }
+  if (predicted > 0.0) {
+    p.looseness = measured > 0.0 ? predicted / measured : INFINITY;
+    p.check = p.exceedance_lower > allowed_rate ? CrossCheck::kViolated
+              : p.looseness >= 2.0              ? CrossCheck::kLoose
+                                                : CrossCheck::kHolds;
+  }
+  return p;
+}
+
 Judgement judge(const Measurement& measurement, const model::PrecisionMap& map, double target,
                 double confidence, double alpha) {
   SCPREC_ASSERT(measurement.layer_errors.size() == map.layers.size(), "one error list per layer");
@@ -45,27 +65,18 @@ Judgement judge(const Measurement& measurement, const model::PrecisionMap& map, 
   Judgement j;
   j.rtl = measurement.rtl;
   j.bit_exact = measurement.bit_exact();
+  j.problems = measurement.problems;
   for (std::size_t l = 0; l < map.layers.size(); ++l) {
-    const std::vector<double>& errors = measurement.layer_errors[l];
     LayerVerdict v;
     v.name = map.layers[l].name;
     v.length = map.layers[l].length;
     v.level = 1.0 - layer_delta;
     v.allowed_rate = layer_delta;
-    v.predicted = map.layers[l].predicted_error;
-    v.measured = core::summarize(errors, v.level).quantile;
-    for (double e : errors) v.exceedances += e > v.predicted ? 1 : 0;
-    v.exceedance_rate = errors.empty() ? 0.0 : static_cast<double>(v.exceedances) / errors.size();
-    if (!errors.empty()) {
-      v.exceedance_lower = exceedance_lower_bound(v.exceedances, errors.size(), alpha);
-    }
-    if (v.predicted > 0.0) {
-      v.looseness = v.measured > 0.0 ? v.predicted / v.measured : INFINITY;
-      v.check = v.exceedance_lower > v.allowed_rate ? CrossCheck::kViolated
-                : v.looseness >= 2.0                ? CrossCheck::kLoose
-                                                    : CrossCheck::kHolds;
-    }
-    j.layers.push_back(v);
+    v.errors = measurement.layer_errors[l];
+    v.measured = core::summarize(v.errors, v.level).quantile;
+    v.prediction = check_prediction(v.errors, map.layers[l].predicted_error, v.measured,
+                                    v.allowed_rate, alpha);
+    j.layers.push_back(std::move(v));
   }
   EndToEndVerdict& e = j.end_to_end;
   e.target = target;
@@ -80,6 +91,14 @@ Judgement judge(const Measurement& measurement, const model::PrecisionMap& map, 
   }
   e.pass = e.trials > 0 && e.upper_bound <= delta;
   return j;
+}
+
+void cross_check_bounds(Judgement& judgement, const std::vector<double>& bounds, double alpha) {
+  SCPREC_ASSERT(bounds.size() == judgement.layers.size(), "one bound per layer");
+  for (std::size_t l = 0; l < bounds.size(); ++l) {
+    LayerVerdict& v = judgement.layers[l];
+    v.bound = check_prediction(v.errors, bounds[l], v.measured, v.allowed_rate, alpha);
+  }
 }
 
 }  // namespace scprec::loop

@@ -41,6 +41,7 @@ Measurement measure_rtl(const model::Network& network, const model::PrecisionMap
   m.output_errors = top.errors;
   m.layer_errors = top.layer_errors;
   m.mismatches = top.mismatches;
+  m.off_latency_trials = top.off_latency_trials;
   m.problems = top.problems;
   if (top.completed != top.trials && m.problems.empty()) {
     m.problems.push_back("the RTL completed " + std::to_string(top.completed) + " of " +

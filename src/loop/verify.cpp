@@ -76,14 +76,17 @@ std::optional<model::PrecisionMap> with_length(const Context& c, const model::Pr
   return changed;
 }
 
-// The layer most over its budget (largest measured / predicted).
-std::size_t worst_layer(const Judgement& j) {
-  std::size_t worst = 0;
+// The layer most over its budget (largest measured / predicted) among those `eligible` allows;
+// nullopt when it allows none.
+template <typename Eligible>
+std::optional<std::size_t> worst_layer(const Judgement& j, Eligible eligible) {
+  std::optional<std::size_t> worst;
   double worst_ratio = -1.0;
   for (std::size_t l = 0; l < j.layers.size(); ++l) {
     const LayerVerdict& v = j.layers[l];
-    const double ratio = v.predicted > 0.0 ? v.measured / v.predicted : v.measured;
-    if (ratio > worst_ratio) {
+    const double budget = v.prediction.predicted;
+    const double ratio = budget > 0.0 ? v.measured / budget : v.measured;
+    if (eligible(l) && ratio > worst_ratio) {
       worst_ratio = ratio;
       worst = l;
     }
@@ -91,19 +94,35 @@ std::size_t worst_layer(const Judgement& j) {
   return worst;
 }
 
+std::size_t worst_layer(const Judgement& j) {
+  return *worst_layer(j, [](std::size_t) { return true; });
+}
+
+// The RTL could not be measured, or does not match the software model: nothing else can be
+// concluded from this judgement.
+bool broken(const Judgement& j) {
+  return !j.bit_exact || !j.problems.empty();
+}
+
+// Layer l's curves for the report, and in `bound_at_length` the cross-check bound at the map's
+// length for that layer (a fraction of the layer's full scale, as the measurements are).
 LayerCurve layer_curve(const Context& c, const model::QuantizedNetwork& quantized,
-                       const assign::SensitivityReport& sweep,
-                       const std::vector<model::Codes>& inputs, std::size_t l, double layer_delta) {
+                       const model::PrecisionMap& map, const assign::SensitivityReport& sweep,
+                       const std::vector<model::Codes>& inputs, std::size_t l, double layer_delta,
+                       double& bound_at_length) {
   LayerCurve curve;
   const assign::LayerStatistics stats =
       assign::layer_statistics(quantized.layers[l], quantized.config, inputs);
+  const auto bound = [&](std::size_t length) {
+    return assign::layer_error_bound(c.config.cross_check_bound, stats, length, layer_delta) /
+           c.full_scales[l];
+  };
   for (const assign::SensitivityPoint& point : sweep.layers[l].points) {
     curve.lengths.push_back(point.length);
     curve.software.push_back(point.layer_error.quantile);
-    curve.bound.push_back(
-        assign::layer_error_bound(c.config.cross_check_bound, stats, point.length, layer_delta) /
-        c.full_scales[l]);
+    curve.bound.push_back(bound(point.length));
   }
+  bound_at_length = bound(map.layers[l].length);
   return curve;
 }
 
@@ -125,6 +144,13 @@ Accuracy measure_accuracy(const Context& c, const model::PrecisionMap& map,
       c.network, map, test.x, test.labels, c.calibration, config, c.executor, c.logger);
   a.rtl_images = config.trials;
   a.rtl_correct = report.rtl_correct.value_or(0);
+  const cosim::DutReport& top = report.duts.back();
+  a.rtl_bit_exact = top.mismatches == 0 && top.off_latency_trials == 0;
+  a.rtl_problems = top.problems;
+  if (!report.rtl_correct && a.rtl_problems.empty()) {
+    a.rtl_problems.push_back(fmt::format("the RTL classified {} of {} test images",
+                                         top.completed, top.trials));
+  }
   return a;
 }
 
@@ -142,6 +168,16 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
   result.bound_name = assign::to_string(config.cross_check_bound);
   const std::size_t needed =
       config.trials != 0 ? config.trials : acceptance_trials(delta, config.alpha);
+  const std::size_t minimum = minimum_trials(delta, config.alpha);
+  if (config.trials != 0 && config.trials < minimum) {
+    throw_bad_input("", "trials",
+                    fmt::format("{} trials can never sign off: below {} trials even zero "
+                                "exceedances leave an upper bound above {:g} at alpha {:g}",
+                                config.trials, minimum, delta, config.alpha),
+                    fmt::format("Use at least {} trials, or 0 for the {} the acceptance test "
+                                "wants",
+                                minimum, acceptance_trials(delta, config.alpha)));
+  }
   if (needed > calibration.size()) {
     throw_bad_input("", "trials",
                     fmt::format("the acceptance test needs {} calibration inputs, the data has {}",
@@ -171,13 +207,13 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
   std::set<std::pair<std::size_t, std::size_t>> rejected;  // (layer, length) shortenings
   std::size_t steps = 1;
   while (refine && steps < config.max_steps) {
-    if (!current.bit_exact) break;
+    if (broken(current)) break;
     if (current.pass()) {
       // Try halving the layers with the most slack first.
       std::vector<std::size_t> order(map.layers.size());
       for (std::size_t l = 0; l < order.size(); ++l) order[l] = l;
       std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return current.layers[a].looseness > current.layers[b].looseness;
+        return current.layers[a].prediction.looseness > current.layers[b].prediction.looseness;
       });
       bool kept = false;
       for (std::size_t l : order) {
@@ -210,35 +246,42 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
         result.steps.push_back(
             record(*candidate, confirmed,
                    fmt::format("{} at {}: the RTL does not confirm", map.layers[l].name, shorter)));
-        if (!confirmed.bit_exact) break;
+        if (broken(confirmed)) {  // a finding about this map's RTL: report it, not its predecessor
+          map = *candidate;
+          current = confirmed;
+          break;
+        }
       }
       if (!kept) break;  // no slack left: signed off
       continue;
     }
-    // Failing: lengthen the layer most over its budget, on the software model until it passes.
+    // Failing: lengthen the layer most over its budget that can still grow, on the software
+    // model until it passes.
     model::PrecisionMap candidate = map;
     Judgement screen = current;
     std::string infeasible;
     while (!screen.pass() && steps < config.max_steps) {
-      const std::size_t l = worst_layer(screen);
-      const auto longer = with_length(c, candidate, l, candidate.layers[l].length * 2);
-      if (!longer) {
-        infeasible = candidate.layers[l].name;
+      const auto l = worst_layer(screen, [&](std::size_t k) {
+        return with_length(c, candidate, k, candidate.layers[k].length * 2).has_value();
+      });
+      if (!l) {
+        infeasible = candidate.layers[worst_layer(screen)].name;
         break;
       }
-      candidate = *longer;
+      candidate = *with_length(c, candidate, *l, candidate.layers[*l].length * 2);
       screen = judge_map(c, candidate, false);
       ++steps;
       result.steps.push_back(record(
           candidate, screen,
-          fmt::format("{} lengthened to {} ({} on the software model)", candidate.layers[l].name,
-                      candidate.layers[l].length, screen.pass() ? "passes" : "still fails")));
+          fmt::format("{} lengthened to {} ({} on the software model)", candidate.layers[*l].name,
+                      candidate.layers[*l].length, screen.pass() ? "passes" : "still fails")));
     }
     if (!infeasible.empty()) {
       result.verdict = fmt::format(
-          "infeasible: layer {} is at the longest length, {}, and the output error still "
-          "exceeds the target (exceedance bound {:.3f} > {:g})",
-          infeasible, config.assign.max_length, screen.end_to_end.upper_bound, delta);
+          "infeasible: every layer is at the longest length, {}, and the output error still "
+          "exceeds the target (exceedance bound {:.3f} > {:g}); layer {} is furthest over its "
+          "budget",
+          config.assign.max_length, screen.end_to_end.upper_bound, delta, infeasible);
       break;
     }
     if (!screen.pass()) break;  // out of steps
@@ -248,25 +291,70 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
     result.steps.push_back(record(map, current, "measured on the RTL"));
   }
 
+  // The loop chose this map because it passed on c.trials, so a pass there is biased towards
+  // passing. The sign-off's bound is taken on trials the loop never saw.
+  result.acceptance_trials = fmt::format("calibration rows 0-{}", needed - 1);
+  bool fails_fresh = false;
+  if (refine && current.pass()) {
+    if (calibration.size() >= 2 * needed) {
+      Context fresh = c;
+      fresh.trials = calibration.x.middleRows(static_cast<Eigen::Index>(needed),
+                                              static_cast<Eigen::Index>(needed));
+      logger.info(fmt::format("verify: confirming {} on {} fresh calibration trials",
+                              lengths_text(map), needed));
+      current = judge_map(fresh, map, true);
+      fails_fresh = !current.pass();
+      result.steps.push_back(
+          record(map, current, fails_fresh ? "fails on fresh trials" : "confirmed on fresh trials"));
+      result.acceptance_trials =
+          fmt::format("calibration rows {}-{}, which the loop never saw", needed, 2 * needed - 1);
+    } else {
+      result.acceptance_trials += fmt::format(
+          ", the ones the loop tuned on (give {} calibration inputs for a fresh confirmation)",
+          2 * needed);
+    }
+  }
+
+  if (!test.labels.empty() && !broken(current)) {
+    result.accuracy = measure_accuracy(c, map, test);
+    current.bit_exact = current.bit_exact && result.accuracy->rtl_bit_exact;
+    current.problems.insert(current.problems.end(), result.accuracy->rtl_problems.begin(),
+                            result.accuracy->rtl_problems.end());
+  }
   result.signed_off = current.pass();
-  if (!current.bit_exact) {
+  if (!current.problems.empty()) {
+    result.verdict = fmt::format("a simulation failed, so the RTL is not measured: {}{}",
+                                 current.problems.front(),
+                                 current.problems.size() > 1
+                                     ? fmt::format(" (and {} more)", current.problems.size() - 1)
+                                     : "");
+  } else if (!current.bit_exact) {
     result.verdict = "the RTL does not match the software model bit for bit";
   } else if (result.signed_off) {
     result.verdict = fmt::format(
         "signed off: output error within {:g} of full scale, "
         "exceedance bound {:.3f} <= {:g}, {} total cycles",
         config.assign.target_error, current.end_to_end.upper_bound, delta, map.total_cycles());
+  } else if (fails_fresh) {
+    const LayerVerdict& worst = current.layers[worst_layer(current)];
+    result.verdict = fmt::format(
+        "passes on the trials the loop tuned on, but on {} fresh trials the output error exceeds "
+        "{:g} too often (exceedance bound {:.3f} > {:g}); layer {} is furthest over its budget "
+        "(measured {:.4g}, budget {:.4g}): rerun with a higher --confidence",
+        needed, config.assign.target_error, current.end_to_end.upper_bound, delta, worst.name,
+        worst.measured, worst.prediction.predicted);
   } else if (result.verdict.empty()) {
     const LayerVerdict& worst = current.layers[worst_layer(current)];
     result.verdict = fmt::format(
         "output error exceeds {:g} too often (exceedance bound {:.3f} > {:g}); layer {} is "
         "furthest over its budget (measured {:.4g}, budget {:.4g})",
         config.assign.target_error, current.end_to_end.upper_bound, delta, worst.name,
-        worst.measured, worst.predicted);
+        worst.measured, worst.prediction.predicted);
   }
   for (std::size_t l = 0; l < map.layers.size(); ++l) {
     map.layers[l].measured_error = current.layers[l].measured;
-    const bool implicated = !result.signed_off && l == worst_layer(current);
+    // A layer is blamed only for a missed error target, not for a broken or failed simulation.
+    const bool implicated = !current.end_to_end.pass && l == worst_layer(current);
     map.layers[l].status = result.signed_off || !implicated ? model::LayerStatus::kPassed
                                                             : model::LayerStatus::kFailed;
   }
@@ -286,11 +374,12 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
       assign::analyze_sensitivity(network, quantized, calibration.x, sweep_config, null_logger());
   const std::vector<std::vector<model::Codes>> inputs =
       assign::layer_inputs(quantized, calibration.x);
+  std::vector<double> bounds(map.layers.size());
   for (std::size_t l = 0; l < map.layers.size(); ++l) {
-    result.curves.push_back(
-        layer_curve(c, quantized, sweep, inputs[l], l, 1.0 - sweep_config.quantile));
+    result.curves.push_back(layer_curve(c, quantized, map, sweep, inputs[l], l,
+                                        1.0 - sweep_config.quantile, bounds[l]));
   }
-  if (!test.labels.empty() && current.bit_exact) result.accuracy = measure_accuracy(c, map, test);
+  cross_check_bounds(result.judgement, bounds, config.alpha);
   result.map = std::move(map);
   logger.info(std::string("verify: ") + (result.signed_off ? "signed off: " : "not signed off: ") +
               result.verdict);

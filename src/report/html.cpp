@@ -39,7 +39,8 @@ std::string layer_chart(const loop::VerifyResult& result, std::size_t l) {
              false,
              true};
   return error_chart(fmt::format("{}: error against L (L = {})", v.name, v.length),
-                     {bound, software, rtl}, v.predicted, fmt::format("budget at L={}", v.length));
+                     {bound, software, rtl}, v.prediction.predicted,
+                     fmt::format("budget at L={}", v.length));
 }
 
 }  // namespace
@@ -54,7 +55,7 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
       "<h1>scprec {command} report</h1>\n<div class=\"verdict {cls}\">{status}: {verdict}</div>\n"
       "<table>\n<tr><th>model</th><td><code>{model}</code> (sha256 {hash})</td></tr>\n"
       "<tr><th>data</th><td><code>{data}</code>, {trials} calibration trials per "
-      "measurement</td></tr>\n"
+      "measurement; the verdict's are {acceptance}</td></tr>\n"
       "<tr><th>target</th><td>output error &le; {target:g} of full scale with exceedance &le; "
       "{delta:g}, tested at &alpha; = {alpha:g}</td></tr>\n"
       "<tr><th>arithmetic</th><td>{bits}-bit {encoding}, {generator} lanes ({width}-bit), seed "
@@ -72,28 +73,39 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
       fmt::arg("bits", map.quant.bits), fmt::arg("encoding", core::to_string(map.quant.encoding)),
       fmt::arg("generator", core::to_string(map.generator)), fmt::arg("width", map.generator_width),
       fmt::arg("seed", map.seed), fmt::arg("cycles", map.total_cycles()),
-      fmt::arg("exact", j.bit_exact ? "yes, every counter of every trial"
-                                    : "<b>NO: the RTL differs from the software model</b>"),
-      fmt::arg("version", kVersion));
+      fmt::arg("exact", j.bit_exact && j.problems.empty()
+                            ? escape(bit_exact_text(j))
+                            : "<b>" + escape(bit_exact_text(j)) + "</b>"),
+      fmt::arg("acceptance", escape(result.acceptance_trials)), fmt::arg("version", kVersion));
+  if (!j.problems.empty()) {
+    html += "<h2>Simulation failures</h2>\n<ul>\n";
+    for (const std::string& problem : j.problems) html += "<li>" + escape(problem) + "</li>\n";
+    html += "</ul>\n";
+  }
   html += fmt::format(
       "<h2>End to end (RTL network)</h2>\n<p>{} of {} trials above the target (rate {:.3f}); "
       "Clopper-Pearson upper bound {:.4f} against the allowed {:g}: <b>{}</b>. Output-error "
       "quantile at {:g}: {:.4g}.</p>\n",
       e.exceedances, e.trials, e.rate, e.upper_bound, e.delta, e.pass ? "pass" : "fail",
       1 - e.delta, e.quantile);
-  html +=
+  html += fmt::format(
       "<h2>Layers: predicted against measured</h2>\n<table><tr><th>layer</th><th>L</th>"
       "<th>predicted</th><th>measured</th><th>exceedance (allowed)</th><th>cross-check</th>"
-      "<th>status</th></tr>\n";
+      "<th>{} bound</th><th>cross-check</th><th>status</th></tr>\n",
+      escape(result.bound_name));
+  const auto shown = [](const loop::PredictionCheck& p) {
+    return fmt::format("<td{}>{}</td>",
+                       p.check == loop::CrossCheck::kViolated ? " class=\"violated\"" : "",
+                       escape(p.describe()));
+  };
   for (std::size_t l = 0; l < j.layers.size(); ++l) {
     const loop::LayerVerdict& v = j.layers[l];
-    const bool violated = v.check == loop::CrossCheck::kViolated;
     html += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td>{:.4g}</td><td>{:.4g}</td><td>{:.3f} ({:.4f})</td>"
-        "<td{}>{}</td><td>{}</td></tr>\n",
-        escape(v.name), v.length, v.predicted, v.measured, v.exceedance_rate, v.allowed_rate,
-        violated ? " class=\"violated\"" : "", escape(v.describe()),
-        model::to_string(map.layers[l].status));
+        "<tr><td>{}</td><td>{}</td><td>{:.4g}</td><td>{:.4g}</td><td>{:.3f} ({:.4f})</td>{}"
+        "<td>{:.4g}</td>{}<td>{}</td></tr>\n",
+        escape(v.name), v.length, v.prediction.predicted, v.measured,
+        v.prediction.exceedance_rate, v.allowed_rate, shown(v.prediction), v.bound.predicted,
+        shown(v.bound), model::to_string(map.layers[l].status));
   }
   html +=
       "</table>\n<p>Errors: fractions of each layer's full scale at the quantile level the "
@@ -113,13 +125,16 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
     const auto rate = [](std::size_t c, std::size_t n) {
       return n == 0 ? 0.0 : std::round(1000.0 * c / n) / 10.0;
     };
-    html +=
-        bar_chart(fmt::format("Accuracy (float and software SC: {} test images; RTL: {})",
-                              a.float_images, a.rtl_images),
-                  {"float", "software SC", "RTL"},
-                  {rate(a.float_correct, a.float_images),
-                   rate(a.software_correct, a.software_images), rate(a.rtl_correct, a.rtl_images)},
-                  "%", 100.0);
+    std::vector<std::string> models = {"float", "software SC"};
+    std::vector<double> rates = {rate(a.float_correct, a.float_images),
+                                 rate(a.software_correct, a.software_images)};
+    if (a.rtl_problems.empty()) {  // else the RTL's figure would be a partial count
+      models.push_back("RTL");
+      rates.push_back(rate(a.rtl_correct, a.rtl_images));
+    }
+    html += bar_chart(fmt::format("Accuracy (float and software SC: {} test images; RTL: {})",
+                                  a.float_images, escape(rtl_accuracy_text(a))),
+                      models, rates, "%", 100.0);
   }
   html +=
       "</div>\n<h2>Steps</h2>\n<table><tr><th>#</th><th>lengths</th><th>measured on</th>"

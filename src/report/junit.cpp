@@ -1,6 +1,7 @@
-// JUnit XML: the format CI systems read. One test case per layer (failing when the sign-off
-// failed and the layer is the one furthest over its budget), one for the end-to-end target and
-// one for bit-exactness; failure messages carry measured against target.
+// JUnit XML: the format CI systems read. One test case per layer (failing when the output error
+// missed its target and the layer is the one furthest over its budget), one for the end-to-end
+// target and one for bit-exactness (an error, not a failure, when a simulation failed); failure
+// messages carry measured against target.
 #include <fmt/format.h>
 
 #include "scprec/report/report.hpp"
@@ -9,13 +10,19 @@
 namespace scprec::report {
 namespace {
 
+// A test case; `failure` (a check that failed) or `error` (a check that could not run) when
+// not empty.
 std::string test_case(const std::string& classname, const std::string& name,
-                      const std::string& failure, const std::string& output) {
+                      const std::string& failure, const std::string& output,
+                      const std::string& error = "") {
   std::string xml =
       fmt::format("    <testcase classname=\"{}\" name=\"{}\">\n", escape(classname), escape(name));
   if (!failure.empty()) {
     xml += fmt::format("      <failure message=\"{}\">{}</failure>\n", escape(failure),
                        escape(failure));
+  }
+  if (!error.empty()) {
+    xml += fmt::format("      <error message=\"{}\">{}</error>\n", escape(error), escape(error));
   }
   xml += fmt::format("      <system-out>{}</system-out>\n    </testcase>\n", escape(output));
   return xml;
@@ -33,16 +40,21 @@ std::string junit_xml(const loop::VerifyResult& result, const Provenance& proven
     const bool failed = result.map.layers[l].status == model::LayerStatus::kFailed;
     const std::string failure =
         failed ? fmt::format(
-                     "layer {} at L={}: measured error {:.4g} > budget {:.4g} (its "
-                     "{:.4g} quantile over {} trials); the output error misses its target",
-                     v.name, v.length, v.measured, v.predicted, v.level, e.trials)
+                     "the output error misses its target, and layer {} at L={} is the furthest "
+                     "over its budget: measured error {:.4g} {} budget {:.4g} (its {:.4g} "
+                     "quantile over {} trials)",
+                     v.name, v.length, v.measured,
+                     v.measured > v.prediction.predicted ? ">" : "<=", v.prediction.predicted,
+                     v.level, e.trials)
                : "";
     failures += failed ? 1 : 0;
     cases += test_case(
         "scprec.layers", fmt::format("{} at L={}", v.name, v.length), failure,
         fmt::format("measured {:.4g}, predicted {:.4g}: {}; exceedance {:.3f} "
-                    "(allowed {:.4f})",
-                    v.measured, v.predicted, v.describe(), v.exceedance_rate, v.allowed_rate));
+                    "(allowed {:.4f}); {} bound {:.4g}: {}",
+                    v.measured, v.prediction.predicted, v.prediction.describe(),
+                    v.prediction.exceedance_rate, v.allowed_rate, result.bound_name,
+                    v.bound.predicted, v.bound.describe()));
   }
   const std::string e2e_failure =
       e.pass ? ""
@@ -57,17 +69,24 @@ std::string junit_xml(const loop::VerifyResult& result, const Provenance& proven
                      fmt::format("{} of {} trials above target; upper bound {:.4f} at alpha {:g}",
                                  e.exceedances, e.trials, e.upper_bound, e.alpha));
   const std::string exact_failure =
-      j.bit_exact ? "" : "the RTL's counters or outputs differ from the software model";
+      j.bit_exact ? "" : "the RTL's counters, outputs or timing differ from the software model";
+  std::string exact_error;
+  for (const std::string& problem : j.problems) {
+    exact_error += (exact_error.empty() ? "simulation failed: " : "; ") + problem;
+  }
   failures += j.bit_exact ? 0 : 1;
+  const std::size_t errors = exact_error.empty() ? 0 : 1;
   cases += test_case("scprec.bit_exact", "RTL equals the software model bit for bit", exact_failure,
-                     fmt::format("{} trials on the network top", e.trials));
+                     fmt::format("{} trials on the network top", e.trials), exact_error);
   const std::size_t tests = j.layers.size() + 2;
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      "<testsuites name=\"scprec\" tests=\"{tests}\" failures=\"{failures}\">\n"
-      "  <testsuite name=\"scprec {command}: {model}\" tests=\"{tests}\" failures=\"{failures}\">\n"
+      "<testsuites name=\"scprec\" tests=\"{tests}\" failures=\"{failures}\" "
+      "errors=\"{errors}\">\n"
+      "  <testsuite name=\"scprec {command}: {model}\" tests=\"{tests}\" failures=\"{failures}\" "
+      "errors=\"{errors}\">\n"
       "{cases}  </testsuite>\n</testsuites>\n",
-      fmt::arg("tests", tests), fmt::arg("failures", failures),
+      fmt::arg("tests", tests), fmt::arg("failures", failures), fmt::arg("errors", errors),
       fmt::arg("command", escape(provenance.command)),
       fmt::arg("model", escape(provenance.model_path)), fmt::arg("cases", cases));
 }

@@ -16,7 +16,8 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
       "**{status}: {verdict}**\n\n"
       "| | |\n|---|---|\n"
       "| model | `{model}` (sha256 {hash}) |\n"
-      "| data | `{data}`, {trials} calibration trials per measurement |\n"
+      "| data | `{data}`, {trials} calibration trials per measurement; the verdict's are "
+      "{acceptance} |\n"
       "| target | output error <= {target:g} of full scale ({scale:.4g}) with exceedance <= "
       "{delta:g}, "
       "tested at alpha {alpha:g} |\n"
@@ -42,9 +43,13 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
                  }
                  return text;
                }()),
-      fmt::arg("exact", j.bit_exact ? "yes: every counter of every trial matched the software model"
-                                    : "NO: the RTL differs from the software model"),
+      fmt::arg("exact", bit_exact_text(j)), fmt::arg("acceptance", result.acceptance_trials),
       fmt::arg("version", kVersion));
+  if (!j.problems.empty()) {
+    md += "## Simulation failures\n\n";
+    for (const std::string& problem : j.problems) md += "- " + problem + "\n";
+    md += "\n";
+  }
   md += fmt::format(
       "## End to end (RTL network)\n\n"
       "{} of {} trials above the target (rate {:.3f}); Clopper-Pearson upper bound {:.4f} "
@@ -54,17 +59,21 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
   md += fmt::format(
       "## Layers: predicted against measured\n\n"
       "Errors are fractions of each layer's full scale, at the quantile level {:.4f} the map "
-      "predicts at; measured on the RTL network. Cross-check bound: {}.\n\n"
-      "| layer | L | predicted | measured | exceedance (allowed) | cross-check | status |\n"
-      "|---|---|---|---|---|---|---|\n",
-      j.layers.empty() ? 0.0 : j.layers.front().level, result.bound_name);
+      "predicts at; measured on the RTL network. Each prediction is checked against the "
+      "measurement: the map's own (the layer's budget) and the {} bound at the layer's length.\n\n"
+      "| layer | L | predicted | measured | exceedance (allowed) | cross-check | {} bound | "
+      "cross-check | status |\n"
+      "|---|---|---|---|---|---|---|---|---|\n",
+      j.layers.empty() ? 0.0 : j.layers.front().level, result.bound_name, result.bound_name);
+  const auto shown = [](const loop::PredictionCheck& p) {
+    return p.check == loop::CrossCheck::kViolated ? "**" + p.describe() + "**" : p.describe();
+  };
   for (std::size_t l = 0; l < j.layers.size(); ++l) {
     const loop::LayerVerdict& v = j.layers[l];
-    md += fmt::format(
-        "| {} | {} | {:.4g} | {:.4g} | {:.3f} ({:.4f}) | {} | {} |\n", v.name, v.length,
-        v.predicted, v.measured, v.exceedance_rate, v.allowed_rate,
-        v.check == loop::CrossCheck::kViolated ? "**" + v.describe() + "**" : v.describe(),
-        model::to_string(map.layers[l].status));
+    md += fmt::format("| {} | {} | {:.4g} | {:.4g} | {:.3f} ({:.4f}) | {} | {:.4g} | {} | {} |\n",
+                      v.name, v.length, v.prediction.predicted, v.measured,
+                      v.prediction.exceedance_rate, v.allowed_rate, shown(v.prediction),
+                      v.bound.predicted, shown(v.bound), model::to_string(map.layers[l].status));
   }
   if (result.accuracy) {
     const loop::Accuracy& a = *result.accuracy;
@@ -72,7 +81,7 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
         "\n## Accuracy\n\n| model | accuracy |\n|---|---|\n| float | {} |\n"
         "| software SC (bit-exact model), whole test split | {} |\n| RTL network | {} |\n",
         percent(a.float_correct, a.float_images), percent(a.software_correct, a.software_images),
-        percent(a.rtl_correct, a.rtl_images));
+        rtl_accuracy_text(a));
   }
   md +=
       "\n## Steps\n\n| # | lengths | measured on | output error quantile | exceedance bound | "

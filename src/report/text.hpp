@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "scprec/loop/verify.hpp"
+
 namespace scprec::report {
 
 /// Escapes &, <, >, " and ' for XML and HTML.
@@ -39,6 +41,22 @@ inline std::string percent(std::size_t correct, std::size_t total) {
   if (total == 0) return "n/a";
   return fmt::format("{:.2f}% ({}/{})", 100.0 * static_cast<double>(correct) / total, correct,
                      total);
+}
+
+/// What the RTL's bit-exactness check found: yes, no, or unknown when simulations failed.
+inline std::string bit_exact_text(const loop::Judgement& j) {
+  if (!j.problems.empty()) {
+    return fmt::format("UNKNOWN: {} simulation(s) failed, see below", j.problems.size());
+  }
+  return j.bit_exact ? "yes: every counter of every trial matched the software model, cycle for "
+                       "cycle"
+                     : "NO: the RTL differs from the software model";
+}
+
+/// The RTL's accuracy, or why there is none.
+inline std::string rtl_accuracy_text(const loop::Accuracy& a) {
+  return a.rtl_problems.empty() ? percent(a.rtl_correct, a.rtl_images)
+                                : "unavailable: " + a.rtl_problems.front();
 }
 
 }  // namespace scprec::report

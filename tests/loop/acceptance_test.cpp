@@ -47,3 +47,13 @@ TEST_CASE("loop: the trial count gives a good map a fair chance to pass", "[loop
   }
   CHECK(scprec::loop::acceptance_trials(0.05, 0.05) == 153);
 }
+
+TEST_CASE("loop: fewer than the minimum trials can never pass, the minimum can", "[loop]") {
+  for (double delta : {0.1, 0.05, 0.01}) {
+    const std::size_t n = scprec::loop::minimum_trials(delta, 0.05);
+    INFO("delta " << delta << ": minimum " << n);
+    CHECK(exceedance_upper_bound(0, n, 0.05) <= delta);
+    CHECK(exceedance_upper_bound(0, n - 1, 0.05) > delta);
+  }
+  CHECK(scprec::loop::minimum_trials(0.05, 0.05) == 59);
+}

@@ -58,19 +58,34 @@ TEST_CASE("loop: the cross-check says holds, loose or violated", "[loop]") {
   // against 0.1: every trial exceeds, violated.
   const auto j = scprec::loop::judge(measurement(60, 0.01, 0, 0.04, 0.2), two_layer_map(0.1, 0.1),
                                      0.1, 0.95, 0.05);
-  CHECK(j.layers[0].check == CrossCheck::kLoose);
-  CHECK_THAT(j.layers[0].describe(), Catch::StartsWith("loose by 2."));
-  CHECK(j.layers[1].check == CrossCheck::kViolated);
-  CHECK_THAT(j.layers[1].describe(), Catch::Contains("2.00x over"));
+  CHECK(j.layers[0].prediction.check == CrossCheck::kLoose);
+  CHECK_THAT(j.layers[0].prediction.describe(), Catch::StartsWith("loose by 2."));
+  CHECK(j.layers[1].prediction.check == CrossCheck::kViolated);
+  CHECK_THAT(j.layers[1].prediction.describe(), Catch::Contains("2.00x over"));
   CHECK(j.layers[0].level == Approx(0.975));
   // One exceedance in 60 against an allowed 1/40 is no evidence of a violation.
   auto borderline = measurement(60, 0.01, 0, 0.09, 0.05);
   borderline.layer_errors[0][0] = 0.2;
   const auto k = scprec::loop::judge(borderline, two_layer_map(0.1, 0.06), 0.1, 0.95, 0.05);
-  CHECK(k.layers[0].exceedances == 1);
-  CHECK(k.layers[0].check == CrossCheck::kHolds);
+  CHECK(k.layers[0].prediction.exceedances == 1);
+  CHECK(k.layers[0].prediction.check == CrossCheck::kHolds);
   CHECK(
       scprec::loop::judge(measurement(10, 0.01, 0, 0.1, 0.1), two_layer_map(0, 0), 0.1, 0.95, 0.05)
           .layers[0]
-          .check == CrossCheck::kNoPrediction);
+          .prediction.check == CrossCheck::kNoPrediction);
+}
+
+TEST_CASE("loop: an analytic bound is cross-checked like the map's prediction", "[loop]") {
+  auto j = scprec::loop::judge(measurement(60, 0.01, 0, 0.04, 0.2), two_layer_map(0.1, 0.1), 0.1,
+                               0.95, 0.05);
+  CHECK(j.layers[0].bound.check == CrossCheck::kNoPrediction);  // until bounds are given
+  scprec::loop::cross_check_bounds(j, {0.05, 0.1}, 0.05);
+  // Layer a: errors 0.04 .. 0.0424 under a bound of 0.05, less than 2x: holds.
+  CHECK(j.layers[0].bound.check == CrossCheck::kHolds);
+  CHECK(j.layers[0].bound.predicted == 0.05);
+  CHECK(j.layers[0].bound.exceedances == 0);
+  // Layer b: every trial at 0.2 above a bound of 0.1: violated, as its prediction is.
+  CHECK(j.layers[1].bound.check == CrossCheck::kViolated);
+  CHECK(j.layers[1].bound.exceedances == 60);
+  CHECK(j.layers[1].prediction.check == CrossCheck::kViolated);
 }

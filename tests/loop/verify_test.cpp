@@ -70,7 +70,8 @@ TEST_CASE("loop: a map that is too short fails sign-off naming the layer", "[.si
   CHECK(r.code == 1);
   CHECK_THAT(r.out, Catch::Contains("NOT SIGNED OFF"));
   const std::string junit = scprec::io::read_file(dir + "/junit.xml");
-  CHECK_THAT(junit, Catch::Contains("<failure message=\"layer fc"));
+  CHECK_THAT(junit, Catch::Contains("<failure message=\"the output error misses its target, and "
+                                    "layer fc"));
   CHECK_THAT(junit, Catch::Contains("<failure message=\"output error above 0.3"));
   CHECK(scprec::io::read_file(dir + "/report.html").find("verdict fail") != std::string::npos);
 }

@@ -24,17 +24,19 @@ scprec::loop::VerifyResult result(bool signed_off) {
     scprec::loop::LayerVerdict v;
     v.name = row.name;
     v.length = 128;
-    v.predicted = 0.1;
+    v.prediction.predicted = 0.1;
     v.measured = l == 0 ? 0.05 : 0.3;
     v.level = 0.975;
-    v.check = l == 0 ? scprec::loop::CrossCheck::kLoose : scprec::loop::CrossCheck::kViolated;
-    v.looseness = 0.1 / v.measured;
+    v.prediction.check =
+        l == 0 ? scprec::loop::CrossCheck::kLoose : scprec::loop::CrossCheck::kViolated;
+    v.prediction.looseness = 0.1 / v.measured;
+    v.bound = {0.4, 0, 0.0, 0.0, 0.4 / v.measured, scprec::loop::CrossCheck::kLoose};
     r.judgement.layers.push_back(v);
     r.curves.push_back({{32, 64, 128}, {0.3, 0.2, 0.1}, {0.5, 0.35, 0.25}});
   }
   r.judgement.end_to_end = {0.2,  0.05, 0.05, 100,       signed_off ? 0u : 9u,
                             0.09, 0.15, 0.25, signed_off};
-  r.accuracy = scprec::loop::Accuracy{170, 200, 1700, 2000, 1770, 2000};
+  r.accuracy = scprec::loop::Accuracy{170, 200, 1700, 2000, 1770, 2000, true, {}};
   return r;
 }
 
@@ -49,7 +51,8 @@ TEST_CASE("report: JUnit has a case per layer, end to end and bit-exactness", "[
   const std::string fail = scprec::report::junit_xml(result(false), kProvenance);
   CHECK_THAT(fail, Catch::Contains("failures=\"2\""));
   CHECK_THAT(fail,
-             Catch::Contains("<failure message=\"layer &lt;b&gt; at L=128: measured error 0.3"));
+             Catch::Contains("layer &lt;b&gt; at L=128 is the furthest over its budget: measured "
+                                   "error 0.3 &gt; budget 0.1"));
   CHECK_THAT(fail, Catch::Contains("output error above 0.2 in 9 of 100 trials"));
   CHECK_THAT(fail, !Catch::Contains("<b>"));
 }
@@ -58,6 +61,7 @@ TEST_CASE("report: Markdown and HTML carry the verdict, the tables and the chart
   const std::string md = scprec::report::markdown_report(result(false), kProvenance);
   CHECK_THAT(md, Catch::Contains("**Not signed off: failed: layer <b> is over**"));
   CHECK_THAT(md, Catch::Contains("| fc1 | 128 | 0.1 | 0.05 |"));
+  CHECK_THAT(md, Catch::Contains("| 0.4 | loose by 8.0x | passed |"));  // the bound's check
   CHECK_THAT(md, Catch::Contains("| RTL network | 85.00% (170/200) |"));
   const std::string html = scprec::report::html_report(result(false), kProvenance);
   CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>"));
@@ -67,4 +71,21 @@ TEST_CASE("report: Markdown and HTML carry the verdict, the tables and the chart
                        Catch::Contains("budget at L=128") && Catch::Contains("RTL, whole network"));
   CHECK_THAT(html, Catch::Contains("class=\"violated\""));
   CHECK_THAT(html, !Catch::Contains("src=") && !Catch::Contains("<script"));
+}
+
+TEST_CASE("report: a failed simulation is an error, not a failed check, and blames no layer",
+          "[report]") {
+  auto r = result(false);
+  r.judgement.problems = {"job top[0..9] timed out after 60 s (log: sim/jobs/x/job.log)"};
+  const std::string junit = scprec::report::junit_xml(r, kProvenance);
+  CHECK_THAT(junit, Catch::Contains("errors=\"1\""));
+  CHECK_THAT(junit, Catch::Contains("<error message=\"simulation failed: job top[0..9] timed out"));
+  const std::string md = scprec::report::markdown_report(r, kProvenance);
+  CHECK_THAT(md, Catch::Contains("| bit-exact | UNKNOWN: 1 simulation(s) failed, see below |"));
+  CHECK_THAT(md, Catch::Contains("## Simulation failures\n\n- job top[0..9] timed out"));
+  r.accuracy->rtl_problems = {"job top[0..199] exited with 139"};
+  CHECK_THAT(scprec::report::markdown_report(r, kProvenance),
+             Catch::Contains("| RTL network | unavailable: job top[0..199] exited with 139 |"));
+  CHECK_THAT(scprec::report::html_report(r, kProvenance),
+             Catch::Contains("Simulation failures") && !Catch::Contains(">RTL<"));
 }

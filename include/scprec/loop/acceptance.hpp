@@ -20,4 +20,8 @@ double exceedance_lower_bound(std::size_t events, std::size_t trials, double alp
 /// trials, but then one unlucky trial fails a good map. delta and alpha in (0, 1).
 std::size_t acceptance_trials(double delta, double alpha);
 
+/// The fewest trials with which any map can pass: the least n whose upper bound with zero
+/// exceedances is at most delta (59 for delta = alpha = 0.05). Fewer can never sign off.
+std::size_t minimum_trials(double delta, double alpha);
+
 }  // namespace scprec::loop

@@ -22,20 +22,34 @@ enum class CrossCheck {
 };
 std::string to_string(CrossCheck check);
 
+/// A prediction of a layer's error at the verdict's quantile level, checked against the
+/// layer errors measured over the trials.
+struct PredictionCheck {
+  double predicted = 0.0;
+  std::size_t exceedances = 0;  ///< trials whose layer error exceeded the prediction
+  double exceedance_rate = 0.0;
+  double exceedance_lower = 0.0;  ///< Clopper-Pearson lower bound on the exceedance rate
+  double looseness = 0.0;         ///< predicted / measured quantile
+  CrossCheck check = CrossCheck::kNoPrediction;
+  /// "holds", "loose by 3.1x", "violated (1.4x over)", "no prediction".
+  std::string describe() const;
+};
+
+/// `predicted` checked against `errors`, whose quantile at the verdict's level is `measured`;
+/// violated when the lower bound on the exceedance rate at confidence 1 - alpha is above
+/// `allowed_rate`. A prediction of 0 is no prediction.
+PredictionCheck check_prediction(const std::vector<double>& errors, double predicted,
+                                 double measured, double allowed_rate, double alpha);
+
 struct LayerVerdict {
   std::string name;
   std::size_t length = 0;
-  double level = 0.0;           ///< the quantile level of the prediction: 1 - delta / layers
-  double predicted = 0.0;       ///< the map's predicted layer error (its budget)
-  double measured = 0.0;        ///< the measured quantile at `level`
-  std::size_t exceedances = 0;  ///< trials whose layer error exceeded the prediction
-  double exceedance_rate = 0.0;
-  double allowed_rate = 0.0;      ///< delta / layers
-  double exceedance_lower = 0.0;  ///< Clopper-Pearson lower bound on the exceedance rate
-  CrossCheck check = CrossCheck::kNoPrediction;
-  double looseness = 0.0;  ///< predicted / measured
-  /// "holds", "loose by 3.1x", "violated (1.4x over)", "no prediction".
-  std::string describe() const;
+  double level = 0.0;         ///< the quantile level of the predictions: 1 - delta / layers
+  double measured = 0.0;      ///< the measured quantile at `level`
+  double allowed_rate = 0.0;  ///< delta / layers
+  PredictionCheck prediction;  ///< the map's predicted layer error: the layer's budget
+  PredictionCheck bound;       ///< an analytic bound at this length (cross_check_bounds)
+  std::vector<double> errors;  ///< the layer's measured error per trial
 };
 
 struct EndToEndVerdict {
@@ -54,14 +68,19 @@ struct Judgement {
   std::vector<LayerVerdict> layers;
   EndToEndVerdict end_to_end;
   bool rtl = false;
-  bool bit_exact = true;
-  /// The end-to-end test passes and the RTL (if measured) is bit-exact.
-  bool pass() const { return end_to_end.pass && bit_exact; }
+  bool bit_exact = true;              ///< every trial that ran matched the software model
+  std::vector<std::string> problems;  ///< simulations that failed: the measurement is incomplete
+  /// The end-to-end test passes, and the RTL (if measured) ran every trial and is bit-exact.
+  bool pass() const { return end_to_end.pass && bit_exact && problems.empty(); }
 };
 
 /// Judges `measurement` of `map` against an output-error target at `confidence`, with an
 /// acceptance test at significance `alpha`.
 Judgement judge(const Measurement& measurement, const model::PrecisionMap& map, double target,
                 double confidence, double alpha);
+
+/// Checks each layer's measured errors against `bounds[l]`, an analytic bound on its error at
+/// its length and at the verdict's level, as `prediction` is checked against the map's.
+void cross_check_bounds(Judgement& judgement, const std::vector<double>& bounds, double alpha);
 
 }  // namespace scprec::loop

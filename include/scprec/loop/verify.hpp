@@ -55,6 +55,8 @@ struct Accuracy {
   std::size_t rtl_correct = 0, rtl_images = 0;            ///< the RTL top, test split
   std::size_t software_correct = 0, software_images = 0;  ///< software SC, whole test split
   std::size_t float_correct = 0, float_images = 0;        ///< float network, whole test split
+  bool rtl_bit_exact = true;              ///< the test images' RTL run matched the software model
+  std::vector<std::string> rtl_problems;  ///< its simulations that failed (rtl_correct is partial)
 };
 
 struct VerifyResult {
@@ -64,6 +66,7 @@ struct VerifyResult {
   std::string verdict;  ///< one line: signed off, or what failed and where
   std::vector<Step> steps;
   std::size_t trials = 0;
+  std::string acceptance_trials;  ///< which calibration rows the final judgement measured
   double alpha = 0.05;
   std::vector<LayerCurve> curves;
   std::string bound_name;  ///< the cross-check bound
