@@ -4,7 +4,9 @@
 // Error model. contribution_l(L) is layer l's share of the relative output error at
 // confidence 1 - delta / layers: for a bound, gain_l * layer_error_bound(L) / output full scale;
 // for sensitivity, the measured quantile of the output error when only layer l runs in SC.
-// With probability at least 1 - delta every layer is within its contribution (union bound).
+// Empirical gains are the median of the measured gains at fixed lengths (128, 256, 512), so
+// they do not depend on the candidate range. With probability at least 1 - delta every layer is
+// within its contribution (union bound).
 // - union: the output error is then at most the sum of the contributions (errors add through
 //   the gains): a bound, and on the example 1.5 to 1.9 times the measured all-SC error.
 // - rss (default): sqrt(sum of squares), as for independent, roughly symmetric errors; layers
@@ -15,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "scprec/assign/layer_bounds.hpp"
@@ -66,6 +69,16 @@ LengthPredictions predict_from_bounds(Bound bound, const model::QuantizedNetwork
   return p;
 }
 
+// The median of a layer's gains over the lengths measured (the mean of the middle two for an
+// even count).
+double median_gain(const LayerSensitivity& layer) {
+  std::vector<double> gains;
+  for (const SensitivityPoint& point : layer.points) gains.push_back(point.gain);
+  std::sort(gains.begin(), gains.end());
+  const std::size_t n = gains.size();
+  return n % 2 == 1 ? gains[n / 2] : (gains[n / 2 - 1] + gains[n / 2]) / 2.0;
+}
+
 LengthPredictions predict_from_sensitivity(const SensitivityReport& report) {
   LengthPredictions p;
   for (const LayerSensitivity& layer : report.layers) {
@@ -98,6 +111,21 @@ void validate(const AssignConfig& config, const model::QuantizedNetwork& quantiz
         fmt::format("{} names for {} layers", config.layer_names.size(), quantized.layers.size()),
         "Give one name per layer");
   }
+  for (std::size_t l = 0; l < config.layer_names.size(); ++l) {
+    if (config.layer_names[l] != quantized.layers[l].name) {
+      throw_bad_input("", fmt::format("layer names[{}]", l),
+                      fmt::format("'{}' but the model's layer {} is '{}'", config.layer_names[l], l,
+                                  quantized.layers[l].name),
+                      "Map rows carry the model's layer names, which every later command checks; "
+                      "give the model's names, in order, or none");
+    }
+  }
+  const std::size_t longest = model::longest_length(quantized.config);
+  if (config.max_length > longest) {
+    throw_bad_input(
+        "", "max length", model::length_limit_problem(config.max_length, quantized.config),
+        fmt::format("Give --max-length {} or less, or quantize to more --bits", longest));
+  }
   for (const model::QuantLayer& layer : quantized.layers) {
     model::ScLayerConfig sc;
     sc.generator = {config.analysis.generator, config.analysis.generator_width, 1};
@@ -126,6 +154,22 @@ std::vector<std::vector<LayerOption>> layer_options(const LengthPredictions& p,
   return options;
 }
 
+// What a composed prediction is: an estimate (rss) or a bound (union).
+std::string composition_label(const AssignConfig& config) {
+  return config.composition == Composition::kRootSumSquare ? "rss estimate" : "union bound";
+}
+
+// What to try when no candidate lengths meet the target, for the method that was used.
+std::string infeasible_target_remedy(const AssignConfig& config) {
+  std::string remedy = "Raise --max-length, or relax --target-error or --confidence";
+  if (config.method != Method::kSensitivity) {
+    remedy += ", or use --method sensitivity (bounds are conservative)";
+  } else if (config.composition == Composition::kUnion) {
+    remedy += ", or use --compose rss (the union's sum overstates the error)";
+  }
+  return remedy;
+}
+
 // The optimum under config's mode and composition. rss works on squared contributions (their
 // sum against the squared target), so both compositions are additive; errors are reported
 // composed again.
@@ -144,12 +188,17 @@ Selection optimise(std::vector<std::vector<LayerOption>> options,
     }
     auto best = least_error_within_cost(options, static_cast<double>(*config.total_budget));
     if (!best) {
-      throw_bad_input("", "budget",
-                      fmt::format("{} cycles cannot hold {} layers of at least {} cycles",
-                                  *config.total_budget, options.size(), config.min_length),
-                      fmt::format("The smallest feasible budget is {} cycles (or lower "
-                                  "--min-length)",
-                                  options.size() * config.min_length));
+      // Every layer's options start at the shortest candidate: the first power of two
+      // >= min_length.
+      const std::size_t shortest = options.front().front().length;
+      throw_bad_input(
+          "", "budget",
+          fmt::format("{} cycles cannot hold {} layers of at least {} cycles (the "
+                      "shortest power of two >= --min-length {})",
+                      *config.total_budget, options.size(), shortest, config.min_length),
+          fmt::format("The smallest feasible budget is {} cycles (or lower "
+                      "--min-length)",
+                      options.size() * shortest));
     }
     best->error = compose(best->error);
     return *best;
@@ -163,14 +212,15 @@ Selection optimise(std::vector<std::vector<LayerOption>> options,
       total += options[l].back().error;
       if (options[l].back().error > options[worst].back().error) worst = l;
     }
-    throw_bad_input("", "target error",
-                    fmt::format("even with every layer at {} cycles the predicted output error "
-                                "is {:.4g}, above the target {:.4g}; layer {} alone contributes "
-                                "{:.4g}",
-                                config.max_length, compose(total), config.target_error,
-                                quantized.layers[worst].name, compose(options[worst].back().error)),
-                    "Raise --max-length, relax --target-error or --confidence, or use "
-                    "--method sensitivity (bounds are conservative)");
+    throw_bad_input(
+        "", "target error",
+        fmt::format("the best achievable prediction, every layer at {} cycles, is an output "
+                    "error of {:.4g} ({}), above the target {:.4g}; layer {} alone contributes "
+                    "{:.4g}",
+                    options.front().back().length, compose(total), composition_label(config),
+                    config.target_error, quantized.layers[worst].name,
+                    compose(options[worst].back().error)),
+        infeasible_target_remedy(config));
   }
   best->error = compose(best->error);
   return *best;
@@ -215,6 +265,20 @@ Composition parse_composition(const std::string& text, const std::string& field)
   return parse_enum_name(kCompositionNames, text, "composition", field);
 }
 
+std::vector<std::size_t> gain_reference_lengths(const model::QuantConfig& quant,
+                                                core::GeneratorKind generator, int width) {
+  std::size_t longest = model::longest_length(quant);
+  if (generator == core::GeneratorKind::kSobol && width < 63) {
+    longest = std::min(longest, std::size_t{1} << width);
+  }
+  std::vector<std::size_t> lengths;
+  for (std::size_t length : kGainReferenceLengths) {
+    if (length <= longest) lengths.push_back(length);
+  }
+  if (lengths.empty()) lengths.push_back(longest);
+  return lengths;
+}
+
 std::vector<std::size_t> candidate_lengths(std::size_t min_length, std::size_t max_length) {
   std::vector<std::size_t> lengths;
   for (std::size_t length = 1; length <= max_length && length != 0; length <<= 1) {
@@ -244,8 +308,9 @@ LengthPredictions predict_lengths(const model::Network& network,
   if (measure) {
     SensitivityConfig sc = config.analysis;
     sc.quantile = 1.0 - layer_delta;
-    sc.lengths =
-        config.method == Method::kSensitivity ? lengths : std::vector<std::size_t>{lengths.front()};
+    sc.lengths = config.method == Method::kSensitivity
+                     ? lengths
+                     : gain_reference_lengths(quantized.config, sc.generator, sc.generator_width);
     sc.n_trials = std::min<std::size_t>(sc.n_trials, static_cast<std::size_t>(calibration.rows()));
     report = analyze_sensitivity(network, quantized, calibration, sc, logger);
   }
@@ -255,7 +320,7 @@ LengthPredictions predict_lengths(const model::Network& network,
   } else {
     std::vector<double> gains = analytic_gains(network);
     if (config.gain == GainModel::kEmpirical) {
-      for (std::size_t l = 0; l < layers; ++l) gains[l] = report.layers[l].points.front().gain;
+      for (std::size_t l = 0; l < layers; ++l) gains[l] = median_gain(report.layers[l]);
     }
     p = predict_from_bounds(bound_of(config.method), quantized, calibration, lengths, layer_delta,
                             full_scales, std::move(gains), config.analysis.threads, logger);
@@ -308,7 +373,7 @@ model::PrecisionMap assign_from_predictions(const LengthPredictions& p,
     const std::size_t k = best.choice[l];
     model::LayerPrecision row;
     row.index = l;
-    row.name = config.layer_names.empty() ? quantized.layers[l].name : config.layer_names[l];
+    row.name = quantized.layers[l].name;
     row.inputs = quantized.layers[l].inputs;
     row.outputs = quantized.layers[l].outputs;
     row.length = lengths[k];
@@ -320,8 +385,9 @@ model::PrecisionMap assign_from_predictions(const LengthPredictions& p,
     row.sensitivity = p.scores[l];
     map.layers.push_back(std::move(row));
   }
-  logger.info(fmt::format("assign: {} total cycles, predicted output error {:.4g}",
-                          map.total_cycles(), map.predicted_output_error));
+  logger.info(fmt::format("assign: {} total cycles, predicted output error {:.4g} ({})",
+                          map.total_cycles(), map.predicted_output_error,
+                          composition_label(config)));
   return map;
 }
 

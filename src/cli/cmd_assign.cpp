@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <optional>
 #include <ostream>
 #include <sstream>
 
@@ -27,8 +28,11 @@ void print_map(const model::PrecisionMap& map, std::ostream& out) {
                        fmt::format("{}x{}", layer.inputs, layer.outputs), layer.length,
                        layer.predicted_error, layer.contribution, layer.gain);
   }
-  out << fmt::format("total {} cycles; predicted output error {:.4g} of full scale",
-                     map.total_cycles(), map.predicted_output_error);
+  // rss composes layers as independent errors, an estimate; union adds them, a bound.
+  const bool rss = map.targets.composition == "rss";
+  out << fmt::format("total {} cycles; predicted output error ({}) {:.4g} of full scale",
+                     map.total_cycles(), rss ? "rss estimate" : "union bound",
+                     map.predicted_output_error);
   if (map.targets.error) out << fmt::format(" (target {:g})", *map.targets.error);
   if (map.targets.budget) out << fmt::format(" (budget {} cycles)", *map.targets.budget);
   out << fmt::format(" at {:g}% confidence, method {}\n", 100 * map.targets.confidence, map.method);
@@ -62,7 +66,7 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
   std::string output;
   bool quiet = false;
   assign::AssignConfig config;
-  std::uint64_t budget = 0;
+  std::optional<std::uint64_t> budget;
   CLI::App app(
       "Assigns a bitstream length to every layer and writes a precision map: the least total "
       "cost whose predicted output error meets --target-error, or with --budget the least "
@@ -71,13 +75,16 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
   add_model_options(app, o);
   app.add_option("--method", method, "hoeffding, chebyshev, bernstein, binomial or sensitivity")
       ->capture_default_str();
-  app.add_option("--target-error", config.target_error,
-                 "output error target, a fraction of the output's full scale")
-      ->capture_default_str();
+  CLI::Option* target = app.add_option("--target-error", config.target_error,
+                                       "output error target, a fraction of the output's full scale")
+                            ->check(CLI::PositiveNumber)
+                            ->capture_default_str();
   app.add_option("--confidence", config.confidence,
                  "probability per input that the error is within target")
       ->capture_default_str();
-  app.add_option("--budget", budget, "total cycle budget (sum of lengths); replaces the target");
+  app.add_option("--budget", budget, "total cycle budget (sum of lengths); replaces the target")
+      ->check(CLI::PositiveNumber)
+      ->excludes(target);
   app.add_option("--min-length", config.min_length, "shortest length")->capture_default_str();
   app.add_option("--max-length", config.max_length, "longest length")->capture_default_str();
   app.add_option("--cost", cost, "what to minimise: cycles or synapse-cycles")
@@ -100,7 +107,7 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
   config.cost = assign::parse_cost_model(cost, "--cost");
   config.gain = assign::parse_gain_model(gain, "--gain");
   config.composition = assign::parse_composition(composition, "--compose");
-  if (budget > 0) config.total_budget = budget;
+  config.total_budget = budget;
   config.analysis.seed = o.seed;
   config.analysis.generator = generator_kind(o);
   config.analysis.generator_width = o.generator_width;

@@ -2,6 +2,7 @@
 #include "scprec/io/model_io.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <map>
@@ -15,6 +16,18 @@
 
 namespace scprec::io {
 namespace {
+
+// A double with enough digits to tell it from its neighbours (1.0000000000000002, not 1.000000).
+std::string exact_text(double value) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.17g", value);
+  return text;
+}
+
+// "(row, column)" of element k of a row-major matrix with `columns` columns.
+std::string at(std::size_t k, std::size_t columns) {
+  return "(row " + std::to_string(k / columns) + ", column " + std::to_string(k % columns) + ")";
+}
 
 bool ends_with(const std::string& text, const std::string& suffix) {
   return text.size() >= suffix.size() &&
@@ -229,13 +242,18 @@ std::optional<Dataset> dataset_from(const std::vector<NpyArray>& arrays, const s
                         std::to_string(features),
                     "Use data shaped for this model");
   }
-  for (double value : x->values) {
+  const std::size_t columns = x->shape[1];
+  for (std::size_t k = 0; k < x->values.size(); ++k) {
+    const double value = x->values[k];
     if (!std::isfinite(value)) {
-      throw_bad_input(path, x_name, "contains NaN or infinite values", "Clean the data");
+      throw_bad_input(path, x_name, "contains NaN or infinite values, first at " + at(k, columns),
+                      "Clean the data");
     }
     if (value < 0.0 || value > 1.0) {
-      throw_bad_input(path, x_name, "has a value " + std::to_string(value) + " outside [0, 1]",
-                      "Scale inputs to [0, 1] (e.g. pixels / 255)");
+      throw_bad_input(
+          path, x_name,
+          "has the value " + exact_text(value) + " at " + at(k, columns) + ", outside [0, 1]",
+          "Scale inputs to [0, 1] (e.g. pixels / 255)");
     }
   }
   Dataset data;

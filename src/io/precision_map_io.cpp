@@ -54,6 +54,17 @@ class Reader {
     if (!value.is_number_unsigned()) fail(key, "is not a non-negative integer", "");
     return value.get<std::uint64_t>();
   }
+  // An integer in [low, high], range-checked before it is narrowed to int.
+  int integer_in(const std::string& key, int low, int high) const {
+    const std::uint64_t value = unsigned_integer(key);
+    if (value < static_cast<std::uint64_t>(low) || value > static_cast<std::uint64_t>(high)) {
+      fail(key,
+           "is " + std::to_string(value) + ", outside [" + std::to_string(low) + ", " +
+               std::to_string(high) + "]",
+           "");
+    }
+    return static_cast<int>(value);
+  }
   std::optional<double> optional_number(const std::string& key) const {
     if (field(key).is_null()) return std::nullopt;
     return non_negative(key);
@@ -160,7 +171,7 @@ model::PrecisionMap parse_precision_map(const std::string& text, const std::stri
   Json json;
   try {
     json = Json::parse(text);
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // parse_error, and out_of_range for numbers like 1e400
     throw_bad_input(where, "", std::string("not valid JSON (") + e.what() + ")",
                     "Restore the file or assign a new map");
   }
@@ -174,8 +185,7 @@ model::PrecisionMap parse_precision_map(const std::string& text, const std::stri
   map.model_hash = root.object("model").text("sha256");
 
   const Reader quant = root.object("quantization");
-  map.quant.bits = static_cast<int>(quant.unsigned_integer("bits"));
-  if (map.quant.bits < 2 || map.quant.bits > 12) quant.fail("bits", "is outside [2, 12]", "");
+  map.quant.bits = quant.integer_in("bits", 2, 12);
   map.quant.encoding = parse_at(quant, "encoding", core::parse_encoding);
   const Json& scales = quant.field("activation_scales");
   if (!scales.is_array()) quant.fail("activation_scales", "is not a list", "");
@@ -188,10 +198,7 @@ model::PrecisionMap parse_precision_map(const std::string& text, const std::stri
 
   const Reader generator = root.object("generator");
   map.generator = parse_at(generator, "kind", core::parse_generator_kind);
-  map.generator_width = static_cast<int>(generator.unsigned_integer("width"));
-  if (map.generator_width < 4 || map.generator_width > 32) {
-    generator.fail("width", "is outside [4, 32]", "");
-  }
+  map.generator_width = generator.integer_in("width", 4, 32);
   map.seed = generator.unsigned_integer("seed");
 
   const Reader targets = root.object("targets");
@@ -202,6 +209,9 @@ model::PrecisionMap parse_precision_map(const std::string& text, const std::stri
   }
   if (!targets.field("budget").is_null()) map.targets.budget = targets.unsigned_integer("budget");
   map.targets.cost = targets.text("cost");
+  if (map.targets.cost != "cycles" && map.targets.cost != "synapse-cycles") {
+    targets.fail("cost", "is '" + map.targets.cost + "'", "Use cycles or synapse-cycles");
+  }
   map.targets.composition = targets.text("composition");
   if (map.targets.composition != "rss" && map.targets.composition != "union") {
     targets.fail("composition", "is '" + map.targets.composition + "'", "Use rss or union");
@@ -215,8 +225,17 @@ model::PrecisionMap parse_precision_map(const std::string& text, const std::stri
   const Json& layers = root.field("layers");
   if (!layers.is_array() || layers.empty()) root.fail("layers", "is not a non-empty list", "");
   for (std::size_t l = 0; l < layers.size(); ++l) {
-    map.layers.push_back(
-        parse_layer(Reader(layers[l], "layers[" + std::to_string(l) + "]", where), l));
+    const Reader row(layers[l], "layers[" + std::to_string(l) + "]", where);
+    map.layers.push_back(parse_layer(row, l));
+    const std::uint64_t expected = model::layer_seed(map.seed, l);
+    if (map.layers.back().seed != expected) {
+      row.fail("seed",
+               "is " + std::to_string(map.layers.back().seed) + " but generator.seed " +
+                   std::to_string(map.seed) + " gives layer " + std::to_string(l) + " the seed " +
+                   std::to_string(expected),
+               "Layer seeds follow the base seed (base + index); restore the seed or assign a "
+               "new map");
+    }
   }
   if (map.activation_scales.size() + 1 != map.layers.size()) {
     quant.fail("activation_scales",

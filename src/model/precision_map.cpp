@@ -10,6 +10,46 @@ namespace {
 constexpr EnumName<LayerStatus> kStatusNames[] = {{LayerStatus::kAssigned, "assigned"},
                                                   {LayerStatus::kPassed, "passed"},
                                                   {LayerStatus::kFailed, "failed"}};
+
+constexpr const char* kNewMap = "Use the map made for this model, or assign a new one";
+
+// quantize_for_map, with its bad-input errors re-raised at the map file and the map field that
+// holds the settings (the quantizer names the layer in the problem).
+QuantizedNetwork quantize_in_map(const Network& network, const PrecisionMap& map,
+                                 const std::string& where) {
+  try {
+    return quantize_for_map(network, map);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kBadInput) throw;
+    throw_bad_input(where,
+                    e.field() == "bits" ? "quantization.bits" : "quantization.activation_scales",
+                    e.problem(), kNewMap);
+  }
+}
+
+// model::validate for layer l's SC settings, its bad-input errors re-raised at the map file and
+// the map field: the layer's length, the generator's width, or the layer's row.
+void check_layer_config(const PrecisionMap& map, const QuantizedNetwork& quantized, std::size_t l,
+                        const std::string& where) {
+  const QuantLayer& layer = quantized.layers[l];
+  try {
+    validate(map.layer_config(l), layer, quantized.config);
+  } catch (const Error& e) {
+    if (e.kind() != ErrorKind::kBadInput) throw;
+    const std::string row = "layers[" + std::to_string(l) + "]";
+    std::string field = row;
+    std::string problem = e.field() + ": " + e.problem();
+    if (e.field() == layer.name + ".length") {
+      field = row + ".length";
+      problem = e.problem();
+    } else if (e.field() == "generator width" || e.field() == layer.name + ".generator width") {
+      field = "generator.width";
+      problem = "layer " + layer.name + ": " + e.problem();
+    }
+    throw_bad_input(where, field, problem, e.remedy());
+  }
+}
+
 }  // namespace
 
 std::string to_string(LayerStatus status) {
@@ -47,7 +87,7 @@ void check_map_matches(const PrecisionMap& map, const Network& network,
     throw_bad_input(where, "layers",
                     "the map has " + std::to_string(map.layers.size()) +
                         " layers but the model has " + std::to_string(dense.size()),
-                    "Use the map made for this model, or assign a new one");
+                    kNewMap);
   }
   for (std::size_t l = 0; l < dense.size(); ++l) {
     const LayerPrecision& row = map.layers[l];
@@ -60,7 +100,7 @@ void check_map_matches(const PrecisionMap& map, const Network& network,
                           std::to_string(l) + " is " + dense[l].name + " (" +
                           std::to_string(dense[l].inputs()) + " -> " +
                           std::to_string(dense[l].outputs()) + ")",
-                      "Use the map made for this model, or assign a new one");
+                      kNewMap);
     }
   }
   if (!model_hash.empty() && map.model_hash != model_hash) {
@@ -69,6 +109,8 @@ void check_map_matches(const PrecisionMap& map, const Network& network,
                         "... but this model is " + model_hash.substr(0, 12) + "...",
                     "The weights changed since the map was assigned; assign a new map");
   }
+  const QuantizedNetwork quantized = quantize_in_map(network, map, where);
+  for (std::size_t l = 0; l < dense.size(); ++l) check_layer_config(map, quantized, l, where);
 }
 
 PrecisionMap manual_map(const QuantizedNetwork& quantized, const std::string& model_hash,

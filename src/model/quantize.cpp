@@ -9,6 +9,8 @@
 // Efficient Integer-Arithmetic-Only Inference"); docs/sc-arithmetic.md has the exact formulas.
 #include "scprec/model/quantize.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -19,26 +21,36 @@ namespace scprec::model {
 namespace {
 
 constexpr int kMultiplierBits = 15;
+// Biases are held in 64-bit accumulators; anything this large in accumulator units is an error.
+const double kLargestBias = std::ldexp(1.0, 62);
 
 std::int64_t max_code(int bits) {
   return (std::int64_t{1} << bits) - 1;
 }
 
-Requantizer make_requantizer(double ratio) {
-  SCPREC_ASSERT(ratio > 0.0 && std::isfinite(ratio), "requantization ratio must be positive");
-  int exponent = 0;
-  std::frexp(ratio, &exponent);  // ratio = f * 2^exponent, f in [0.5, 1)
+// The requantizer of hidden layer `name` for the real ratio of its accumulator unit to its
+// output scale.
+Requantizer make_requantizer(double ratio, const std::string& name) {
   Requantizer r;
-  r.shift = std::clamp(kMultiplierBits - exponent, 1, 62);
-  r.multiplier = std::llround(std::ldexp(ratio, r.shift));
-  if (r.multiplier >= (std::int64_t{1} << kMultiplierBits) && r.shift > 1) {
-    r.multiplier = std::llround(std::ldexp(ratio, --r.shift));
+  // Beyond 2^15 the multiplier cannot fit (shift >= 1); checked first so that llround stays
+  // in range, and an extreme scale can make the ratio infinite.
+  const bool representable = ratio > 0.0 && ratio < std::ldexp(1.0, kMultiplierBits);
+  if (representable) {
+    int exponent = 0;
+    std::frexp(ratio, &exponent);  // ratio = f * 2^exponent, f in [0.5, 1)
+    r.shift = std::clamp(kMultiplierBits - exponent, 1, 62);
+    r.multiplier = std::llround(std::ldexp(ratio, r.shift));
+    if (r.multiplier >= (std::int64_t{1} << kMultiplierBits) && r.shift > 1) {
+      r.multiplier = std::llround(std::ldexp(ratio, --r.shift));
+    }
   }
-  if (r.multiplier >= (std::int64_t{1} << kMultiplierBits) || r.multiplier == 0) {
-    throw_bad_input("", "activation scale",
-                    "cannot rescale by " + std::to_string(ratio) + " with a " +
-                        std::to_string(kMultiplierBits) + "-bit multiplier",
-                    "Check the model's weights and the calibration data for extreme values");
+  if (!representable || r.multiplier >= (std::int64_t{1} << kMultiplierBits) || r.multiplier == 0) {
+    throw_bad_input("", name + ".output_scale",
+                    fmt::format("layer {}: cannot rescale its accumulators by {:.6g} (accumulator "
+                                "unit / output scale) with a {}-bit multiplier",
+                                name, ratio, kMultiplierBits),
+                    "Check the model's weights, the calibration data and the activation scales "
+                    "for extreme values");
   }
   return r;
 }
@@ -52,7 +64,8 @@ void check_requant_range(const QuantLayer& layer, const QuantConfig& config) {
       static_cast<double>(layer.inputs) * top_weight * static_cast<double>(max_code(config.bits)) +
       largest_bias;
   if (largest_y * static_cast<double>(layer.requant.multiplier) >= std::ldexp(1.0, 62)) {
-    throw_bad_input("", layer.name, "accumulators could overflow 64-bit requantization",
+    throw_bad_input("", layer.name,
+                    "layer " + layer.name + ": accumulators could overflow 64-bit requantization",
                     "Use fewer bits or check the bias magnitudes");
   }
 }
@@ -82,7 +95,15 @@ QuantLayer quantize_layer(const DenseLayer& dense, const QuantConfig& config, do
   const double unit = layer.weight_scale * input_scale;
   layer.bias.resize(layer.outputs);
   for (std::size_t j = 0; j < layer.outputs; ++j) {
-    layer.bias[j] = std::llrint(dense.bias(static_cast<Eigen::Index>(j)) / unit);
+    const double bias = dense.bias(static_cast<Eigen::Index>(j)) / unit;
+    if (!(std::fabs(bias) < kLargestBias)) {  // also NaN: llrint would be undefined
+      throw_bad_input("", fmt::format("{}.bias[{}]", dense.name, j),
+                      fmt::format("layer {}: bias {:.6g} is {:.6g} accumulator units (weight "
+                                  "scale x input scale = {:.6g}), 2^62 or more",
+                                  dense.name, dense.bias(static_cast<Eigen::Index>(j)), bias, unit),
+                      "Check the bias against the layer's weights and the activation scales");
+    }
+    layer.bias[j] = std::llrint(bias);
   }
   return layer;
 }
@@ -164,10 +185,12 @@ QuantizedNetwork quantize_with_scales(const Network& network, const QuantConfig&
       layer.output_scale = activation_scales[l];
       if (!(layer.output_scale > 0.0) || !std::isfinite(layer.output_scale)) {
         throw_bad_input("", dense[l].name + ".output_scale",
-                        "scale " + std::to_string(layer.output_scale) + " is not positive",
+                        fmt::format("layer {}: scale {:.6g} is not positive and finite",
+                                    dense[l].name, layer.output_scale),
                         "Activation scales must be positive and finite");
       }
-      layer.requant = make_requantizer(layer.weight_scale * input_scale / layer.output_scale);
+      layer.requant =
+          make_requantizer(layer.weight_scale * input_scale / layer.output_scale, dense[l].name);
       check_requant_range(layer, config);
       input_scale = layer.output_scale;
     }

@@ -41,13 +41,24 @@ std::size_t longest_length(const QuantConfig& quant) {
   return std::size_t{1} << exponent;
 }
 
+std::string length_limit_problem(std::size_t length, const QuantConfig& quant) {
+  const bool bipolar = quant.encoding == core::Encoding::kBipolar;
+  return "length " + std::to_string(length) + " is longer than " +
+         std::to_string(longest_length(quant)) + ", the longest length (2^(" +
+         (bipolar ? "2B-1" : "2B") + ")) for " + std::to_string(quant.bits) + "-bit " +
+         core::to_string(quant.encoding);
+}
+
 void validate(const ScLayerConfig& config, const QuantLayer& layer, const QuantConfig& quant) {
-  const std::size_t longest = longest_length(quant);
-  if (!is_power_of_two(config.length) || config.length > longest) {
+  if (!is_power_of_two(config.length)) {
     throw_bad_input("", layer.name + ".length",
-                    "length " + std::to_string(config.length) + " is not a power of two in [1, " +
-                        std::to_string(longest) + "]",
+                    "length " + std::to_string(config.length) + " is not a power of two",
                     "Bitstream lengths must be powers of two so that count / L is a shift");
+  }
+  const std::size_t longest = longest_length(quant);
+  if (config.length > longest) {
+    throw_bad_input("", layer.name + ".length", length_limit_problem(config.length, quant),
+                    "Use a length of at most " + std::to_string(longest) + ", or more bits");
   }
   core::validate(lane_spec(config, layer, quant));
   if (config.generator.kind == core::GeneratorKind::kSobol &&

@@ -2,8 +2,10 @@
 // by the prediction, and infeasible requests name what would work.
 #include "scprec/assign/assigner.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <utility>
 
 #include "../fixture_path.hpp"
 #include "scprec/assign/propagation.hpp"
@@ -108,8 +110,9 @@ TEST_CASE("assign: infeasible budgets and targets say what would work", "[assign
   config.total_budget.reset();
   config.target_error = 1e-4;
   config.analysis.n_trials = 20;
-  CHECK_THROWS_WITH(assign(config), Catch::Contains("even with every layer at 1024 cycles") &&
-                                        Catch::Contains("alone contributes"));
+  CHECK_THROWS_WITH(assign(config),
+                    Catch::Contains("best achievable prediction, every layer at 1024 cycles") &&
+                        Catch::Contains("(rss estimate)") && Catch::Contains("alone contributes"));
   config.min_length = 100;
   config.max_length = 120;
   CHECK_THROWS_WITH(assign(config), Catch::Contains("holds no power of two"));
@@ -133,4 +136,101 @@ TEST_CASE("assign: analytic gains are the products of later layers' norms", "[as
   const auto map = assign(config);
   CHECK(map.gain == "analytic");
   CHECK(map.layers[0].gain == Approx(gains[0]));
+}
+
+TEST_CASE("assign: the smallest feasible budget counts the shortest power-of-two candidate",
+          "[assign]") {
+  AssignConfig config;
+  config.min_length = 33;  // candidates start at 64
+  config.total_budget = 150;
+  CHECK_THROWS_WITH(assign(config), Catch::Contains("3 layers of at least 64 cycles") &&
+                                        Catch::Contains("smallest feasible budget is 192 cycles"));
+  config.total_budget = 192;
+  config.analysis.n_trials = 20;
+  CHECK(assign(config).total_cycles() == 192);
+}
+
+TEST_CASE("assign: an unreachable target's advice depends on the method", "[assign]") {
+  AssignConfig config;
+  config.target_error = 1e-4;
+  config.analysis.n_trials = 20;
+  config.method = Method::kSensitivity;
+  CHECK_THROWS_WITH(assign(config), !Catch::Contains("--method sensitivity") &&
+                                        Catch::Contains("Raise --max-length"));
+  config.composition = scprec::assign::Composition::kUnion;
+  CHECK_THROWS_WITH(assign(config),
+                    Catch::Contains("(union bound)") && Catch::Contains("--compose rss"));
+  config.method = Method::kBernstein;
+  CHECK_THROWS_WITH(assign(config), Catch::Contains("use --method sensitivity"));
+}
+
+TEST_CASE("assign: layer names must be the model's, and rows keep the model's names", "[assign]") {
+  AssignConfig config;
+  config.method = Method::kSensitivity;
+  config.total_budget = 600;
+  config.analysis.n_trials = 20;
+  config.layer_names = {"fc1", "fc2", "fc3"};
+  const auto map = assign(config);
+  CHECK(map.layers[2].name == "fc3");
+  CHECK_NOTHROW(scprec::model::check_map_matches(map, example().network, "", "map.json"));
+
+  config.layer_names = {"fc1", "hidden", "fc3"};
+  try {
+    assign(config);
+    FAIL("no error");
+  } catch (const scprec::Error& e) {
+    CHECK(e.field() == "layer names[1]");
+    CHECK_THAT(e.problem(), Catch::Contains("'hidden' but the model's layer 1 is 'fc2'"));
+  }
+  config.layer_names = {"fc1", "fc2"};
+  CHECK_THROWS_WITH(assign(config), Catch::Contains("2 names for 3 layers"));
+}
+
+TEST_CASE("assign: a max length beyond the arithmetic's longest names --max-length", "[assign]") {
+  AssignConfig config;
+  config.total_budget = 1000;
+  config.max_length = 131072;  // 8-bit sign-magnitude scales at most 2^16
+  try {
+    assign(config);
+    FAIL("no error");
+  } catch (const scprec::Error& e) {
+    CHECK(e.field() == "max length");
+    CHECK_THAT(e.problem(), Catch::Contains("131072 is longer than 65536"));
+    CHECK_THAT(e.remedy(), Catch::Contains("--max-length 65536 or less"));
+  }
+}
+
+TEST_CASE("assign: empirical gains do not move with the length range", "[assign]") {
+  AssignConfig config;
+  config.method = Method::kBernstein;
+  config.analysis.n_trials = 40;
+  const auto predict = [&](std::size_t min_length, std::size_t max_length) {
+    AssignConfig c = config;
+    c.min_length = min_length;
+    c.max_length = max_length;
+    return scprec::assign::predict_lengths(example().network, example().quantized,
+                                           example().calibration.x, c);
+  };
+  const auto base = predict(32, 1024);
+  for (const auto& [low, high] : {std::pair<std::size_t, std::size_t>{33, 1024}, {256, 4096}}) {
+    const auto moved = predict(low, high);
+    INFO("range " << low << ".." << high);
+    CHECK(moved.gains == base.gains);
+    // The same candidate, predicted from the same gain, is the same contribution.
+    const auto at_256 = [](const auto& p, std::size_t l) {
+      const auto k = std::find(p.lengths.begin(), p.lengths.end(), 256) - p.lengths.begin();
+      return p.contribution[l][static_cast<std::size_t>(k)];
+    };
+    for (std::size_t l = 0; l < 3; ++l) CHECK(at_256(moved, l) == at_256(base, l));
+  }
+  using Lengths = std::vector<std::size_t>;
+  using scprec::core::Encoding;
+  using scprec::core::GeneratorKind;
+  const auto reference = [](scprec::model::QuantConfig quant, GeneratorKind kind, int width) {
+    return scprec::assign::gain_reference_lengths(quant, kind, width);
+  };
+  CHECK(reference(example().quantized.config, GeneratorKind::kLfsr, 32) == Lengths{128, 256, 512});
+  CHECK(reference({4, Encoding::kSignMagnitude}, GeneratorKind::kLfsr, 32) == Lengths{128, 256});
+  CHECK(reference({3, Encoding::kSignMagnitude}, GeneratorKind::kLfsr, 32) == Lengths{64});
+  CHECK(reference({8, Encoding::kSignMagnitude}, GeneratorKind::kSobol, 8) == Lengths{128, 256});
 }

@@ -1,14 +1,17 @@
 // In-process tests of `scprec assign` and `scprec analyze` on the bundled example.
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <sstream>
 
 #include "../fixture_path.hpp"
+#include "../io/temp_dir.hpp"
 #include "commands.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/model_io.hpp"
 #include "scprec/io/precision_map_io.hpp"
 
 using scprec::test::example_file;
+using scprec::test::TempDir;
 
 namespace {
 
@@ -31,7 +34,8 @@ std::vector<std::string> example_args(const std::string& command) {
 TEST_CASE("cli: assign writes a valid map on the example for every method", "[cli][assign]") {
   const std::string method =
       GENERATE("hoeffding", "chebyshev", "bernstein", "binomial", "sensitivity");
-  const std::string path = "/tmp/scprec_cli_assign_" + method + ".json";
+  const TempDir dir("cli-assign");
+  const std::string path = dir.file(method + ".json");
   auto args = example_args("assign");
   args.insert(args.end(), {"--method", method, "--budget", "1500", "--trials", "50", "-o", path});
   std::string out;
@@ -48,35 +52,74 @@ TEST_CASE("cli: assign writes a valid map on the example for every method", "[cl
 }
 
 TEST_CASE("cli: assign in target mode, quietly", "[cli][assign]") {
+  const TempDir dir("cli-assign-target");
   auto args = example_args("assign");
   args.insert(args.end(), {"--method", "sensitivity", "--target-error", "0.4", "--trials", "50",
-                           "--quiet", "-o", "/tmp/scprec_cli_target.json"});
+                           "--quiet", "-o", dir.file("map.json")});
   std::string out;
   std::string err;
   REQUIRE(run(args, &out, &err) == 0);
   CHECK(err.empty());
   CHECK_THAT(out, Catch::Contains("(target 0.4)"));
+  // The default rss composition is an estimate, not a bound, and says so.
+  CHECK_THAT(out,
+             Catch::Contains("predicted output error (rss estimate)") && !Catch::Contains("bound"));
+  args.insert(args.end() - 2, {"--compose", "union"});
+  REQUIRE(run(args, &out, &err) == 0);
+  CHECK_THAT(out, Catch::Contains("predicted output error (union bound)"));
+}
+
+TEST_CASE("cli: assign takes a positive budget or a target, not both", "[cli][assign]") {
+  const TempDir dir("cli-assign-budget");
+  const std::string map = dir.file("map.json");
+  for (const std::vector<std::string>& options : {std::vector<std::string>{"--budget", "-5"},
+                                                  {"--budget", "0"},
+                                                  {"--budget", "many"},
+                                                  {"--budget", "600", "--target-error", "0.2"},
+                                                  {"--target-error", "0"},
+                                                  {"--target-error", "-0.1"}}) {
+    auto args = example_args("assign");
+    args.insert(args.end(), options.begin(), options.end());
+    args.insert(args.end(), {"-q", "-o", map});
+    std::string err;
+    INFO(options[0] << " " << options[1]);
+    CHECK(run(args, nullptr, &err) == 2);
+    CHECK_THAT(err, Catch::Contains(options[0]) ||
+                        Catch::Contains(options[0] == "--budget" ? "--target-error" : "--budget"));
+    CHECK_FALSE(std::filesystem::exists(map));
+  }
+  auto args = example_args("assign");
+  args.insert(args.end(), {"--budget", "600", "--trials", "20", "-q", "-o", map});
+  std::string out;
+  REQUIRE(run(args, &out) == 0);
+  CHECK_THAT(out, Catch::Contains("(budget 600 cycles)"));
+  CHECK(scprec::io::read_precision_map(map).targets.budget == 600U);
 }
 
 TEST_CASE("cli: assign and analyze reject bad options with exit 2", "[cli][assign]") {
+  const TempDir dir("cli-assign-bad");
   auto args = example_args("assign");
-  args.insert(args.end(), {"--method", "guess", "-o", "/tmp/x.json"});
+  args.insert(args.end(), {"--method", "guess", "-o", dir.file("x.json")});
   std::string err;
   CHECK(run(args, nullptr, &err) == 2);
   CHECK_THAT(err, Catch::Contains("--method") && Catch::Contains("unknown method 'guess'"));
   args = example_args("analyze");
-  args.insert(args.end(), {"--lengths", "32,sixty", "-o", "/tmp/x.json"});
+  args.insert(args.end(), {"--lengths", "32,sixty", "-o", dir.file("x.json")});
   CHECK(run(args, nullptr, &err) == 2);
   CHECK_THAT(err, Catch::Contains("'sixty' is not a length"));
+  args = example_args("assign");
+  args.insert(args.end(), {"--budget", "1000", "--max-length", "131072", "-o", dir.file("x.json")});
+  CHECK(run(args, nullptr, &err) == 2);
+  CHECK_THAT(err, Catch::Contains("--max-length 65536 or less"));
 }
 
 TEST_CASE("cli: analyze prints and writes the curves", "[cli][assign]") {
+  const TempDir dir("cli-analyze");
+  const std::string path = dir.file("sensitivity.json");
   auto args = example_args("analyze");
-  args.insert(args.end(), {"--lengths", "32,128", "--trials", "30", "-q", "-o",
-                           "/tmp/scprec_cli_sensitivity.json"});
+  args.insert(args.end(), {"--lengths", "32,128", "--trials", "30", "-q", "-o", path});
   std::string out;
   REQUIRE(run(args, &out) == 0);
   CHECK_THAT(out, Catch::Contains("L=32") && Catch::Contains("L=128") && Catch::Contains("fc3"));
-  CHECK_THAT(scprec::io::read_file("/tmp/scprec_cli_sensitivity.json"),
-             Catch::Contains("scprec.sensitivity/1"));
+  CHECK_THAT(scprec::io::read_file(path), Catch::Contains("scprec.sensitivity/1"));
 }

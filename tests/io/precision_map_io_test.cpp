@@ -8,6 +8,7 @@
 #include "scprec/core/error.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/model_io.hpp"
+#include "temp_dir.hpp"
 
 using scprec::model::PrecisionMap;
 
@@ -34,7 +35,7 @@ PrecisionMap sample_map() {
     row.inputs = l == 0 ? 4 : 3;
     row.outputs = l == 0 ? 3 : 2;
     row.length = 128 << l;
-    row.seed = 7 + l;
+    row.seed = scprec::model::layer_seed(map.seed, l);  // wraps to 0 for layer 1
     row.method = "binomial";
     row.predicted_error = 0.1 / 3;
     row.contribution = 0.0093;
@@ -82,7 +83,8 @@ TEST_CASE("io: precision maps round-trip exactly through JSON", "[io][map]") {
   CHECK(back.total_cycles() == 384);
   CHECK(nlohmann::json::parse(text)["schema"] == "scprec.precision-map/1");
 
-  const std::string path = "/tmp/scprec_map_test/nested/map.json";
+  const scprec::test::TempDir dir("map-round-trip");
+  const std::string path = dir.file("nested/map.json");
   scprec::io::write_precision_map(map, path);
   CHECK(scprec::io::precision_map_json(scprec::io::read_precision_map(path)) == text);
 }
@@ -113,6 +115,36 @@ TEST_CASE("io: invalid precision maps are rejected naming the field", "[io][map]
                  "non-empty list");
 }
 
+TEST_CASE("io: numbers JSON cannot hold are bad input, not a crash", "[io][map]") {
+  std::string text = scprec::io::precision_map_json(sample_map());
+  const std::string scale = "\"output_full_scale\": 17.25";
+  REQUIRE(text.find(scale) != std::string::npos);
+  text.replace(text.find(scale), scale.size(), "\"output_full_scale\": 1e400");
+  check_rejected(text, "", "not valid JSON");
+}
+
+TEST_CASE("io: map integers are range-checked before they are narrowed", "[io][map]") {
+  // 2^32 + 8 and 2^32 + 20 would wrap to the valid 8 and 20 in an int.
+  check_rejected(edited([](auto& j) { j["quantization"]["bits"] = 4294967304ULL; }),
+                 "quantization.bits", "is 4294967304, outside [2, 12]");
+  check_rejected(edited([](auto& j) { j["generator"]["width"] = 4294967316ULL; }),
+                 "generator.width", "is 4294967316, outside [4, 32]");
+}
+
+TEST_CASE("io: a map's cost is one the assigner writes", "[io][map]") {
+  check_rejected(edited([](auto& j) { j["targets"]["cost"] = "bananas"; }), "targets.cost",
+                 "is 'bananas'");
+  const std::string text = edited([](auto& j) { j["targets"]["cost"] = "synapse-cycles"; });
+  CHECK(scprec::io::parse_precision_map(text, "map.json").targets.cost == "synapse-cycles");
+}
+
+TEST_CASE("io: each layer's seed follows the generator's base seed", "[io][map]") {
+  check_rejected(edited([](auto& j) { j["layers"][1]["seed"] = 8; }), "layers[1].seed",
+                 "is 8 but generator.seed 18446744073709551615 gives layer 1 the seed 0");
+  check_rejected(edited([](auto& j) { j["generator"]["seed"] = 7; }), "layers[0].seed",
+                 "gives layer 0 the seed 7");
+}
+
 TEST_CASE("io: a map is checked against the model it is used with", "[io][map]") {
   const auto network = scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
   const std::string hash = scprec::io::network_hash(network);
@@ -131,6 +163,46 @@ TEST_CASE("io: a map is checked against the model it is used with", "[io][map]")
                     Catch::Contains("1 layers but the model has 2"));
 }
 
+namespace {
+
+// check_map_matches on the tiny model must reject `map` in map.json at `field`.
+void check_mismatch(const PrecisionMap& map, const std::string& field, const std::string& problem) {
+  const auto network = scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
+  INFO(field);
+  try {
+    scprec::model::check_map_matches(map, network, "", "map.json");
+    FAIL("no error");
+  } catch (const scprec::Error& e) {
+    CHECK(e.kind() == scprec::ErrorKind::kBadInput);
+    CHECK(e.where() == "map.json");
+    CHECK(e.field() == field);
+    CHECK_THAT(e.problem(), Catch::Contains(problem));
+  }
+}
+
+}  // namespace
+
+TEST_CASE("io: a map whose settings cannot run the model names the map field", "[io][map]") {
+  PrecisionMap map = sample_map();
+  map.activation_scales = {1e300};  // fc1's accumulator unit / 1e300 rounds to multiplier 0
+  check_mismatch(map, "quantization.activation_scales", "layer fc1: cannot rescale");
+  map.activation_scales = {1e-300};  // far beyond a 15-bit multiplier
+  check_mismatch(map, "quantization.activation_scales", "layer fc1: cannot rescale");
+
+  map = sample_map();
+  map.layers[0].length = std::size_t{1} << 40;  // a power of two, but 8-bit bipolar stops at 2^15
+  check_mismatch(map, "layers[0].length",
+                 "length 1099511627776 is longer than 32768, the longest length (2^(2B-1)) for "
+                 "8-bit bipolar");
+  map = sample_map();
+  map.layers[1].length = 100;
+  check_mismatch(map, "layers[1].length", "length 100 is not a power of two");
+
+  map = sample_map();
+  map.generator_width = 7;  // a 7-bit Sobol sequence repeats before 256 (and is narrower than B)
+  check_mismatch(map, "generator.width", "layer fc1");
+}
+
 TEST_CASE("io: the network hash follows the weights, not the file", "[io][map]") {
   const auto tiny = scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
   const auto again = scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
@@ -142,7 +214,8 @@ TEST_CASE("io: the network hash follows the weights, not the file", "[io][map]")
 }
 
 TEST_CASE("io: atomic writes replace the file whole and report failures", "[io]") {
-  const std::string path = "/tmp/scprec_atomic_test.txt";
+  const scprec::test::TempDir dir("atomic-write");
+  const std::string path = dir.file("atomic.txt");
   scprec::io::write_file_atomically(path, "first");
   scprec::io::write_file_atomically(path, "second");
   CHECK(scprec::io::read_file(path) == "second");

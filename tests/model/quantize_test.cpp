@@ -109,3 +109,40 @@ TEST_CASE("model: quantization rejects non-ReLU hidden layers and bad precisions
   CHECK_THROWS_AS(scprec::model::quantize(network, Eigen::MatrixXd(0, 4), QuantConfig{}),
                   scprec::Error);
 }
+
+TEST_CASE("model: quantization errors name the layer and print scales readably", "[model]") {
+  const Network network = small_network();
+  const QuantConfig quant{};
+  // fc1's accumulator unit over an enormous output scale rounds to a zero multiplier.
+  try {
+    scprec::model::quantize_with_scales(network, quant, {1e300});
+    FAIL("no error");
+  } catch (const scprec::Error& e) {
+    CHECK(e.kind() == scprec::ErrorKind::kBadInput);
+    CHECK(e.field() == "fc1.output_scale");
+    CHECK_THAT(e.problem(), Catch::Contains("layer fc1: cannot rescale its accumulators by") &&
+                                Catch::Contains("e-30") && !Catch::Contains("0.000000"));
+  }
+  // An output scale so small that the ratio overflows to infinity is bad input, not a crash.
+  CHECK_THROWS_WITH(scprec::model::quantize_with_scales(network, quant, {1e-320}),
+                    Catch::Contains("layer fc1: cannot rescale"));
+}
+
+TEST_CASE("model: a bias too large for 64-bit accumulators is rejected naming the layer",
+          "[model]") {
+  std::vector<DenseLayer> layers = small_network().layers();
+  // With 8-bit codes the accumulator unit is about max|w| / 255 / 255; 1e300 is far past 2^62.
+  layers[0].bias(3) = 1e300;
+  try {
+    scprec::model::quantize(Network(layers), grid_inputs(), QuantConfig{});
+    FAIL("no error");
+  } catch (const scprec::Error& e) {
+    CHECK(e.kind() == scprec::ErrorKind::kBadInput);
+    CHECK(e.field() == "fc1.bias[3]");
+    CHECK_THAT(e.problem(),
+               Catch::Contains("layer fc1: bias 1e+300") && Catch::Contains("2^62 or more"));
+  }
+  layers[0].bias(3) = -1e300;
+  CHECK_THROWS_WITH(scprec::model::quantize(Network(layers), grid_inputs(), QuantConfig{}),
+                    Catch::Contains("fc1.bias[3]"));
+}

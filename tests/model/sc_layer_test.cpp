@@ -107,10 +107,24 @@ TEST_CASE("model: SC layer settings are validated with the layer named", "[model
   layer.name = "fc9";
   ScLayerConfig config;
   config.length = 100;
-  CHECK_THROWS_WITH(scprec::model::ScLayerModel(layer, quant, config),
-                    Catch::Contains("fc9.length") && Catch::Contains("power of two"));
+  CHECK_THROWS_WITH(
+      scprec::model::ScLayerModel(layer, quant, config),
+      Catch::Contains("fc9.length") && Catch::Contains("length 100 is not a power of two"));
+  // A power of two that is merely too long says so, with the limit of this arithmetic.
   config.length = 1 << 17;
-  CHECK_THROWS_AS(scprec::model::ScLayerModel(layer, quant, config), scprec::Error);
+  CHECK_THROWS_WITH(scprec::model::ScLayerModel(layer, quant, config),
+                    Catch::Contains("fc9.length") &&
+                        Catch::Contains("length 131072 is longer than 65536, the longest length "
+                                        "(2^(2B)) for 8-bit sign-magnitude") &&
+                        !Catch::Contains("not a power of two"));
+  const QuantConfig bipolar{6, Encoding::kBipolar};
+  const auto bipolar_layer = scprec::test::random_layer(4, 2, bipolar, rng);
+  config.length = 4096;
+  CHECK_THROWS_WITH(scprec::model::validate(config, bipolar_layer, bipolar),
+                    Catch::Contains("longer than 2048, the longest length (2^(2B-1)) for 6-bit "
+                                    "bipolar"));
+  config.length = 2048;
+  CHECK_NOTHROW(scprec::model::validate(config, bipolar_layer, bipolar));
   config.length = 1024;
   config.generator = {GeneratorKind::kSobol, 8, 1};
   CHECK_THROWS_WITH(scprec::model::ScLayerModel(layer, quant, config),

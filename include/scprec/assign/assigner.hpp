@@ -26,7 +26,7 @@ Method parse_method(const std::string& text, const std::string& field);
 
 /// How a layer's error is carried to the output for the bound methods.
 enum class GainModel {
-  kEmpirical,  ///< measured with the SC model on calibration data (analyze at min_length)
+  kEmpirical,  ///< measured with the SC model on calibration data (gain_reference_lengths)
   kAnalytic,   ///< worst case through operator norms (analytic_gains)
 };
 std::string to_string(GainModel gain);
@@ -71,9 +71,23 @@ struct AssignConfig {
   /// Trials, seed, generator and threads for the measurements (sensitivity method and
   /// empirical gains). Its lengths and quantile are set by assign_lengths.
   SensitivityConfig analysis;
-  /// Names for the map's rows; empty: the model's layer names.
+  /// The layer names the caller expects (Python toolkits' `layer_names=`), checked against
+  /// the model's, in order; empty: no check. They are not labels: a map row's `name` is always
+  /// the model's layer name, because every command that reads the map matches rows to layers
+  /// by it (model::check_map_matches).
   std::vector<std::string> layer_names;
 };
+
+/// The lengths at which the bound methods measure empirical gains; a layer's gain is the
+/// median of its gains there. Fixed, so that gains (and so every prediction) do not move with
+/// --min-length or --max-length; several, because one length's gain is noisy (on the example
+/// fc1's varies from 2.2 to 2.9 between neighbouring lengths with no trend; docs/bounds.md,
+/// "Gains").
+inline constexpr std::size_t kGainReferenceLengths[] = {128, 256, 512};
+/// The kGainReferenceLengths that `quant` (model::longest_length) and the generator (a w-bit
+/// Sobol sequence lasts 2^w) allow, or just the longest allowed length if none of them is.
+std::vector<std::size_t> gain_reference_lengths(const model::QuantConfig& quant,
+                                                core::GeneratorKind generator, int width);
 
 /// What the assigner predicts for every layer at every candidate length.
 struct LengthPredictions {
@@ -104,8 +118,11 @@ LengthPredictions predict_lengths(const model::Network& network,
 /// target, or, with a budget, least predicted error with sum of L <= budget.
 ///
 /// Returns the precision map (model_hash left empty for the caller to fill). Throws Error
-/// (kBadInput) for bad settings, an infeasible budget (naming the smallest feasible one) or an
-/// unreachable target (naming the layer that contributes most at max_length).
+/// (kBadInput) for bad settings (including layer_names that differ from the model's and a
+/// max_length above model::longest_length), an infeasible budget (naming the smallest
+/// feasible one: layers x the shortest candidate) or an unreachable target (naming the best
+/// achievable prediction and the layer that contributes most at the longest candidate; its
+/// field is "target error", which callers may test to tell infeasibility from other errors).
 /// If `analysis` is given, it receives the measurements made.
 model::PrecisionMap assign_lengths(const model::Network& network,
                                    const model::QuantizedNetwork& quantized,

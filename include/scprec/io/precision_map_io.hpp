@@ -12,7 +12,10 @@ std::string precision_map_json(const model::PrecisionMap& map);
 
 /// Parses a map from JSON text. `where` names the source in errors. Throws Error (kBadInput)
 /// naming the field (e.g. "layers[1].length") for a wrong schema id, a missing or mistyped
-/// field, or a value out of range; every field that precision_map_json writes is checked.
+/// field, or a value out of range (integers are range-checked before narrowing), a cost other
+/// than "cycles" or "synapse-cycles", or a layer seed other than model::layer_seed(generator
+/// seed, index); every field that precision_map_json writes is checked. Text that is not JSON
+/// (including numbers JSON cannot hold, such as 1e400) is kBadInput too, never a crash.
 model::PrecisionMap parse_precision_map(const std::string& text, const std::string& where);
 
 /// Writes the map atomically (write_file_atomically).

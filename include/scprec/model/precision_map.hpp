@@ -89,9 +89,12 @@ struct PrecisionMap {
   std::vector<std::optional<ScLayerConfig>> sc_configs() const;
 };
 
-/// Throws Error (kBadInput) naming the field if the map does not fit the network: layer count,
-/// names, shapes, or (when `model_hash` is not empty) the hash differ. `where` names the map
-/// file in the error.
+/// Throws Error (kBadInput) naming the map field if the map does not fit the network: layer
+/// count, names, shapes, or (when `model_hash` is not empty) the hash differ; the map's
+/// quantization (bits, activation_scales) cannot quantize this network
+/// ("quantization.activation_scales", the problem naming the layer); or a layer's SC settings
+/// fail model::validate ("layers[l].length", "generator.width"). `where` names the map file in
+/// every error. Every command that reads a map with its model calls this before using it.
 void check_map_matches(const PrecisionMap& map, const Network& network,
                        const std::string& model_hash, const std::string& where);
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "scprec/core/lanes.hpp"
@@ -32,6 +33,9 @@ struct ScCounts {
 /// The longest bitstream the B-bit arithmetic can scale exactly: 2^(2B) for sign-magnitude,
 /// 2^(2B-1) for bipolar.
 std::size_t longest_length(const QuantConfig& quant);
+/// Why `length` (> longest_length(quant)) is too long, e.g. "length 131072 is longer than
+/// 65536, the longest length (2^(2B)) for 8-bit sign-magnitude", for error messages.
+std::string length_limit_problem(std::size_t length, const QuantConfig& quant);
 
 /// Throws Error (kBadInput) if the SC settings cannot run this layer (L not a power of two or
 /// too long for B-bit arithmetic, or generator settings the lanes reject).
