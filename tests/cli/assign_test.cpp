@@ -4,7 +4,7 @@
 #include <sstream>
 
 #include "../fixture_path.hpp"
-#include "../io/temp_dir.hpp"
+#include "../temp_dir.hpp"
 #include "commands.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/model_io.hpp"

@@ -8,7 +8,7 @@
 #include "scprec/core/error.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/model_io.hpp"
-#include "temp_dir.hpp"
+#include "../temp_dir.hpp"
 
 using scprec::model::PrecisionMap;
 
