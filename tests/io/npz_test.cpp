@@ -129,30 +129,22 @@ TEST_CASE("io: malformed .npy bytes give clear errors", "[io][npz]") {
 }
 
 TEST_CASE("io: shapes and sizes too large to count are rejected, not overflowed", "[io][npz]") {
-  const std::string data(64, '\0');
+  // A .npy with this dtype and shape and 64 bytes of data.
+  const auto npy = [](const std::string& descr, const std::string& shape) {
+    return scprec::io::parse_npy(npy_with_header("{'descr': '" + descr +
+                                                 "', 'fortran_order': False, 'shape': " + shape +
+                                                 ", }") +
+                                     std::string(64, '\0'),
+                                 "t.npy");
+  };
   // 2^61 * 4 elements wraps a 64-bit count to 0; each dimension alone fits.
-  CHECK_THROWS_WITH(
-      scprec::io::parse_npy(npy_with_header("{'descr': '<f8', 'fortran_order': False, "
-                                            "'shape': (2305843009213693952, 4), }") +
-                                data,
-                            "t.npy"),
-      Catch::Contains("t.npy") && Catch::Contains("truncated data") &&
-          Catch::Contains("the file has 64"));
-  CHECK_THROWS_WITH(
-      scprec::io::parse_npy(npy_with_header("{'descr': '<f8', 'fortran_order': False, "
-                                            "'shape': (99999999999999999999999, 4), }") +
-                                data,
-                            "t.npy"),
-      Catch::Contains("shape dimension '99999999999999999999999'"));
-  CHECK_THROWS_WITH(
-      scprec::io::parse_npy(npy_with_header("{'descr': '<f99999999999999999999', "
-                                            "'fortran_order': False, 'shape': (4,), }") +
-                                data,
-                            "t.npy"),
-      Catch::Contains("unsupported dtype '<f99999999999999999999'"));
+  CHECK_THROWS_WITH(npy("<f8", "(2305843009213693952, 4)"),
+                    Catch::Contains("t.npy") && Catch::Contains("truncated data") &&
+                        Catch::Contains("the file has 64"));
+  CHECK_THROWS_WITH(npy("<f8", "(99999999999999999999999, 4)"),
+                    Catch::Contains("shape dimension '99999999999999999999999'"));
+  CHECK_THROWS_WITH(npy("<f99999999999999999999", "(4,)"),
+                    Catch::Contains("unsupported dtype '<f99999999999999999999'"));
   // A zero dimension makes an empty array, whatever the other dimensions say.
-  CHECK(scprec::io::parse_npy(npy_with_header("{'descr': '<f8', 'fortran_order': False, "
-                                              "'shape': (99999999999, 0), }"),
-                              "t.npy")
-            .values.empty());
+  CHECK(npy("<f8", "(99999999999, 0)").values.empty());
 }
