@@ -7,7 +7,6 @@
 
 #include <CLI/CLI.hpp>
 #include <cmath>
-#include <filesystem>
 #include <ostream>
 
 #include "cli_parse.hpp"
@@ -106,8 +105,8 @@ void print_result(const loop::VerifyResult& result, std::ostream& out) {
   out << (result.signed_off ? "SIGNED OFF: " : "NOT SIGNED OFF: ") << result.verdict << "\n";
 }
 
-int run_loop(LoopOptions& o, bool refine, const std::string& command, std::ostream& out,
-             std::ostream& err) {
+int run_loop_to_verdict(LoopOptions& o, bool refine, const std::string& command,
+                        std::ostream& out, std::ostream& err) {
   o.config.simulation.build.jobs = o.jobs;
   o.config.simulation.work_dir = o.out + "/sim";
   o.config.assign.method = assign::parse_method(o.method, "--method");
@@ -140,10 +139,6 @@ int run_loop(LoopOptions& o, bool refine, const std::string& command, std::ostre
     o.config.assign.confidence =
         std::isnan(o.signoff_confidence) ? start->targets.confidence : o.signoff_confidence;
   }
-  // A run that fails before writing its verdict must not leave the last run's behind for CI.
-  for (const char* stale : {"junit.xml", "report.md", "report.html"}) {
-    std::filesystem::remove(o.out + "/" + stale);
-  }
   StreamLogger logger(err, o.quiet ? LogLevel::kWarning : LogLevel::kInfo);
   cosim::LocalExecutor executor(o.jobs);
   const loop::VerifyResult result =
@@ -163,6 +158,24 @@ int run_loop(LoopOptions& o, bool refine, const std::string& command, std::ostre
                      refine ? fmt::format("map.json, {}/", o.out) : "");
   if (!result.judgement.problems.empty()) return kExitEnvironment;
   return result.signed_off ? kExitOk : kExitCheckFailed;
+}
+
+// A run that stops with an error (a missing tool, a failed build) writes a junit.xml saying
+// so, so that CI never reads the last run's pass; a killed run leaves the last outputs intact.
+int run_loop(LoopOptions& o, bool refine, const std::string& command, std::ostream& out,
+             std::ostream& err) {
+  try {
+    return run_loop_to_verdict(o, refine, command, out, err);
+  } catch (const Error& e) {
+    try {
+      io::write_file_atomically(o.out + "/junit.xml",
+                                report::junit_error_xml(
+                                    e.what(), {command, o.model.model, o.model.data}));
+    } catch (const Error&) {
+      // The directory cannot take it either; the original error is the one to report.
+    }
+    throw;
+  }
 }
 
 }  // namespace

@@ -212,7 +212,7 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
         const std::string what =
             found == finished.end() ? "did not run"
             : found->second.process.timed_out
-                ? fmt::format("timed out after {:.0f} s", job.timeout_seconds)
+                ? fmt::format("timed out after {:g} s", job.timeout_seconds)
                 : fmt::format("exited with {}:\n{}", found->second.process.exit_code,
                               error_excerpt(found->second.process.output, 10));
         dut.problems.push_back(

@@ -21,7 +21,8 @@ std::string to_string(CrossCheck check) {
   static constexpr EnumName<CrossCheck> kNames[] = {{CrossCheck::kHolds, "holds"},
                                                     {CrossCheck::kLoose, "loose"},
                                                     {CrossCheck::kViolated, "violated"},
-                                                    {CrossCheck::kNoPrediction, "no prediction"}};
+                                                    {CrossCheck::kNoPrediction, "no prediction"},
+                                                    {CrossCheck::kNotMeasured, "not measured"}};
   return enum_name(kNames, check);
 }
 
@@ -35,6 +36,8 @@ std::string PredictionCheck::describe() const {
       return fmt::format("violated ({:.2f}x over)", 1.0 / looseness);
     case CrossCheck::kNoPrediction:
       return "no prediction";
+    case CrossCheck::kNotMeasured:
+      return "not measured";
   }
   return "";
 }
@@ -48,7 +51,9 @@ PredictionCheck check_prediction(const std::vector<double>& errors, double predi
     p.exceedance_rate = static_cast<double>(p.exceedances) / errors.size();
     p.exceedance_lower = exceedance_lower_bound(p.exceedances, errors.size(), alpha);
   }
-  if (predicted > 0.0) {
+  if (errors.empty()) {
+    p.check = CrossCheck::kNotMeasured;
+  } else if (predicted > 0.0) {
     p.looseness = measured > 0.0 ? predicted / measured : INFINITY;
     p.check = p.exceedance_lower > allowed_rate ? CrossCheck::kViolated
               : p.looseness >= 2.0              ? CrossCheck::kLoose

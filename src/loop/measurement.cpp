@@ -40,6 +40,8 @@ Measurement measure_rtl(const model::Network& network, const model::PrecisionMap
   m.trials = top.completed;
   m.output_errors = top.errors;
   m.layer_errors = top.layer_errors;
+  // Filled per completed trial: when every job failed there are none, but still one list per layer.
+  m.layer_errors.resize(map.layers.size());
   m.mismatches = top.mismatches;
   m.off_latency_trials = top.off_latency_trials;
   m.problems = top.problems;

@@ -281,7 +281,7 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
           "infeasible: every layer is at the longest length, {}, and the output error still "
           "exceeds the target (exceedance bound {:.3f} > {:g}); layer {} is furthest over its "
           "budget",
-          config.assign.max_length, screen.end_to_end.upper_bound, delta, infeasible);
+          c.predictions->lengths.back(), screen.end_to_end.upper_bound, delta, infeasible);
       break;
     }
     if (!screen.pass()) break;  // out of steps
@@ -332,7 +332,7 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
     result.verdict = "the RTL does not match the software model bit for bit";
   } else if (result.signed_off) {
     result.verdict = fmt::format(
-        "signed off: output error within {:g} of full scale, "
+        "output error within {:g} of full scale, "
         "exceedance bound {:.3f} <= {:g}, {} total cycles",
         config.assign.target_error, current.end_to_end.upper_bound, delta, map.total_cycles());
   } else if (fails_fresh) {
@@ -354,7 +354,7 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
   for (std::size_t l = 0; l < map.layers.size(); ++l) {
     map.layers[l].measured_error = current.layers[l].measured;
     // A layer is blamed only for a missed error target, not for a broken or failed simulation.
-    const bool implicated = !current.end_to_end.pass && l == worst_layer(current);
+    const bool implicated = !broken(current) && !current.end_to_end.pass && l == worst_layer(current);
     map.layers[l].status = result.signed_off || !implicated ? model::LayerStatus::kPassed
                                                             : model::LayerStatus::kFailed;
   }

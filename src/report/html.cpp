@@ -55,7 +55,7 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
       "<h1>scprec {command} report</h1>\n<div class=\"verdict {cls}\">{status}: {verdict}</div>\n"
       "<table>\n<tr><th>model</th><td><code>{model}</code> (sha256 {hash})</td></tr>\n"
       "<tr><th>data</th><td><code>{data}</code>, {trials} calibration trials per "
-      "measurement; the verdict's are {acceptance}</td></tr>\n"
+      "measurement; the verdict is measured on {acceptance}</td></tr>\n"
       "<tr><th>target</th><td>output error &le; {target:g} of full scale with exceedance &le; "
       "{delta:g}, tested at &alpha; = {alpha:g}</td></tr>\n"
       "<tr><th>arithmetic</th><td>{bits}-bit {encoding}, {generator} lanes ({width}-bit), seed "

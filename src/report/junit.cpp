@@ -1,7 +1,7 @@
 // JUnit XML: the format CI systems read. One test case per layer (failing when the output error
 // missed its target and the layer is the one furthest over its budget), one for the end-to-end
-// target and one for bit-exactness (an error, not a failure, when a simulation failed); failure
-// messages carry measured against target.
+// target and one for bit-exactness (both errors, not failures, when a simulation failed, since
+// they could not be checked); failure messages carry measured against target.
 #include <fmt/format.h>
 
 #include "scprec/report/report.hpp"
@@ -28,7 +28,28 @@ std::string test_case(const std::string& classname, const std::string& name,
   return xml;
 }
 
+// The XML document around `cases`.
+std::string junit_document(const std::string& cases, std::size_t tests, std::size_t failures,
+                           std::size_t errors, const Provenance& provenance) {
+  return fmt::format(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<testsuites name=\"scprec\" tests=\"{tests}\" failures=\"{failures}\" "
+      "errors=\"{errors}\">\n"
+      "  <testsuite name=\"scprec {command}: {model}\" tests=\"{tests}\" failures=\"{failures}\" "
+      "errors=\"{errors}\">\n"
+      "{cases}  </testsuite>\n</testsuites>\n",
+      fmt::arg("tests", tests), fmt::arg("failures", failures), fmt::arg("errors", errors),
+      fmt::arg("command", escape(provenance.command)),
+      fmt::arg("model", escape(provenance.model_path)), fmt::arg("cases", cases));
+}
+
 }  // namespace
+
+std::string junit_error_xml(const std::string& message, const Provenance& provenance) {
+  return junit_document(test_case("scprec.run", "scprec " + provenance.command + " ran to a verdict",
+                                  "", "", message),
+                        1, 0, 1, provenance);
+}
 
 std::string junit_xml(const loop::VerifyResult& result, const Provenance& provenance) {
   const loop::Judgement& j = result.judgement;
@@ -56,39 +77,33 @@ std::string junit_xml(const loop::VerifyResult& result, const Provenance& proven
                     v.prediction.exceedance_rate, v.allowed_rate, result.bound_name,
                     v.bound.predicted, v.bound.describe()));
   }
+  // With failed simulations the measurement is incomplete: the end-to-end and bit-exactness
+  // checks could not run, which is an error, not a failure.
+  std::string not_run;
+  for (const std::string& problem : j.problems) {
+    not_run += (not_run.empty() ? "simulation failed: " : "; ") + problem;
+  }
   const std::string e2e_failure =
-      e.pass ? ""
-             : fmt::format(
-                   "output error above {:g} in {} of {} trials: exceedance upper bound "
-                   "{:.4f} > {:g} (quantile {:.4g})",
-                   e.target, e.exceedances, e.trials, e.upper_bound, e.delta, e.quantile);
-  failures += e.pass ? 0 : 1;
+      e.pass || !not_run.empty()
+          ? ""
+          : fmt::format(
+                "output error above {:g} in {} of {} trials: exceedance upper bound "
+                "{:.4f} > {:g} (quantile {:.4g})",
+                e.target, e.exceedances, e.trials, e.upper_bound, e.delta, e.quantile);
+  failures += e2e_failure.empty() ? 0 : 1;
   cases += test_case("scprec.end_to_end",
                      fmt::format("output error <= {:g} at confidence {:g}", e.target, 1 - e.delta),
                      e2e_failure,
                      fmt::format("{} of {} trials above target; upper bound {:.4f} at alpha {:g}",
-                                 e.exceedances, e.trials, e.upper_bound, e.alpha));
+                                 e.exceedances, e.trials, e.upper_bound, e.alpha),
+                     not_run);
   const std::string exact_failure =
       j.bit_exact ? "" : "the RTL's counters, outputs or timing differ from the software model";
-  std::string exact_error;
-  for (const std::string& problem : j.problems) {
-    exact_error += (exact_error.empty() ? "simulation failed: " : "; ") + problem;
-  }
   failures += j.bit_exact ? 0 : 1;
-  const std::size_t errors = exact_error.empty() ? 0 : 1;
+  const std::size_t errors = not_run.empty() ? 0 : 2;
   cases += test_case("scprec.bit_exact", "RTL equals the software model bit for bit", exact_failure,
-                     fmt::format("{} trials on the network top", e.trials), exact_error);
-  const std::size_t tests = j.layers.size() + 2;
-  return fmt::format(
-      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-      "<testsuites name=\"scprec\" tests=\"{tests}\" failures=\"{failures}\" "
-      "errors=\"{errors}\">\n"
-      "  <testsuite name=\"scprec {command}: {model}\" tests=\"{tests}\" failures=\"{failures}\" "
-      "errors=\"{errors}\">\n"
-      "{cases}  </testsuite>\n</testsuites>\n",
-      fmt::arg("tests", tests), fmt::arg("failures", failures), fmt::arg("errors", errors),
-      fmt::arg("command", escape(provenance.command)),
-      fmt::arg("model", escape(provenance.model_path)), fmt::arg("cases", cases));
+                     fmt::format("{} trials on the network top", e.trials), not_run);
+  return junit_document(cases, j.layers.size() + 2, failures, errors, provenance);
 }
 
 }  // namespace scprec::report

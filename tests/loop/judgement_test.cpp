@@ -88,4 +88,12 @@ TEST_CASE("loop: an analytic bound is cross-checked like the map's prediction", 
   CHECK(j.layers[1].bound.check == CrossCheck::kViolated);
   CHECK(j.layers[1].bound.exceedances == 60);
   CHECK(j.layers[1].prediction.check == CrossCheck::kViolated);
+  // Nothing measured (every simulation failed): neither check can say anything.
+  scprec::loop::Measurement none;
+  none.layer_errors.resize(2);
+  auto n = scprec::loop::judge(none, two_layer_map(0.1, 0.1), 0.1, 0.95, 0.05);
+  scprec::loop::cross_check_bounds(n, {0.05, 0.1}, 0.05);
+  CHECK(n.layers[0].prediction.check == CrossCheck::kNotMeasured);
+  CHECK(n.layers[1].bound.describe() == "not measured");
+  CHECK_FALSE(n.pass());
 }

@@ -1,8 +1,9 @@
 // Integration tests of the closed loop and sign-off on the bundled example (label `sim`): a map
 // that is too short fails sign-off with exit 1 and a JUnit failure naming the layer; a generous
-// map passes; a verify interrupted after its first RTL measurement, rerun, reuses the finished
-// simulations and ends with the same map as an uninterrupted run. Fewer trials and a looser
-// confidence than the defaults keep the runs short.
+// map passes; a simulation that fails is an error (exit 3), not a failed check; a verify
+// interrupted after its first RTL measurement, rerun, reuses the finished simulations and ends
+// with the same map as an uninterrupted run. Fewer trials and a looser confidence than the
+// defaults keep the runs short.
 #include <catch2/catch.hpp>
 #include <sstream>
 
@@ -95,6 +96,32 @@ TEST_CASE("loop: a generous map passes sign-off", "[.sim][loop]") {
   CHECK_THAT(r.out, Catch::Contains("SIGNED OFF") && Catch::Contains("bit-exact"));
   CHECK_THAT(scprec::io::read_file(dir + "/junit.xml"), Catch::Contains("failures=\"0\""));
   CHECK(scprec::io::read_file(dir + "/report.md").find("| RTL network |") != std::string::npos);
+}
+
+TEST_CASE("loop: a simulation that fails is an error that blames no layer, exit 3",
+          "[.sim][loop]") {
+  const std::string dir = work("timed_out");
+  // Every simulation job is killed at its timeout, long before it can finish.
+  const Run r = run(example({"signoff", "--map", map_with_length(dir, 512), "--trials", "40",
+                             "--accuracy-images", "10", "--timeout", "0.01", "-q", "--out", dir}));
+  INFO(r.out << r.err);
+  CHECK(r.code == 3);
+  CHECK_THAT(r.out, Catch::Contains("NOT SIGNED OFF: a simulation failed") &&
+                        Catch::Contains("timed out") && Catch::Contains("job.log"));
+  const std::string junit = scprec::io::read_file(dir + "/junit.xml");
+  CHECK_THAT(junit, Catch::Contains("errors=\"2\"") &&
+                        Catch::Contains("<error message=\"simulation failed: job top"));
+  CHECK_THAT(junit, !Catch::Contains("<failure"));
+}
+
+TEST_CASE("loop: fewer trials than any sign-off needs are refused", "[loop]") {
+  const Run r = run(example({"verify", "--trials", "58", "--out", work("few_trials")}));
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("58 trials can never sign off") &&
+                        Catch::Contains("Use at least 59 trials"));
+  // CI reading DIR/junit.xml sees the run's error, not an earlier run's verdict.
+  CHECK_THAT(scprec::io::read_file(work("few_trials") + "/junit.xml"),
+             Catch::Contains("errors=\"1\"") && Catch::Contains("58 trials can never sign off"));
 }
 
 TEST_CASE("loop: a rerun after an interrupted verify reuses finished work and gives the same map",

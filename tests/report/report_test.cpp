@@ -78,7 +78,8 @@ TEST_CASE("report: a failed simulation is an error, not a failed check, and blam
   auto r = result(false);
   r.judgement.problems = {"job top[0..9] timed out after 60 s (log: sim/jobs/x/job.log)"};
   const std::string junit = scprec::report::junit_xml(r, kProvenance);
-  CHECK_THAT(junit, Catch::Contains("errors=\"1\""));
+  CHECK_THAT(junit, Catch::Contains("errors=\"2\""));  // end to end and bit-exactness
+  CHECK_THAT(junit, !Catch::Contains("<failure message=\"output error above"));
   CHECK_THAT(junit, Catch::Contains("<error message=\"simulation failed: job top[0..9] timed out"));
   const std::string md = scprec::report::markdown_report(r, kProvenance);
   CHECK_THAT(md, Catch::Contains("| bit-exact | UNKNOWN: 1 simulation(s) failed, see below |"));

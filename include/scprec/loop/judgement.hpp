@@ -19,6 +19,7 @@ enum class CrossCheck {
   kLoose,         ///< consistent, and 2x or more above the measured quantile
   kViolated,      ///< the exceedance rate's lower confidence bound is above delta / layers
   kNoPrediction,  ///< the map predicts nothing for the layer
+  kNotMeasured,   ///< no trial was measured (the simulations failed)
 };
 std::string to_string(CrossCheck check);
 
@@ -31,7 +32,7 @@ struct PredictionCheck {
   double exceedance_lower = 0.0;  ///< Clopper-Pearson lower bound on the exceedance rate
   double looseness = 0.0;         ///< predicted / measured quantile
   CrossCheck check = CrossCheck::kNoPrediction;
-  /// "holds", "loose by 3.1x", "violated (1.4x over)", "no prediction".
+  /// "holds", "loose by 3.1x", "violated (1.4x over)", "no prediction", "not measured".
   std::string describe() const;
 };
 

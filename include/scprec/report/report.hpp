@@ -27,4 +27,8 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
 /// the measured value and the target.
 std::string junit_xml(const loop::VerifyResult& result, const Provenance& provenance);
 
+/// junit.xml for a run that stopped before it had a verdict (a missing tool, a failed build):
+/// one test case carrying `message` as an error, so that CI never reads an earlier run's pass.
+std::string junit_error_xml(const std::string& message, const Provenance& provenance);
+
 }  // namespace scprec::report
