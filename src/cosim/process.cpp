@@ -1,6 +1,8 @@
 // Subprocesses with fork/exec. The child gets its own process group so that a timeout kills
 // everything it started (make, g++, cc1plus); output is read through one pipe with poll() so
-// that a chatty tool cannot fill the pipe and stall.
+// that a chatty tool cannot fill the pipe and stall. Being in their own groups, children do not
+// get the terminal's Ctrl-C, so SIGINT and SIGTERM handlers kill every live group, then let the
+// signal take its course.
 #include "scprec/cosim/process.hpp"
 
 #include <fcntl.h>
@@ -10,8 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <mutex>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -22,6 +26,57 @@ namespace scprec::cosim {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// The process groups of live children, for the signal handler: a fixed table of atomics, which
+// a handler may read. 0 is a free slot. More children than slots are still run; they are only
+// not killed on an interrupt.
+constexpr std::size_t kSlots = 256;
+std::atomic<pid_t> live_groups[kSlots];
+struct sigaction previous_int;
+struct sigaction previous_term;
+
+void on_interrupt(int signal) {
+  for (std::atomic<pid_t>& group : live_groups) {
+    const pid_t pid = group.load();
+    if (pid > 0) ::kill(-pid, SIGKILL);
+  }
+  // Then whatever the program did before: by default, terminate by this signal.
+  ::sigaction(signal, signal == SIGINT ? &previous_int : &previous_term, nullptr);
+  ::raise(signal);
+}
+
+void install_interrupt_handlers() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    ::sigemptyset(&action.sa_mask);
+    ::sigaction(SIGINT, &action, &previous_int);
+    ::sigaction(SIGTERM, &action, &previous_term);
+  });
+}
+
+// Registers a child's group for the handler for as long as it lives.
+class LiveGroup {
+ public:
+  explicit LiveGroup(pid_t pid) {
+    for (std::atomic<pid_t>& group : live_groups) {
+      pid_t free = 0;
+      if (group.compare_exchange_strong(free, pid)) {
+        slot_ = &group;
+        return;
+      }
+    }
+  }
+  ~LiveGroup() {
+    if (slot_ != nullptr) slot_->store(0);
+  }
+  LiveGroup(const LiveGroup&) = delete;
+  LiveGroup& operator=(const LiveGroup&) = delete;
+
+ private:
+  std::atomic<pid_t>* slot_ = nullptr;
+};
 
 [[noreturn]] void child_exec(const std::vector<std::string>& argv, const ProcessOptions& options,
                              int write_end) {
@@ -51,6 +106,7 @@ using Clock = std::chrono::steady_clock;
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
   SCPREC_ASSERT(!argv.empty(), "a process needs a program");
+  install_interrupt_handlers();
   int pipe_ends[2];
   if (::pipe2(pipe_ends, O_CLOEXEC) != 0) {
     throw Error(ErrorKind::kEnvironment, argv[0], "", "cannot create a pipe",
@@ -67,6 +123,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     child_exec(argv, options, pipe_ends[1]);
   }
   ::setpgid(pid, pid);
+  const LiveGroup live(pid);
   ::close(pipe_ends[1]);
   ProcessResult result;
   char buffer[65536];

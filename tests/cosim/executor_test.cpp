@@ -1,10 +1,17 @@
-// Tests for subprocesses and the local executor: exit codes, output capture, time limits, and
-// jobs that crash or hang being reported without stopping the others.
+// Tests for subprocesses and the local executor: exit codes, output capture, time limits, an
+// interrupt reaching the children, and jobs that crash or hang being reported without stopping
+// the others.
 #include "scprec/cosim/executor.hpp"
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "scprec/core/logger.hpp"
 #include "scprec/cosim/process.hpp"
@@ -59,4 +66,52 @@ TEST_CASE("cosim: the local executor reports failed, crashed and hung jobs and r
   CHECK(results[4].process.succeeded());
   CHECK(fs::exists(jobs[4].directory + "/result.txt"));
   CHECK(scprec::cosim::error_excerpt("ok\nerror: one\nfine\n") == "error: one\n");
+}
+
+namespace {
+
+// Whether process `pid` still runs (a zombie waiting for its reaper has ended).
+bool running(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const std::size_t state = text.rfind(") ");
+  return stat.good() && state != std::string::npos && text[state + 2] != 'Z';
+}
+
+}  // namespace
+
+TEST_CASE("cosim: an interrupt kills the tools a process is running, then the process",
+          "[cosim]") {
+  const std::string pid_file = std::string(SCPREC_TEST_WORK_DIR) + "/interrupt.pid";
+  fs::create_directories(SCPREC_TEST_WORK_DIR);
+  fs::remove(pid_file);
+  // A process running one tool (a minute's sleep in its own process group), as scprec does.
+  const std::string script = "echo $$ > " + pid_file + ".tmp && mv " + pid_file + ".tmp " +
+                             pid_file + " && exec sleep 60";
+  const pid_t parent = ::fork();
+  REQUIRE(parent >= 0);
+  if (parent == 0) {
+    ::execl(SCPREC_RUN_CHILD, SCPREC_RUN_CHILD, "sh", "-c", script.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!fs::exists(pid_file) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(fs::exists(pid_file));
+  pid_t tool = 0;
+  std::ifstream(pid_file) >> tool;
+  REQUIRE(running(tool));
+
+  ::kill(parent, SIGINT);  // what Ctrl-C sends; the tool, in its own group, gets nothing
+  int status = 0;
+  REQUIRE(::waitpid(parent, &status, 0) == parent);
+  CHECK(WIFSIGNALED(status));
+  CHECK(WTERMSIG(status) == SIGINT);
+  while (running(tool) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  CHECK_FALSE(running(tool));
+  if (running(tool)) ::kill(tool, SIGKILL);
 }

@@ -24,7 +24,10 @@ struct ProcessResult {
 };
 
 /// Runs argv[0] (found on PATH) with the other arguments, in its own process group, and waits.
-/// Throws Error (kEnvironment) if the program cannot be started at all.
+/// Throws Error (kEnvironment) if the program cannot be started at all. The first call installs
+/// SIGINT and SIGTERM handlers that kill every running child's group before the signal goes on
+/// to the handler that was there before (by default: the program ends), so that Ctrl-C stops
+/// builds and simulations too.
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options);
 
 /// True if `program` is an executable on PATH.
