@@ -21,6 +21,7 @@ bench: build
 	$(BUILD_DIR)/bench/bench_assign_headline
 	$(BUILD_DIR)/bench/bench_bound_tightness
 	$(BUILD_DIR)/bench/bench_cosim_speed
+	bench/top_build_jobs.sh $(BUILD_DIR)
 
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)

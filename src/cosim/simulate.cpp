@@ -169,10 +169,10 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
   const std::size_t per_job = config.trials_per_job != 0
                                   ? config.trials_per_job
                                   : std::max<std::size_t>(1, (trials + workers - 1) / workers);
-  // Builds run side by side, one compile each: Verilator and the testbench compile are
-  // single-threaded, so this keeps every core busy.
+  // Builds run side by side: Verilator and the testbench compile are single-threaded, so each
+  // build gets an equal share of the workers for the model's compile (make -j), at least one.
   BuildConfig build = config.build;
-  build.jobs = 1;
+  build.jobs = std::max<unsigned>(1, workers / static_cast<unsigned>(runs.size()));
   core::parallel_for(runs.size(), workers, [&](std::size_t k) {
     runs[k].simulator = build_simulator(runs[k].spec, rtl_dir, design.sources, build, logger);
   });
