@@ -154,8 +154,8 @@ int run_loop_to_verdict(LoopOptions& o, bool refine, const std::string& command,
   io::write_file_atomically(o.out + "/report.html", report::html_report(result, provenance));
   io::write_file_atomically(o.out + "/junit.xml", report::junit_xml(result, provenance));
   print_result(result, out);
-  out << fmt::format("wrote {0}/{1}rtl/, {0}/report.md, {0}/report.html, {0}/junit.xml\n", o.out,
-                     refine ? fmt::format("map.json, {}/", o.out) : "");
+  out << "wrote " << (refine ? o.out + "/map.json, " : "")
+      << fmt::format("{0}/rtl/, {0}/report.md, {0}/report.html, {0}/junit.xml\n", o.out);
   if (!result.judgement.problems.empty()) return kExitEnvironment;
   return result.signed_off ? kExitOk : kExitCheckFailed;
 }

@@ -110,9 +110,7 @@ std::vector<std::pair<std::size_t, std::size_t>> split(std::size_t trials, std::
 
 bool SimulationReport::bit_exact() const {
   for (const DutReport& dut : duts) {
-    if (dut.mismatches != 0 || dut.off_latency_trials != 0 || dut.completed != dut.trials) {
-      return false;
-    }
+    if (!dut.matches() || dut.completed != dut.trials) return false;
   }
   return true;
 }
@@ -273,9 +271,7 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
     }
     dut.error_vs_integer = core::summarize(dut.errors, config.quantile);
     dut.error_vs_float = core::summarize(float_errors, config.quantile);
-    dut.status = !dut.problems.empty()                                   ? "error"
-                 : dut.mismatches != 0 || dut.off_latency_trials != 0 ? "mismatch"
-                                                                      : "pass";
+    dut.status = !dut.problems.empty() ? "error" : dut.matches() ? "pass" : "mismatch";
     if (!run.layer && !labels.empty() && dut.completed == trials) report.rtl_correct = rtl_correct;
     if (config.trace && dut.first_mismatch) {
       BuildConfig traced = config.build;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 
 #include "scprec/core/error.hpp"
 
@@ -28,16 +29,12 @@ constexpr double kLargestExactInteger = 9007199254740992.0;  // 2^53
 
 const std::string kRewrite = "Write the array with numpy's np.save / np.savez";
 
-// A decimal number from a .npy header; digits only, and it must fit in a size_t.
-std::size_t header_number(const std::string& digits, const std::string& what,
-                          const std::string& where) {
+// A decimal number from a .npy header: digits only, fitting in a size_t; nullopt otherwise.
+std::optional<std::size_t> header_number(const std::string& digits) {
   std::size_t value = 0;
   const char* end = digits.data() + digits.size();
   const auto [stop, status] = std::from_chars(digits.data(), end, value);
-  if (digits.empty() || status != std::errc() || stop != end) {
-    fail(where, "malformed .npy header, " + what + " '" + digits + "' is not a usable number",
-         kRewrite);
-  }
+  if (digits.empty() || status != std::errc() || stop != end) return std::nullopt;
   return value;
 }
 
@@ -125,7 +122,13 @@ Header parse_header(const std::string& text, const std::string& where) {
     } else if (key == "shape") {
       parser.expect('(');
       while (!parser.accept(')')) {
-        header.shape.push_back(header_number(parser.word(), "shape dimension", where));
+        const std::string dim = parser.word();
+        const std::optional<std::size_t> size = header_number(dim);
+        if (!size) {
+          fail(where, "malformed .npy header, shape dimension '" + dim + "' is not a usable number",
+               kRewrite);
+        }
+        header.shape.push_back(*size);
         parser.accept(',');
       }
       seen_shape = true;
@@ -151,13 +154,11 @@ TypeInfo parse_descr(const std::string& descr, const std::string& where) {
   const char order = descr[0];
   const char kind = descr[1];
   const std::string size_text = descr.substr(2);
-  std::size_t size = 0;
-  const char* size_end = size_text.data() + size_text.size();
-  const auto [stop, status] = std::from_chars(size_text.data(), size_end, size);
-  if ((order != '<' && order != '>' && order != '|' && order != '=') || status != std::errc() ||
-      stop != size_end) {
+  const std::optional<std::size_t> parsed = header_number(size_text);
+  if ((order != '<' && order != '>' && order != '|' && order != '=') || !parsed) {
     fail(where, "unsupported dtype '" + descr + "'", kRewrite);
   }
+  const std::size_t size = *parsed;
   TypeInfo info{DType::kFloat64, size, order == '>'};
   const std::string remedy =
       "Convert it to float32, float64, an integer type or bool before saving, e.g. "

@@ -145,7 +145,7 @@ Accuracy measure_accuracy(const Context& c, const model::PrecisionMap& map,
   a.rtl_images = config.trials;
   a.rtl_correct = report.rtl_correct.value_or(0);
   const cosim::DutReport& top = report.duts.back();
-  a.rtl_bit_exact = top.mismatches == 0 && top.off_latency_trials == 0;
+  a.rtl_bit_exact = top.matches();
   a.rtl_problems = top.problems;
   if (!report.rtl_correct && a.rtl_problems.empty()) {
     a.rtl_problems.push_back(fmt::format("the RTL classified {} of {} test images",
@@ -262,7 +262,7 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
     std::string infeasible;
     while (!screen.pass() && steps < config.max_steps) {
       const auto l = worst_layer(screen, [&](std::size_t k) {
-        return with_length(c, candidate, k, candidate.layers[k].length * 2).has_value();
+        return candidate.layers[k].length < c.predictions->lengths.back();
       });
       if (!l) {
         infeasible = candidate.layers[worst_layer(screen)].name;

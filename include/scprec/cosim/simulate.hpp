@@ -47,6 +47,8 @@ struct DutReport {
   /// Trials whose start-to-done cycle count differed from the design's latency (the contract
   /// is cycle-exact too).
   std::size_t off_latency_trials = 0;
+  /// Every trial that ran matched the software model, counter for counter and cycle for cycle.
+  bool matches() const { return mismatches == 0 && off_latency_trials == 0; }
   std::vector<double> errors;  ///< per completed trial, vs the exact integer reference
   /// The top only: each layer's error per completed trial, from the layer's counters as the
   /// top ran them (the same measure as a layer alone: its inputs are the previous SC layer's).
