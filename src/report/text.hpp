@@ -9,32 +9,11 @@
 
 namespace scprec::report {
 
-/// Escapes &, <, >, " and ' for XML and HTML.
-inline std::string escape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
+/// `text` as XML and HTML character data: &, <, >, " and ' escaped, and every byte sequence
+/// that is not valid UTF-8, or is a character XML 1.0 forbids (control characters other than
+/// tab, newline and carriage return), replaced by U+FFFD, so that the document stays
+/// well-formed whatever an error message quotes.
+std::string escape(const std::string& text);
 
 /// "86.85% (1737/2000)".
 inline std::string percent(std::size_t correct, std::size_t total) {

@@ -90,3 +90,20 @@ TEST_CASE("report: a failed simulation is an error, not a failed check, and blam
   CHECK_THAT(scprec::report::html_report(r, kProvenance),
              Catch::Contains("Simulation failures") && !Catch::Contains(">RTL<"));
 }
+
+TEST_CASE("report: JUnit stays well-formed UTF-8 XML whatever an error message quotes",
+          "[report]") {
+  // An invalid byte, a lone continuation byte, an overlong '/', a UTF-16 surrogate, control
+  // characters XML forbids, and characters it allows.
+  const std::string message =
+      "map \xff\x80 field \xC0\xAF \xED\xA0\x80 bell\x07 nul" + std::string(1, '\0') +
+      " tab\t é ✓ <&>";
+  const std::string junit = scprec::report::junit_error_xml(message, kProvenance);
+  CHECK_THAT(junit, Catch::Contains("map \xEF\xBF\xBD\xEF\xBF\xBD field \xEF\xBF\xBD\xEF\xBF\xBD"));
+  CHECK_THAT(junit, Catch::Contains("bell\xEF\xBF\xBD nul\xEF\xBF\xBD tab\t é ✓ &lt;&amp;&gt;"));
+  for (const char c : junit) {
+    const auto byte = static_cast<unsigned char>(c);
+    CHECK((byte >= 0x20 || c == '\n' || c == '\t'));
+    CHECK((byte != 0xFF && byte != 0xC0));
+  }
+}
