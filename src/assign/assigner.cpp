@@ -101,8 +101,9 @@ void validate(const AssignConfig& config, const model::QuantizedNetwork& quantiz
     throw_bad_input("", "confidence", fmt::format("{} is outside (0, 1)", config.confidence),
                     "Give a confidence such as 0.95");
   }
-  if (!config.total_budget && !(config.target_error > 0.0)) {
-    throw_bad_input("", "target error", fmt::format("{} is not positive", config.target_error),
+  if (!config.total_budget && !(config.target_error > 0.0 && std::isfinite(config.target_error))) {
+    throw_bad_input("", "target error",
+                    fmt::format("{} is not a positive finite number", config.target_error),
                     "Give a target such as 0.01 (1% of the output's full scale)");
   }
   if (!config.layer_names.empty() && config.layer_names.size() != quantized.layers.size()) {

@@ -122,10 +122,19 @@ bool SimulationReport::has_errors() const {
   return false;
 }
 
+void validate(const SimulateConfig& config) {
+  if (!(config.timeout_seconds > 0.0 && std::isfinite(config.timeout_seconds))) {
+    throw_bad_input("", "timeout",
+                    fmt::format("{} is not a positive number of seconds", config.timeout_seconds),
+                    "Give a timeout such as 1800");
+  }
+}
+
 SimulationReport simulate(const model::Network& network, const model::PrecisionMap& map,
                           const Eigen::MatrixXd& inputs, const std::vector<int>& labels,
                           const Eigen::MatrixXd& calibration, const SimulateConfig& config,
                           Executor& executor, Logger& logger) {
+  validate(config);
   const model::QuantizedNetwork quantized = model::quantize_for_map(network, map);
   const rtl::RtlDesign design = rtl::generate_rtl(quantized, map, config.rtl);
   const std::string rtl_dir = config.work_dir + "/rtl";
@@ -145,6 +154,7 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
                                  const Eigen::MatrixXd& inputs, const std::vector<int>& labels,
                                  const Eigen::MatrixXd& calibration, const SimulateConfig& config,
                                  Executor& executor, Logger& logger) {
+  validate(config);
   const std::size_t trials = std::min<std::size_t>(config.trials, inputs.rows());
   if (trials == 0) {
     throw_bad_input("", "trials", "no trials to simulate", "Give a data split with samples");

@@ -106,4 +106,36 @@ void cross_check_bounds(Judgement& judgement, const std::vector<double>& bounds,
   }
 }
 
+std::optional<std::size_t> worst_layer(const Judgement& j,
+                                       const std::function<bool(std::size_t)>& eligible) {
+  std::optional<std::size_t> worst;
+  double worst_ratio = -1.0;
+  for (std::size_t l = 0; l < j.layers.size(); ++l) {
+    const LayerVerdict& v = j.layers[l];
+    const double budget = v.prediction.predicted;
+    const double ratio = budget > 0.0 ? v.measured / budget : v.measured;
+    if ((!eligible || eligible(l)) && ratio > worst_ratio) {
+      worst_ratio = ratio;
+      worst = l;
+    }
+  }
+  return worst;
+}
+
+void record_measurements(const Judgement& j, bool signed_off, model::PrecisionMap& map) {
+  SCPREC_ASSERT(j.layers.size() == map.layers.size(), "one verdict per layer");
+  const std::optional<std::size_t> worst = worst_layer(j);
+  for (std::size_t l = 0; l < map.layers.size(); ++l) {
+    model::LayerPrecision& layer = map.layers[l];
+    if (!j.measured()) {
+      layer.measured_error.reset();
+      layer.status = model::LayerStatus::kAssigned;
+      continue;
+    }
+    layer.measured_error = j.layers[l].measured;
+    const bool implicated = !signed_off && !j.end_to_end.pass && worst == l;
+    layer.status = implicated ? model::LayerStatus::kFailed : model::LayerStatus::kPassed;
+  }
+}
+
 }  // namespace scprec::loop

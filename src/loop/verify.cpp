@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 
 #include "scprec/assign/layer_bounds.hpp"
@@ -76,34 +77,6 @@ std::optional<model::PrecisionMap> with_length(const Context& c, const model::Pr
   return changed;
 }
 
-// The layer most over its budget (largest measured / predicted) among those `eligible` allows;
-// nullopt when it allows none.
-template <typename Eligible>
-std::optional<std::size_t> worst_layer(const Judgement& j, Eligible eligible) {
-  std::optional<std::size_t> worst;
-  double worst_ratio = -1.0;
-  for (std::size_t l = 0; l < j.layers.size(); ++l) {
-    const LayerVerdict& v = j.layers[l];
-    const double budget = v.prediction.predicted;
-    const double ratio = budget > 0.0 ? v.measured / budget : v.measured;
-    if (eligible(l) && ratio > worst_ratio) {
-      worst_ratio = ratio;
-      worst = l;
-    }
-  }
-  return worst;
-}
-
-std::size_t worst_layer(const Judgement& j) {
-  return *worst_layer(j, [](std::size_t) { return true; });
-}
-
-// The RTL could not be measured, or does not match the software model: nothing else can be
-// concluded from this judgement.
-bool broken(const Judgement& j) {
-  return !j.bit_exact || !j.problems.empty();
-}
-
 // Layer l's curves for the report, and in `bound_at_length` the cross-check bound at the map's
 // length for that layer (a fraction of the layer's full scale, as the measurements are).
 LayerCurve layer_curve(const Context& c, const model::QuantizedNetwork& quantized,
@@ -154,12 +127,34 @@ Accuracy measure_accuracy(const Context& c, const model::PrecisionMap& map,
   return a;
 }
 
+// Refuses settings no run can use, before any work: the acceptance test needs a confidence and
+// a significance strictly between 0 and 1, and a positive, finite error target; the
+// simulations a positive timeout.
+void validate(const VerifyConfig& config) {
+  const auto open_unit = [](double x) { return x > 0.0 && x < 1.0; };
+  if (!open_unit(config.assign.confidence)) {
+    throw_bad_input("", "confidence", fmt::format("{} is outside (0, 1)", config.assign.confidence),
+                    "Give a confidence such as 0.95");
+  }
+  if (!open_unit(config.alpha)) {
+    throw_bad_input("", "alpha", fmt::format("{} is outside (0, 1)", config.alpha),
+                    "Give a significance such as 0.05");
+  }
+  if (!(config.assign.target_error > 0.0 && std::isfinite(config.assign.target_error))) {
+    throw_bad_input("", "target error",
+                    fmt::format("{} is not a positive finite number", config.assign.target_error),
+                    "Give a target such as 0.2 (20% of the output's full scale)");
+  }
+  cosim::validate(config.simulation);
+}
+
 }  // namespace
 
 VerifyResult verify(const model::Network& network, const io::Dataset& calibration,
                     const io::Dataset& test, const std::optional<model::PrecisionMap>& start,
                     const std::string& model_hash, const VerifyConfig& config,
                     cosim::Executor& executor, Logger& logger) {
+  validate(config);
   const double delta = 1.0 - config.assign.confidence;
   Context c{network, calibration.x, {},       model::layer_full_scales(network, calibration.x),
             config,  std::nullopt,  executor, logger};
@@ -207,7 +202,7 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
   std::set<std::pair<std::size_t, std::size_t>> rejected;  // (layer, length) shortenings
   std::size_t steps = 1;
   while (refine && steps < config.max_steps) {
-    if (broken(current)) break;
+    if (!current.measured()) break;
     if (current.pass()) {
       // Try halving the layers with the most slack first.
       std::vector<std::size_t> order(map.layers.size());
@@ -246,7 +241,7 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
         result.steps.push_back(
             record(*candidate, confirmed,
                    fmt::format("{} at {}: the RTL does not confirm", map.layers[l].name, shorter)));
-        if (broken(confirmed)) {  // a finding about this map's RTL: report it, not its predecessor
+        if (!confirmed.measured()) {  // a finding about this map's RTL: report it, not its predecessor
           map = *candidate;
           current = confirmed;
           break;
@@ -265,7 +260,7 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
         return candidate.layers[k].length < c.predictions->lengths.back();
       });
       if (!l) {
-        infeasible = candidate.layers[worst_layer(screen)].name;
+        infeasible = candidate.layers[*worst_layer(screen)].name;
         break;
       }
       candidate = *with_length(c, candidate, *l, candidate.layers[*l].length * 2);
@@ -315,7 +310,7 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
     }
   }
 
-  if (!test.labels.empty() && !broken(current)) {
+  if (!test.labels.empty() && !!current.measured()) {
     result.accuracy = measure_accuracy(c, map, test);
     current.bit_exact = current.bit_exact && result.accuracy->rtl_bit_exact;
     current.problems.insert(current.problems.end(), result.accuracy->rtl_problems.begin(),
@@ -336,7 +331,7 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
         "exceedance bound {:.3f} <= {:g}, {} total cycles",
         config.assign.target_error, current.end_to_end.upper_bound, delta, map.total_cycles());
   } else if (fails_fresh) {
-    const LayerVerdict& worst = current.layers[worst_layer(current)];
+    const LayerVerdict& worst = current.layers[*worst_layer(current)];
     result.verdict = fmt::format(
         "passes on the trials the loop tuned on, but on {} fresh trials the output error exceeds "
         "{:g} too often (exceedance bound {:.3f} > {:g}); layer {} is furthest over its budget "
@@ -344,20 +339,14 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
         needed, config.assign.target_error, current.end_to_end.upper_bound, delta, worst.name,
         worst.measured, worst.prediction.predicted);
   } else if (result.verdict.empty()) {
-    const LayerVerdict& worst = current.layers[worst_layer(current)];
+    const LayerVerdict& worst = current.layers[*worst_layer(current)];
     result.verdict = fmt::format(
         "output error exceeds {:g} too often (exceedance bound {:.3f} > {:g}); layer {} is "
         "furthest over its budget (measured {:.4g}, budget {:.4g})",
         config.assign.target_error, current.end_to_end.upper_bound, delta, worst.name,
         worst.measured, worst.prediction.predicted);
   }
-  for (std::size_t l = 0; l < map.layers.size(); ++l) {
-    map.layers[l].measured_error = current.layers[l].measured;
-    // A layer is blamed only for a missed error target, not for a broken or failed simulation.
-    const bool implicated = !broken(current) && !current.end_to_end.pass && l == worst_layer(current);
-    map.layers[l].status = result.signed_off || !implicated ? model::LayerStatus::kPassed
-                                                            : model::LayerStatus::kFailed;
-  }
+  record_measurements(current, result.signed_off, map);
   result.judgement = current;
 
   // Curves for the report: each layer alone on the software model, and the bound.

@@ -97,3 +97,44 @@ TEST_CASE("loop: an analytic bound is cross-checked like the map's prediction", 
   CHECK(n.layers[1].bound.describe() == "not measured");
   CHECK_FALSE(n.pass());
 }
+
+TEST_CASE("loop: a map carries only measurements that were made", "[loop]") {
+  scprec::model::PrecisionMap map;
+  scprec::loop::Judgement j;
+  for (std::size_t l = 0; l < 3; ++l) {
+    map.layers.emplace_back();
+    map.layers.back().status = scprec::model::LayerStatus::kPassed;  // from an earlier run
+    map.layers.back().measured_error = 0.5;
+    scprec::loop::LayerVerdict v;
+    v.prediction.predicted = 0.1;
+    v.measured = l == 1 ? 0.3 : 0.05;  // layer 1 is furthest over its budget
+    j.layers.push_back(v);
+  }
+  j.end_to_end.pass = false;
+  SECTION("a failed simulation: nothing measured, nothing claimed") {
+    j.problems.push_back("job top[0..9] crashed");
+    scprec::loop::record_measurements(j, false, map);
+    for (const auto& layer : map.layers) {
+      CHECK(layer.status == scprec::model::LayerStatus::kAssigned);
+      CHECK_FALSE(layer.measured_error.has_value());
+    }
+  }
+  SECTION("an RTL that is not bit-exact: its errors are not the model's") {
+    j.bit_exact = false;
+    scprec::loop::record_measurements(j, false, map);
+    CHECK(map.layers[1].status == scprec::model::LayerStatus::kAssigned);
+    CHECK_FALSE(map.layers[1].measured_error.has_value());
+  }
+  SECTION("a missed target: the worst layer fails, the others pass, all measured") {
+    scprec::loop::record_measurements(j, false, map);
+    CHECK(map.layers[0].status == scprec::model::LayerStatus::kPassed);
+    CHECK(map.layers[1].status == scprec::model::LayerStatus::kFailed);
+    CHECK(map.layers[1].measured_error == 0.3);
+    CHECK(map.layers[2].measured_error == 0.05);
+  }
+  SECTION("signed off: every layer passes") {
+    j.end_to_end.pass = true;
+    scprec::loop::record_measurements(j, true, map);
+    for (const auto& layer : map.layers) CHECK(layer.status == scprec::model::LayerStatus::kPassed);
+  }
+}

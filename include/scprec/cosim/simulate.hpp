@@ -32,6 +32,10 @@ struct SimulateConfig {
   unsigned threads = 0;    ///< for the software model
 };
 
+/// Throws Error (kBadInput, field "timeout") unless the timeout is a positive, finite number of
+/// seconds. simulate and simulate_design call it first.
+void validate(const SimulateConfig& config);
+
 /// One DUT's outcome. Errors are relative and computed from what the RTL produced: a layer's
 /// from its counters (max over neurons of |RTL estimate - exact dot product| over the layer's
 /// full scale), the top's from its logits (max over outputs, over the output's full scale).

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,7 +75,22 @@ struct Judgement {
   std::vector<std::string> problems;  ///< simulations that failed: the measurement is incomplete
   /// The end-to-end test passes, and the RTL (if measured) ran every trial and is bit-exact.
   bool pass() const { return end_to_end.pass && bit_exact && problems.empty(); }
+  /// Every simulation ran and the RTL matched the software model: the errors are measured.
+  bool measured() const { return bit_exact && problems.empty(); }
 };
+
+/// The layer most over its budget (largest measured / predicted, or measured where nothing is
+/// predicted) among those `eligible` allows (all when it is empty); nullopt when it allows none
+/// or there are no layers.
+std::optional<std::size_t> worst_layer(const Judgement& judgement,
+                                       const std::function<bool(std::size_t)>& eligible = {});
+
+/// Writes a final judgement into the map's rows. A map carries only what was measured: when a
+/// simulation failed or the RTL did not match the software model, every row keeps status
+/// "assigned" and no measured error. Otherwise every row gets its measured error, and status
+/// "failed" for the layer furthest over its budget when the output error missed its target
+/// (`signed_off` false), "passed" for the others.
+void record_measurements(const Judgement& judgement, bool signed_off, model::PrecisionMap& map);
 
 /// Judges `measurement` of `map` against an output-error target at `confidence`, with an
 /// acceptance test at significance `alpha`.
