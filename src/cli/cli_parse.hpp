@@ -2,12 +2,58 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <cctype>
+#include <cmath>
 #include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
 namespace scprec::cli {
+
+/// Validators for numeric options, checked on the text before CLI11 converts it (CLI11 reads
+/// "-1" into an unsigned option as 2^64 - 1, and its range messages print the largest double
+/// in full).
+namespace check {
+
+namespace detail {
+inline bool as_double(const std::string& text, double& value) {
+  return CLI::detail::lexical_cast(text, value) && std::isfinite(value);
+}
+}  // namespace detail
+
+/// A whole number >= 0, in decimal digits.
+inline const CLI::Validator kCount(
+    [](std::string& text) {
+      for (char c : text) {
+        if (!std::isdigit(static_cast<unsigned char>(c)))
+          return "must be a whole number >= 0, not '" + text + "'";
+      }
+      return text.empty() ? std::string("must be a whole number >= 0") : std::string();
+    },
+    "COUNT");
+
+/// A finite number > 0.
+inline const CLI::Validator kPositive(
+    [](std::string& text) {
+      double value = 0.0;
+      return detail::as_double(text, value) && value > 0.0
+                 ? std::string()
+                 : "must be a positive finite number, not '" + text + "'";
+    },
+    "POSITIVE");
+
+/// A number strictly between 0 and 1.
+inline const CLI::Validator kFraction(
+    [](std::string& text) {
+      double value = 0.0;
+      return detail::as_double(text, value) && value > 0.0 && value < 1.0
+                 ? std::string()
+                 : "must be a number strictly between 0 and 1, not '" + text + "'";
+    },
+    "FRACTION");
+
+}  // namespace check
 
 /// Parses `args` with `app`. Returns an exit code to return at once (0 after --help, 2 after a
 /// usage error, both printed), or nothing when the command should go on.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -14,6 +15,7 @@
 #include "scprec/assign/sensitivity.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/io/files.hpp"
+#include "scprec/io/output_dir.hpp"
 #include "scprec/io/precision_map_io.hpp"
 #include "stream_logger.hpp"
 
@@ -38,6 +40,12 @@ void print_map(const model::PrecisionMap& map, std::ostream& out) {
   out << fmt::format(" at {:g}% confidence, method {}\n", 100 * map.targets.confidence, map.method);
 }
 
+// Refuses, before any work, an output that is a folder or would overwrite an input.
+void refuse_bad_output(const ModelOptions& o, const std::string& output) {
+  io::refuse_folder_as_file(output, "-o");
+  io::refuse_overwriting_inputs(model_inputs(o), {{"-o", output}});
+}
+
 std::vector<std::size_t> parse_lengths(const std::string& text) {
   std::vector<std::size_t> lengths;
   std::stringstream stream(text);
@@ -45,6 +53,10 @@ std::vector<std::size_t> parse_lengths(const std::string& text) {
   while (std::getline(stream, item, ',')) {
     try {
       std::size_t used = 0;
+      // stoul reads "-64" as 2^64 - 64; a length is digits only.
+      if (item.empty() || !std::isdigit(static_cast<unsigned char>(item[0]))) {
+        throw std::invalid_argument(item);
+      }
       lengths.push_back(std::stoul(item, &used));
       if (used != item.size()) throw std::invalid_argument(item);
     } catch (const std::exception&) {
@@ -77,16 +89,21 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
       ->capture_default_str();
   CLI::Option* target = app.add_option("--target-error", config.target_error,
                                        "output error target, a fraction of the output's full scale")
-                            ->check(CLI::PositiveNumber)
+                            ->check(check::kPositive)
                             ->capture_default_str();
   app.add_option("--confidence", config.confidence,
                  "probability per input that the error is within target")
+      ->check(check::kFraction)
       ->capture_default_str();
   app.add_option("--budget", budget, "total cycle budget (sum of lengths); replaces the target")
-      ->check(CLI::PositiveNumber)
+      ->check(check::kCount & check::kPositive)
       ->excludes(target);
-  app.add_option("--min-length", config.min_length, "shortest length")->capture_default_str();
-  app.add_option("--max-length", config.max_length, "longest length")->capture_default_str();
+  app.add_option("--min-length", config.min_length, "shortest length")
+      ->check(check::kCount)
+      ->capture_default_str();
+  app.add_option("--max-length", config.max_length, "longest length")
+      ->check(check::kCount)
+      ->capture_default_str();
   app.add_option("--cost", cost, "what to minimise: cycles or synapse-cycles")
       ->capture_default_str();
   app.add_option("--gain", gain, "bound methods' error propagation: empirical or analytic")
@@ -96,6 +113,7 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
       ->capture_default_str();
   app.add_option("--trials", config.analysis.n_trials,
                  "calibration inputs measured (sensitivity, empirical gains)")
+      ->check(check::kCount)
       ->capture_default_str();
   add_quantization_options(app, o);
   add_generator_options(app, o);
@@ -103,6 +121,7 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
   app.add_flag("-q,--quiet", quiet, "no progress output");
   if (const auto code = parse_args(app, args, out, err)) return *code;
 
+  refuse_bad_output(o, output);
   config.method = assign::parse_method(method, "--method");
   config.cost = assign::parse_cost_model(cost, "--cost");
   config.gain = assign::parse_gain_model(gain, "--gain");
@@ -135,14 +154,19 @@ int run_analyze(const std::vector<std::string>& args, std::ostream& out, std::os
       "analyze");
   add_model_options(app, o);
   app.add_option("--lengths", lengths, "comma-separated lengths")->capture_default_str();
-  app.add_option("--trials", config.n_trials, "calibration inputs to run")->capture_default_str();
-  app.add_option("--quantile", config.quantile, "quantile level reported")->capture_default_str();
+  app.add_option("--trials", config.n_trials, "calibration inputs to run")
+      ->check(check::kCount)
+      ->capture_default_str();
+  app.add_option("--quantile", config.quantile, "quantile level reported")
+      ->check(check::kFraction)
+      ->capture_default_str();
   add_quantization_options(app, o);
   add_generator_options(app, o);
   app.add_option("-o,--output", output, "sensitivity JSON to write")->required();
   app.add_flag("-q,--quiet", quiet, "no progress output");
   if (const auto code = parse_args(app, args, out, err)) return *code;
 
+  refuse_bad_output(o, output);
   config.lengths = parse_lengths(lengths);
   config.seed = o.seed;
   config.generator = generator_kind(o);

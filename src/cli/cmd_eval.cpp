@@ -26,7 +26,7 @@ std::string percent(std::size_t correct, std::size_t total) {
 int run_eval(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   ModelOptions o;
   std::string split_name = "test";
-  std::size_t length = 0;
+  std::optional<std::size_t> length;
   CLI::App app(
       "Prints the classification accuracy of the float network, the exact integer "
       "(quantized) network and, with --length, the SC network with every layer at "
@@ -36,7 +36,8 @@ int run_eval(const std::vector<std::string>& args, std::ostream& out, std::ostre
   app.add_option("--split", split_name, "split to evaluate: test or calibration")
       ->capture_default_str();
   add_quantization_options(app, o);
-  app.add_option("--length", length, "run the SC model with every layer at this length");
+  app.add_option("--length", length, "run the SC model with every layer at this length")
+      ->check(check::kCount);
   add_generator_options(app, o);
   if (const auto code = parse_args(app, args, out, err)) return *code;
 
@@ -63,12 +64,12 @@ int run_eval(const std::vector<std::string>& args, std::ostream& out, std::ostre
   out << "integer   " << percent(model::count_correct(integer_logits, data.labels), data.size())
       << fmt::format("  {}-bit {}, scales from {} calibration samples\n", o.bits, o.encoding,
                      loaded.calibration.size());
-  if (length == 0) return kExitOk;
+  if (!length) return kExitOk;
 
   std::vector<std::optional<model::ScLayerConfig>> layers;
   for (std::size_t l = 0; l < quantized.layers.size(); ++l) {
     model::ScLayerConfig config;
-    config.length = length;
+    config.length = *length;
     config.generator = {generator_kind(o), o.generator_width, model::layer_seed(o.seed, l)};
     layers.emplace_back(config);
   }
@@ -77,7 +78,7 @@ int run_eval(const std::vector<std::string>& args, std::ostream& out, std::ostre
       quantized, data.x, [&](const model::Codes& codes) { return sc.run(codes); }, o.threads);
   out << fmt::format("SC        {}  {} generator, every layer at L = {}\n",
                      percent(model::count_correct(sc_logits, data.labels), data.size()),
-                     o.generator, length);
+                     o.generator, *length);
   return kExitOk;
 }
 

@@ -9,6 +9,7 @@
 #include "scprec/cosim/synthesis.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/model_io.hpp"
+#include "scprec/io/output_dir.hpp"
 #include "scprec/io/precision_map_io.hpp"
 #include "scprec/rtl/generator.hpp"
 #include "stream_logger.hpp"
@@ -33,21 +34,31 @@ int run_rtl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   app.add_option("--map", map_path, "precision map from `scprec assign`")->required();
   app.add_option("--inputs-per-cycle", config.inputs_per_cycle,
                  "inputs every layer takes per cycle (0: chosen per layer)")
+      ->check(check::kCount)
       ->capture_default_str();
   app.add_option("-o,--output", directory, "output directory")->required();
   app.add_flag("--synth", synthesize,
                "also synthesise every layer with Yosys and write area.json and area.md");
-  app.add_option("--jobs", synthesis.jobs, "layers synthesised at once")->capture_default_str();
+  app.add_option("--jobs", synthesis.jobs, "layers synthesised at once")
+      ->check(check::kCount)
+      ->capture_default_str();
   app.add_flag("-q,--quiet", quiet, "no progress output");
   if (const auto code = parse_args(app, args, out, err)) return *code;
 
+  io::refuse_overwriting_inputs(
+      {{"--model", model_path}, {"--manifest", manifest}, {"--map", map_path}},
+      {{"-o", directory}});  // the folder is replaced whole
   const model::Network network = io::read_model(model_path, manifest);
   const model::PrecisionMap map = io::read_precision_map(map_path);
   model::check_map_matches(map, network, io::network_hash(network), map_path);
   const model::QuantizedNetwork quantized = model::quantize_for_map(network, map);
   const rtl::RtlDesign design = rtl::generate_rtl(quantized, map, config);
+  // The folder is published as one set: the design, and its area report with --synth.
+  io::OutputSetSpec spec{directory, {"area.json", "area.md", "synth"}, {}, {}};
+  for (const rtl::GeneratedFile& file : design.files) spec.written.push_back(file.name);
+  io::OutputDir output(spec);
   for (const rtl::GeneratedFile& file : design.files) {
-    io::write_file_atomically(directory + "/" + file.name, file.content);
+    io::write_file_atomically(output.staging() + "/" + file.name, file.content);
   }
   out << fmt::format("{:<10} {:>10} {:>6} {:>9} {:>7} {:>9}\n", "layer", "shape", "L", "per cycle",
                      "chunks", "latency");
@@ -56,15 +67,19 @@ int run_rtl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
                        fmt::format("{}x{}", layer.inputs, layer.outputs), layer.length,
                        layer.inputs_per_cycle, layer.chunks, layer.latency);
   }
+  std::string area;
+  if (synthesize) {
+    StreamLogger logger(err, quiet ? LogLevel::kWarning : LogLevel::kInfo);
+    const std::vector<cosim::LayerArea> areas =
+        cosim::synthesize_layers(output.staging(), design, synthesis, logger);
+    area = cosim::area_markdown(areas);
+    io::write_file_atomically(output.staging() + "/area.json", cosim::area_json(areas));
+    io::write_file_atomically(output.staging() + "/area.md", area);
+  }
+  output.publish();
   out << fmt::format("top {}: {} cycles per input; {} files written to {}\n", design.top_module,
                      design.top_latency, design.files.size(), directory);
-  if (!synthesize) return kExitOk;
-  StreamLogger logger(err, quiet ? LogLevel::kWarning : LogLevel::kInfo);
-  const std::vector<cosim::LayerArea> areas =
-      cosim::synthesize_layers(directory, design, synthesis, logger);
-  io::write_file_atomically(directory + "/area.json", cosim::area_json(areas));
-  io::write_file_atomically(directory + "/area.md", cosim::area_markdown(areas));
-  out << cosim::area_markdown(areas).substr(cosim::area_markdown(areas).find("| layer"));
+  if (synthesize) out << area.substr(area.find("| layer"));
   return kExitOk;
 }
 

@@ -7,9 +7,11 @@
 
 #include "cli_parse.hpp"
 #include "commands.hpp"
+#include "scprec/core/error.hpp"
 #include "scprec/cosim/simulate.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/model_io.hpp"
+#include "scprec/io/output_dir.hpp"
 #include "scprec/io/precision_map_io.hpp"
 #include "stream_logger.hpp"
 
@@ -70,14 +72,21 @@ int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::o
   app.add_option("--split", split_name, "split whose first trials run: calibration or test")
       ->capture_default_str();
   app.add_option("--map", map_path, "precision map")->required();
-  app.add_option("--trials", config.trials, "inputs to simulate")->capture_default_str();
-  app.add_option("--jobs", jobs, "worker processes (and parallel compiles)")->capture_default_str();
-  app.add_option("--timeout", config.timeout_seconds, "seconds per job")->capture_default_str();
+  app.add_option("--trials", config.trials, "inputs to simulate")
+      ->check(check::kCount)
+      ->capture_default_str();
+  app.add_option("--jobs", jobs, "worker processes (and parallel compiles)")
+      ->check(check::kCount)
+      ->capture_default_str();
+  app.add_option("--timeout", config.timeout_seconds, "seconds per job")
+      ->check(check::kPositive)
+      ->capture_default_str();
   app.add_option("--work", config.work_dir, "directory for the RTL and the job folders");
   app.add_option("--cache", config.build.cache_dir,
                  "build cache (default $SCPREC_CACHE or ~/.cache/scprec)");
   app.add_option("--inputs-per-cycle", config.rtl.inputs_per_cycle,
-                 "inputs every layer takes per cycle (0: chosen per layer)");
+                 "inputs every layer takes per cycle (0: chosen per layer)")
+      ->check(check::kCount);
   app.add_flag("--trace", config.trace, "write a VCD of the first mismatching trial of each DUT");
   app.add_option("-o,--output", output, "results JSON to write")->required();
   app.add_flag("-q,--quiet", quiet, "no progress output");
@@ -85,6 +94,12 @@ int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::o
 
   config.build.jobs = jobs;
   if (config.work_dir.empty()) config.work_dir = output + ".work";
+  io::refuse_folder_as_file(output, "-o");
+  io::refuse_overwriting_inputs({{"--model", model_path},
+                                 {"--manifest", manifest},
+                                 {"--data", data_path},
+                                 {"--map", map_path}},
+                                {{"-o", output}});
   const model::Network network = io::read_model(model_path, manifest);
   const model::PrecisionMap map = io::read_precision_map(map_path);
   model::check_map_matches(map, network, io::network_hash(network), map_path);
@@ -93,6 +108,12 @@ int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::o
       io::read_dataset(data_path, split, network.input_size(), network.output_size());
   const io::Dataset calibration =
       io::read_dataset(data_path, io::Split::kCalibration, network.input_size());
+  if (config.trials > data.size()) {
+    throw_bad_input("--trials", "",
+                    fmt::format("{} trials asked for, the {} split of {} has {} rows",
+                                config.trials, split_name, data_path, data.size()),
+                    fmt::format("Give --trials {} or fewer", data.size()));
+  }
   StreamLogger logger(err, quiet ? LogLevel::kWarning : LogLevel::kInfo);
   cosim::LocalExecutor executor(jobs);
   const cosim::SimulationReport report =

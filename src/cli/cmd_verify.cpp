@@ -1,9 +1,10 @@
 // `scprec verify`, `scprec signoff` and `scprec demo`: the closed loop, sign-off of a given
-// map, and the closed loop on the bundled example. Each writes DIR/rtl/, DIR/report.md,
-// DIR/report.html and DIR/junit.xml (verify and demo DIR/map.json too), each atomically,
-// prints a per-layer table and the verdict, and exits 0 when signed off, 1 when not, 3 when a
-// simulation failed.
+// map, and the closed loop on the bundled example. Each publishes DIR/rtl/, DIR/report.md,
+// DIR/report.html and DIR/junit.xml (verify and demo DIR/map.json too) as one set
+// (io::OutputDir), prints a per-layer table and the verdict, and exits 0 when signed off, 1
+// when not, 3 when a simulation failed.
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cmath>
@@ -15,6 +16,7 @@
 #include "scprec/core/error.hpp"
 #include "scprec/cosim/simulate.hpp"
 #include "scprec/io/files.hpp"
+#include "scprec/io/output_dir.hpp"
 #include "scprec/io/precision_map_io.hpp"
 #include "scprec/loop/verify.hpp"
 #include "scprec/report/report.hpp"
@@ -38,37 +40,51 @@ struct LoopOptions {
 
 void add_loop_options(CLI::App& app, LoopOptions& o, bool with_targets) {
   app.add_option("--alpha", o.config.alpha, "significance of the acceptance test")
+      ->check(check::kFraction)
       ->capture_default_str();
   app.add_option("--trials", o.config.trials,
                  "calibration trials per measurement (0: what the acceptance test needs)")
+      ->check(check::kCount)
       ->capture_default_str();
   app.add_option("--accuracy-images", o.config.accuracy_images,
                  "test images the RTL network classifies")
+      ->check(check::kCount)
       ->capture_default_str();
-  app.add_option("--jobs", o.jobs, "worker processes and parallel builds")->capture_default_str();
+  app.add_option("--jobs", o.jobs, "worker processes and parallel builds")
+      ->check(check::kCount)
+      ->capture_default_str();
   app.add_option("--cache", o.config.simulation.build.cache_dir,
                  "build cache (default $SCPREC_CACHE or ~/.cache/scprec)");
   app.add_option("--timeout", o.config.simulation.timeout_seconds, "seconds per simulation job")
+      ->check(check::kPositive)
       ->capture_default_str();
   app.add_flag("-q,--quiet", o.quiet, "no progress output");
   if (!with_targets) {
-    app.add_option("--target-error", o.signoff_target, "output error target (default: the map's)");
-    app.add_option("--confidence", o.signoff_confidence, "confidence (default: the map's)");
+    app.add_option("--target-error", o.signoff_target, "output error target (default: the map's)")
+        ->check(check::kPositive);
+    app.add_option("--confidence", o.signoff_confidence, "confidence (default: the map's)")
+        ->check(check::kFraction);
     return;
   }
   app.add_option("--method", o.method, "hoeffding, chebyshev, bernstein, binomial or sensitivity")
       ->capture_default_str();
   app.add_option("--target-error", o.config.assign.target_error,
                  "output error target, a fraction of the output's full scale")
+      ->check(check::kPositive)
       ->capture_default_str();
   app.add_option("--confidence", o.config.assign.confidence,
                  "probability per input that the error is within target")
+      ->check(check::kFraction)
       ->capture_default_str();
   app.add_option("--min-length", o.config.assign.min_length, "shortest length")
+      ->check(check::kCount)
       ->capture_default_str();
   app.add_option("--max-length", o.config.assign.max_length, "longest length")
+      ->check(check::kCount)
       ->capture_default_str();
-  app.add_option("--max-steps", o.config.max_steps, "refinement steps")->capture_default_str();
+  app.add_option("--max-steps", o.config.max_steps, "refinement steps")
+      ->check(check::kCount)
+      ->capture_default_str();
   add_quantization_options(app, o.model);
   add_generator_options(app, o.model);
 }
@@ -105,10 +121,26 @@ void print_result(const loop::VerifyResult& result, std::ostream& out) {
   out << (result.signed_off ? "SIGNED OFF: " : "NOT SIGNED OFF: ") << result.verdict << "\n";
 }
 
-int run_loop_to_verdict(LoopOptions& o, bool refine, const std::string& command,
+// What verify and signoff publish in DIR; signoff keeps the map it may have been given there.
+// `sim` is where job folders lived before the state folder held them.
+io::OutputSetSpec output_set(const LoopOptions& o, bool refine) {
+  io::OutputSetSpec spec{o.out, {"rtl", "report.md", "report.html", "junit.xml"}, {}, {"sim"}};
+  (refine ? spec.written : spec.kept).push_back("map.json");
+  return spec;
+}
+
+// Refuses, before any work, outputs that would overwrite an input: an input inside DIR is
+// swapped away with the previous set unless the set keeps it.
+void refuse_overwriting_inputs(const LoopOptions& o, const io::OutputSetSpec& spec) {
+  std::vector<io::NamedPath> inputs = model_inputs(o.model);
+  inputs.push_back({"--map", o.map_path});
+  io::refuse_overwriting_inputs(inputs, spec, "--out");
+}
+
+int run_loop_to_verdict(LoopOptions& o, bool refine, const std::string& command, io::OutputDir& dir,
                         std::ostream& out, std::ostream& err) {
   o.config.simulation.build.jobs = o.jobs;
-  o.config.simulation.work_dir = o.out + "/sim";
+  o.config.simulation.work_dir = dir.work();
   o.config.assign.method = assign::parse_method(o.method, "--method");
   o.config.assign.analysis.seed = o.model.seed;
   o.config.assign.analysis.generator = generator_kind(o.model);
@@ -144,15 +176,17 @@ int run_loop_to_verdict(LoopOptions& o, bool refine, const std::string& command,
   const loop::VerifyResult result =
       loop::verify(network, calibration, test, start, hash, o.config, executor, logger);
 
+  // The set is staged whole, then published at once; signoff carries the map it was given over
+  // unchanged. The reports carry the measurements.
   const report::Provenance provenance{command, o.model.model, o.model.data};
+  const std::string staging = dir.staging();
   const model::QuantizedNetwork quantized = model::quantize_for_map(network, result.map);
-  cosim::write_design(rtl::generate_rtl(quantized, result.map, {}), o.out + "/rtl");
-  // signoff leaves the map alone: it may be DIR/map.json itself, and the reports carry the
-  // measurements. junit.xml, what CI reads, is written last.
-  if (refine) io::write_precision_map(result.map, o.out + "/map.json");
-  io::write_file_atomically(o.out + "/report.md", report::markdown_report(result, provenance));
-  io::write_file_atomically(o.out + "/report.html", report::html_report(result, provenance));
-  io::write_file_atomically(o.out + "/junit.xml", report::junit_xml(result, provenance));
+  cosim::write_design(rtl::generate_rtl(quantized, result.map, {}), staging + "/rtl");
+  if (refine) io::write_precision_map(result.map, staging + "/map.json");
+  io::write_file_atomically(staging + "/report.md", report::markdown_report(result, provenance));
+  io::write_file_atomically(staging + "/report.html", report::html_report(result, provenance));
+  io::write_file_atomically(staging + "/junit.xml", report::junit_xml(result, provenance));
+  dir.publish();
   print_result(result, out);
   out << "wrote " << (refine ? o.out + "/map.json, " : "")
       << fmt::format("{0}/rtl/, {0}/report.md, {0}/report.html, {0}/junit.xml\n", o.out);
@@ -160,19 +194,31 @@ int run_loop_to_verdict(LoopOptions& o, bool refine, const std::string& command,
   return result.signed_off ? kExitOk : kExitCheckFailed;
 }
 
-// A run that stops with an error (a missing tool, a failed build) writes a junit.xml saying
-// so, so that CI never reads the last run's pass; a killed run leaves the last outputs intact.
+// The outputs are published as one set or not at all. Before any work the previous verdict is
+// marked superseded (DIR/junit.xml an error, DIR/SUPERSEDED a note), so that a run that stops,
+// by an error or a kill, never leaves an earlier pass for CI to read; a run that stops with an
+// error writes that error into DIR/junit.xml. The rest of the previous set stays intact.
 int run_loop(LoopOptions& o, bool refine, const std::string& command, std::ostream& out,
              std::ostream& err) {
+  const io::OutputSetSpec spec = output_set(o, refine);
+  refuse_overwriting_inputs(o, spec);
+  io::OutputDir dir(spec);
+  const report::Provenance provenance{command, o.model.model, o.model.data};
+  if (dir.had_previous()) {
+    const std::string note = fmt::format(
+        "superseded: a later run of scprec {} (pid {}) started on these outputs and has not "
+        "published its own; the files here other than junit.xml are from the run before it",
+        command, ::getpid());
+    dir.write_in_place("SUPERSEDED", note + "\n");
+    dir.write_in_place("junit.xml", report::junit_error_xml(note, provenance));
+  }
   try {
-    return run_loop_to_verdict(o, refine, command, out, err);
-  } catch (const Error& e) {
+    return run_loop_to_verdict(o, refine, command, dir, out, err);
+  } catch (const std::exception& e) {
     try {
-      io::write_file_atomically(o.out + "/junit.xml",
-                                report::junit_error_xml(
-                                    e.what(), {command, o.model.model, o.model.data}));
-    } catch (const Error&) {
-      // The directory cannot take it either; the original error is the one to report.
+      dir.write_in_place("junit.xml", report::junit_error_xml(e.what(), provenance));
+    } catch (const std::exception&) {
+      // The folder cannot take it either; the original error is the one to report.
     }
     throw;
   }

@@ -1,6 +1,8 @@
 // Shared model options and loading.
 #include "model_options.hpp"
 
+#include "cli_parse.hpp"
+
 namespace scprec::cli {
 
 void add_model_options(CLI::App& app, ModelOptions& o) {
@@ -10,17 +12,25 @@ void add_model_options(CLI::App& app, ModelOptions& o) {
 }
 
 void add_quantization_options(CLI::App& app, ModelOptions& o) {
-  app.add_option("--bits", o.bits, "activation and weight precision B")->capture_default_str();
+  app.add_option("--bits", o.bits, "activation and weight precision B")
+      ->check(check::kCount)
+      ->capture_default_str();
   app.add_option("--encoding", o.encoding, "sign-magnitude or bipolar")->capture_default_str();
 }
 
 void add_generator_options(CLI::App& app, ModelOptions& o) {
   app.add_option("--generator", o.generator, "lfsr or sobol")->capture_default_str();
   app.add_option("--generator-width", o.generator_width, "LFSR width / Sobol precision in bits")
+      ->check(check::kCount)
       ->capture_default_str();
   app.add_option("--seed", o.seed, "generator seed of layer 0 (layer l uses seed + l)")
+      ->check(check::kCount)
       ->capture_default_str();
-  app.add_option("--threads", o.threads, "worker threads (0: one per core)");
+  app.add_option("--threads", o.threads, "worker threads (0: one per core)")->check(check::kCount);
+}
+
+std::vector<io::NamedPath> model_inputs(const ModelOptions& o) {
+  return {{"--model", o.model}, {"--manifest", o.manifest}, {"--data", o.data}};
 }
 
 LoadedModel load_model(const ModelOptions& o) {

@@ -8,6 +8,7 @@
 
 #include "scprec/core/lanes.hpp"
 #include "scprec/io/model_io.hpp"
+#include "scprec/io/output_dir.hpp"
 #include "scprec/model/network.hpp"
 #include "scprec/model/quantize.hpp"
 
@@ -31,6 +32,10 @@ void add_model_options(CLI::App& app, ModelOptions& options);
 void add_quantization_options(CLI::App& app, ModelOptions& options);
 /// Adds --generator, --generator-width, --seed and --threads.
 void add_generator_options(CLI::App& app, ModelOptions& options);
+
+/// The input files those options name (--model, --manifest, --data), for
+/// io::refuse_overwriting_inputs.
+std::vector<io::NamedPath> model_inputs(const ModelOptions& options);
 
 /// The model, its calibration split and the quantized network those options describe.
 struct LoadedModel {

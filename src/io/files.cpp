@@ -42,6 +42,10 @@ void write_file_atomically(const std::string& path, const std::string& content) 
   const std::filesystem::path target(path);
   std::error_code ec;
   if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
+  if (ec) {
+    errno = ec.value();
+    fail_write(path, "cannot create the folder " + target.parent_path().string());
+  }
   const std::string temporary = staging_name(path);
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) fail_write(path, "cannot create " + temporary);
