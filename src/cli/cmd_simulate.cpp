@@ -27,9 +27,12 @@ void print_report(const cosim::SimulationReport& report, std::ostream& out) {
   out << fmt::format("{:<8} {:>10} {:>9} {:>11} {:>12} {:>12}  {}\n", "DUT", "trials", "cycles",
                      "mismatches", "error q", "error max", "status");
   for (const cosim::DutReport& dut : report.duts) {
-    out << fmt::format("{:<8} {:>10} {:>9} {:>11} {:>12.4g} {:>12.4g}  {}\n", dut.name,
+    const bool measured = dut.completed != 0;  // no error to show for a DUT that ran no trial
+    out << fmt::format("{:<8} {:>10} {:>9} {:>11} {:>12} {:>12}  {}\n", dut.name,
                        fmt::format("{}/{}", dut.completed, dut.trials), dut.cycles_per_trial,
-                       dut.mismatches, dut.error_vs_integer.quantile, dut.error_vs_integer.max,
+                       dut.mismatches,
+                       measured ? fmt::format("{:.4g}", dut.error_vs_integer.quantile) : "-",
+                       measured ? fmt::format("{:.4g}", dut.error_vs_integer.max) : "-",
                        dut.status);
     for (const std::string& problem : dut.problems) out << "  " << problem << "\n";
     if (dut.off_latency_trials != 0) {
@@ -43,8 +46,13 @@ void print_report(const cosim::SimulationReport& report, std::ostream& out) {
         << percent(*report.software_correct, report.trials) << ", float "
         << percent(*report.float_correct, report.trials) << "\n";
   }
-  out << (report.bit_exact() ? "bit-exact: every counter of every trial equals the software model\n"
-                             : "NOT bit-exact\n");
+  if (report.mismatched()) {
+    out << "NOT bit-exact\n";
+  } else if (report.has_errors()) {
+    out << "bit-exactness unknown: simulations failed (the trials that ran matched)\n";
+  } else {
+    out << "bit-exact: every counter of every trial equals the software model\n";
+  }
 }
 
 }  // namespace

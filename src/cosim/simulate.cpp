@@ -115,6 +115,13 @@ bool SimulationReport::bit_exact() const {
   return true;
 }
 
+bool SimulationReport::mismatched() const {
+  for (const DutReport& dut : duts) {
+    if (!dut.matches()) return true;
+  }
+  return false;
+}
+
 bool SimulationReport::has_errors() const {
   for (const DutReport& dut : duts) {
     if (!dut.problems.empty()) return true;
@@ -315,8 +322,11 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
   return report;
 }
 
+// The results JSON states only what was measured: error summaries of a DUT that completed no
+// trial, and bit-exactness when jobs failed without any mismatch, are null (unknown).
 std::string simulation_json(const SimulationReport& report, const model::PrecisionMap& map) {
-  const auto summary = [](const core::ErrorSummary& s) {
+  const auto summary = [](const DutReport& dut, const core::ErrorSummary& s) {
+    if (dut.completed == 0) return nlohmann::ordered_json(nullptr);
     return nlohmann::ordered_json{{"mean", s.mean}, {"quantile", s.quantile}, {"max", s.max}};
   };
   nlohmann::ordered_json duts = nlohmann::ordered_json::array();
@@ -332,8 +342,8 @@ std::string simulation_json(const SimulationReport& report, const model::Precisi
         {"first_mismatch", dut.first_mismatch ? nlohmann::ordered_json(*dut.first_mismatch)
                                               : nlohmann::ordered_json(nullptr)},
         {"cycles_per_trial", dut.cycles_per_trial},
-        {"error_vs_integer", summary(dut.error_vs_integer)}};
-    if (dut.name == "top") entry["error_vs_float"] = summary(dut.error_vs_float);
+        {"error_vs_integer", summary(dut, dut.error_vs_integer)}};
+    if (dut.name == "top") entry["error_vs_float"] = summary(dut, dut.error_vs_float);
     entry["errors"] = dut.errors;
     if (!dut.trace.empty()) entry["trace"] = dut.trace;
     entry["problems"] = dut.problems;
@@ -346,7 +356,9 @@ std::string simulation_json(const SimulationReport& report, const model::Precisi
       {"schema", "scprec.simulation/1"},
       {"model_sha256", map.model_hash},
       {"trials", report.trials},
-      {"bit_exact", report.bit_exact()},
+      {"bit_exact", report.has_errors() && !report.mismatched()
+                        ? nlohmann::ordered_json(nullptr)
+                        : nlohmann::ordered_json(report.bit_exact())},
       {"errors",
        "relative: layers max |RTL estimate - exact dot| / layer full scale; top max "
        "|RTL logit - reference| / output full scale"},

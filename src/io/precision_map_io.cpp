@@ -239,9 +239,10 @@ model::PrecisionMap parse_precision_map(const std::string& text, const std::stri
   }
   if (map.activation_scales.size() + 1 != map.layers.size()) {
     quant.fail("activation_scales",
-               "has " + std::to_string(map.activation_scales.size()) + " entries for " +
-                   std::to_string(map.layers.size() - 1) + " hidden layers",
-               "Give one scale per hidden layer");
+               "has " + std::to_string(map.activation_scales.size()) + " entries, but the map's " +
+                   std::to_string(map.layers.size()) + " layers take " +
+                   std::to_string(map.layers.size() - 1) + " (one per layer but the last)",
+               "Restore the layers' rows and scales together, or assign a new map");
   }
   return map;
 }

@@ -34,3 +34,31 @@ TEST_CASE("cli: simulate reports a bit-exact map with exit 0", "[.sim][cli]") {
   CHECK(json["duts"].size() == 3);  // fc1, fc2, top
   CHECK(json["duts"][2]["name"] == "top");
 }
+
+TEST_CASE("cli: simulate claims nothing it did not measure when every job times out",
+          "[.sim][cli]") {
+  const std::string work = std::string(SCPREC_TEST_WORK_DIR) + "/cli_simulate_timeout";
+  std::ostringstream out;
+  std::ostringstream err;
+  REQUIRE(scprec::cli::run_cli(
+              {"assign", "--model", npz_fixture("tiny_model.npz"), "--data",
+               npz_fixture("data_ok.npz"), "--method", "bernstein", "--gain", "analytic",
+               "--budget", "128", "--min-length", "16", "-q", "-o", work + "/map.json"},
+              out, err) == 0);
+  out.str("");
+  const int code = scprec::cli::run_cli(
+      {"simulate", "--model", npz_fixture("tiny_model.npz"), "--data", npz_fixture("data_ok.npz"),
+       "--map", work + "/map.json", "--trials", "3", "--timeout", "0.001", "--cache",
+       SCPREC_TEST_CACHE_DIR, "-q", "-o", work + "/results.json"},
+      out, err);
+  INFO(out.str() << err.str());
+  CHECK(code == 3);
+  CHECK_THAT(out.str(), Catch::Contains("bit-exactness unknown") &&
+                            !Catch::Contains("NOT bit-exact") && Catch::Contains("timed out"));
+  const auto json = nlohmann::json::parse(scprec::io::read_file(work + "/results.json"));
+  CHECK(json["bit_exact"].is_null());
+  for (const auto& dut : json["duts"]) {
+    CHECK(dut["completed"] == 0);
+    CHECK(dut["error_vs_integer"].is_null());
+  }
+}

@@ -104,7 +104,10 @@ TEST_CASE("io: invalid precision maps are rejected naming the field", "[io][map]
   check_rejected(edited([](auto& j) { j["quantization"]["encoding"] = "unipolar"; }),
                  "quantization.encoding", "unknown encoding");
   check_rejected(edited([](auto& j) { j["quantization"]["activation_scales"].push_back(1.0); }),
-                 "quantization.activation_scales", "2 entries for 1 hidden layers");
+                 "quantization.activation_scales", "2 entries, but the map's 2 layers take 1");
+  // A row removed: the scales are what disagree, said in terms of the map's layers.
+  check_rejected(edited([](auto& j) { j["layers"].erase(1); }), "quantization.activation_scales",
+                 "1 entries, but the map's 1 layers take 0 (one per layer but the last)");
   check_rejected(edited([](auto& j) { j["generator"]["width"] = 40; }), "generator.width",
                  "outside [4, 32]");
   check_rejected(edited([](auto& j) { j["targets"]["confidence"] = 1.5; }), "targets.confidence",

@@ -76,6 +76,8 @@ struct SimulationReport {
 
   /// Every DUT completed every trial with no mismatch.
   bool bit_exact() const;
+  /// Some trial that ran differed from the software model: not bit-exact, whatever else failed.
+  bool mismatched() const;
   /// Some job crashed, hung or timed out.
   bool has_errors() const;
 };
