@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "../fixture_path.hpp"
+#include "scprec/assign/layer_bounds.hpp"
 #include "scprec/assign/propagation.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/io/model_io.hpp"
@@ -233,4 +234,37 @@ TEST_CASE("assign: empirical gains do not move with the length range", "[assign]
   CHECK(reference({4, Encoding::kSignMagnitude}, GeneratorKind::kLfsr, 32) == Lengths{128, 256});
   CHECK(reference({3, Encoding::kSignMagnitude}, GeneratorKind::kLfsr, 32) == Lengths{64});
   CHECK(reference({8, Encoding::kSignMagnitude}, GeneratorKind::kSobol, 8) == Lengths{128, 256});
+}
+
+TEST_CASE("assign: a bound method's rows are its bound at the layer's length and delta / layers",
+          "[assign]") {
+  // Recomputed from the bound functions, not from the assigner: the confidence is split evenly
+  // over the layers (docs/bounds.md), each layer's bound is a fraction of its full scale, and its
+  // contribution carries it to the output through the analytic gain.
+  using scprec::assign::Bound;
+  const auto [method, bound] = GENERATE(std::pair{Method::kHoeffding, Bound::kHoeffding},
+                                        std::pair{Method::kChebyshev, Bound::kChebyshev},
+                                        std::pair{Method::kBernstein, Bound::kBernstein},
+                                        std::pair{Method::kBinomial, Bound::kBinomial});
+  AssignConfig config;
+  config.method = method;
+  config.gain = scprec::assign::GainModel::kAnalytic;
+  config.confidence = 0.9;
+  config.total_budget = 1536;
+  const auto map = assign(config);
+  const double layer_delta = (1.0 - 0.9) / 3.0;
+  const auto& e = example();
+  const auto inputs = scprec::assign::layer_inputs(e.quantized, e.calibration.x);
+  const auto full_scales = scprec::model::layer_full_scales(e.network, e.calibration.x);
+  const auto gains = scprec::assign::analytic_gains(e.network);
+  for (std::size_t l = 0; l < 3; ++l) {
+    INFO(scprec::assign::to_string(method) << ", layer " << l);
+    const auto stats =
+        scprec::assign::layer_statistics(e.quantized.layers[l], e.quantized.config, inputs[l]);
+    const double error = scprec::assign::layer_error_bound(bound, stats, map.layers[l].length,
+                                                           layer_delta);
+    CHECK(map.layers[l].predicted_error == Approx(error / full_scales[l]).epsilon(1e-12));
+    CHECK(map.layers[l].contribution ==
+          Approx(gains[l] * error / full_scales.back()).epsilon(1e-12));
+  }
 }

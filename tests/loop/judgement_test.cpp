@@ -2,6 +2,7 @@
 #include "scprec/loop/judgement.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 
 using scprec::loop::CrossCheck;
 
@@ -32,6 +33,42 @@ scprec::loop::Measurement measurement(std::size_t trials, double output, std::si
   }
   return m;
 }
+
+// P(Binomial(n, p) <= k), summed term by term: the reference the boundaries are derived from.
+double binomial_cdf(std::size_t k, std::size_t n, double p) {
+  double sum = 0;
+  for (std::size_t i = 0; i <= k && i <= n; ++i) {
+    sum += std::exp(std::lgamma(n + 1.0) - std::lgamma(i + 1.0) - std::lgamma(n - i + 1.0) +
+                    i * std::log(p) + (n - i) * std::log1p(-p));
+  }
+  return sum;
+}
+
+// A map of `layers` layers, each predicting `predicted`, and a measurement of `trials` trials in
+// which the first `high` output errors are above `target` (the rest exactly at it, which is not
+// above) and, in every layer, the first `high_layer` errors are above the prediction.
+struct Boundary {
+  scprec::model::PrecisionMap map;
+  scprec::loop::Measurement m;
+  Boundary(std::size_t layers, std::size_t trials, double target, std::size_t high,
+           double predicted, std::size_t high_layer) {
+    m.trials = trials;
+    m.layer_errors.resize(layers);
+    for (std::size_t l = 0; l < layers; ++l) {
+      scprec::model::LayerPrecision row;
+      row.index = l;
+      row.name = "l" + std::to_string(l);
+      row.predicted_error = predicted;
+      map.layers.push_back(row);
+    }
+    for (std::size_t t = 0; t < trials; ++t) {
+      m.output_errors.push_back(t < high ? std::nextafter(target, 1.0) : target);
+      for (auto& errors : m.layer_errors) {
+        errors.push_back(t < high_layer ? std::nextafter(predicted, 1.0) : predicted);
+      }
+    }
+  }
+};
 
 }  // namespace
 
@@ -136,5 +173,55 @@ TEST_CASE("loop: a map carries only measurements that were made", "[loop]") {
     j.end_to_end.pass = true;
     scprec::loop::record_measurements(j, true, map);
     for (const auto& layer : map.layers) CHECK(layer.status == scprec::model::LayerStatus::kPassed);
+  }
+}
+
+TEST_CASE("loop: the end-to-end verdict flips exactly at the exceedance count the bound allows",
+          "[loop]") {
+  // One-sided Clopper-Pearson at confidence 1 - alpha: k exceedances in n trials pass iff
+  // P(Binomial(n, delta) <= k) <= alpha. A two-sided level (alpha / 2) moves the threshold.
+  const double target = 0.2;
+  for (const auto& [n, confidence, alpha] :
+       {std::tuple<std::size_t, double, double>{153, 0.95, 0.05}, {59, 0.95, 0.05},
+        {400, 0.99, 0.05}, {200, 0.9, 0.1}}) {
+    const double delta = 1.0 - confidence;
+    std::size_t allowed = 0;
+    while (binomial_cdf(allowed + 1, n, delta) <= alpha) ++allowed;
+    const bool any_allowed = binomial_cdf(0, n, delta) <= alpha;
+    INFO(n << " trials, delta " << delta << ", alpha " << alpha << ": " << allowed
+           << " exceedances allowed");
+    for (std::size_t k : {allowed, allowed + 1}) {
+      const Boundary b(2, n, target, k, 0.1, 0);
+      const auto j = scprec::loop::judge(b.m, b.map, target, confidence, alpha);
+      CHECK(j.end_to_end.exceedances == k);  // errors equal to the target are not above it
+      CHECK(j.end_to_end.pass == (any_allowed && k == allowed));
+    }
+  }
+}
+
+TEST_CASE("loop: a layer's prediction is violated exactly when the exceedance lower bound passes "
+          "delta / layers",
+          "[loop]") {
+  // The confidence is split over the layers: each layer is allowed delta / layers. Violated iff
+  // the one-sided lower bound on the exceedance rate is above that, i.e. iff
+  // P(Binomial(n, delta / layers) >= k) < alpha.
+  const std::size_t n = 153;
+  const double confidence = 0.95;
+  const double alpha = 0.05;
+  for (std::size_t layers : {1, 3}) {
+    const double allowed = (1.0 - confidence) / static_cast<double>(layers);
+    std::size_t first_violation = 1;
+    while (1.0 - binomial_cdf(first_violation - 1, n, allowed) >= alpha) ++first_violation;
+    INFO(layers << " layers: violated from " << first_violation << " exceedances");
+    for (std::size_t k : {first_violation - 1, first_violation}) {
+      const Boundary b(layers, n, 1.0, 0, 0.1, k);
+      const auto j = scprec::loop::judge(b.m, b.map, 1.0, confidence, alpha);
+      for (const auto& v : j.layers) {
+        CHECK(v.level == Approx(1.0 - allowed));
+        CHECK(v.allowed_rate == Approx(allowed));
+        CHECK(v.prediction.exceedances == k);
+        CHECK((v.prediction.check == CrossCheck::kViolated) == (k == first_violation));
+      }
+    }
   }
 }

@@ -149,3 +149,14 @@ TEST_CASE("loop: a rerun after an interrupted verify reuses finished work and gi
   REQUIRE(fresh.code == resumed.code);
   CHECK(lengths(interrupted + "/map.json") == lengths(work("uninterrupted") + "/map.json"));
 }
+
+TEST_CASE("loop: exactly the minimum number of trials is accepted", "[loop]") {
+  // 59 trials can sign off at delta = alpha = 0.05: the check lets them through, and the run
+  // stops only because the tiny data has fewer calibration rows than that.
+  const Run r = run({"verify", "--model", scprec::test::npz_fixture("tiny_model.npz"), "--data",
+                     scprec::test::npz_fixture("data_ok.npz"), "--trials", "59", "-q", "--out",
+                     work("minimum_trials")});
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, !Catch::Contains("can never sign off") &&
+                        Catch::Contains("needs 59 calibration inputs, the data has 5"));
+}
