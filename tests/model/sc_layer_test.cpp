@@ -6,6 +6,7 @@
 #include <cmath>
 #include <random>
 
+#include "../test_seed.hpp"
 #include "scprec/core/error.hpp"
 #include "test_layers.hpp"
 
@@ -16,8 +17,8 @@ using scprec::model::ScLayerConfig;
 
 TEST_CASE("model: the fast SC layer model equals the per-bit reference on 240 random cases",
           "[model][sc]") {
-  const std::uint64_t seed = std::random_device{}();
-  INFO("random seed " << seed << " (rerun with it to reproduce)");
+  const std::uint64_t seed = scprec::test::test_seed(20261201);
+  INFO("seed " << seed << " (rerun with SCPREC_TEST_SEED=" << seed << ")");
   std::mt19937_64 rng(seed);
   for (int trial = 0; trial < 240; ++trial) {
     QuantConfig quant;
