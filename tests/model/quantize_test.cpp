@@ -146,3 +146,28 @@ TEST_CASE("model: a bias too large for 64-bit accumulators is rejected naming th
   CHECK_THROWS_WITH(scprec::model::quantize(Network(layers), grid_inputs(), QuantConfig{}),
                     Catch::Contains("fc1.bias[3]"));
 }
+
+TEST_CASE("model: biases round to the nearest accumulator unit, ties to even", "[model]") {
+  // One output layer; each bias is a chosen number of accumulator units (s_w * a_in), checked to
+  // be exactly that many in floating point before rounding is asserted, so ties are real ties.
+  const std::vector<double> units = {2.5, 3.5, -2.5, -3.5, 0.5, -0.5, 2.3, 2.7, -2.3, -2.7};
+  const std::vector<std::int64_t> expected = {2, 4, -2, -4, 0, 0, 2, 3, -2, -3};
+  scprec::model::DenseLayer dense;
+  dense.name = "fc1";
+  dense.weight = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(units.size()), 2, 0.5);
+  dense.bias = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(units.size()));
+  dense.activation = scprec::model::Activation::kIdentity;
+  const Eigen::MatrixXd calibration = Eigen::MatrixXd::Constant(1, 2, 1.0);
+  // The unit the quantizer will use, taken from a first pass with zero biases.
+  const double unit = [&] {
+    const auto q = scprec::model::quantize(scprec::model::Network({dense}), calibration, {});
+    return q.layers[0].weight_scale * q.layers[0].input_scale;
+  }();
+  for (std::size_t j = 0; j < units.size(); ++j) {
+    dense.bias(static_cast<Eigen::Index>(j)) = units[j] * unit;
+    REQUIRE(dense.bias(static_cast<Eigen::Index>(j)) / unit == units[j]);
+  }
+  const auto q = scprec::model::quantize(scprec::model::Network({dense}), calibration, {});
+  REQUIRE(q.layers[0].weight_scale * q.layers[0].input_scale == unit);
+  CHECK(q.layers[0].bias == expected);
+}

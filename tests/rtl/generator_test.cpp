@@ -170,3 +170,42 @@ TEST_CASE("rtl: layer names that would make the same Verilog names are rejected"
   tiny.quantized.layers[1].name = "a_b_";  // differs in more than case and punctuation
   CHECK_NOTHROW(scprec::rtl::generate_rtl(tiny.quantized, tiny.map, {}));
 }
+
+TEST_CASE("rtl: counters and the output accumulator are exactly as wide as their largest value",
+          "[rtl]") {
+  // A sign-magnitude output layer's accumulator holds count << (2B - log2 L) plus the bias, for
+  // count up to L * inputs: it must hold the largest, with its sign, and no more. The bias of
+  // neuron 1 is chosen so that the width without it would be one bit short.
+  const int bits = 8;
+  for (const auto& [inputs, length, bias] :
+       {std::tuple<std::size_t, std::size_t, std::int64_t>{4, 64, -325125},
+        {4, 64, 0},
+        {3, 16, 1},
+        {784, 1024, 5'000'000},
+        {10, 256, 262143}}) {
+    scprec::model::QuantizedNetwork network;
+    network.config = {bits, scprec::core::Encoding::kSignMagnitude};
+    scprec::model::QuantLayer layer;
+    layer.name = "out";
+    layer.inputs = inputs;
+    layer.outputs = 3;
+    layer.weight.assign(inputs * 3, 255);
+    layer.bias = {0, bias, 7};
+    layer.activation = scprec::model::Activation::kIdentity;
+    layer.is_output = true;
+    network.layers.push_back(layer);
+    const auto map = scprec::model::manual_map(network, "hash", {length});
+    const auto design = scprec::rtl::generate_rtl(network, map, {}).layers.at(0);
+    int log2_length = 0;
+    while ((std::size_t{1} << log2_length) < length) ++log2_length;
+    const std::uint64_t count = length * inputs;
+    const std::uint64_t largest_bias =
+        static_cast<std::uint64_t>(std::max<std::int64_t>(std::llabs(bias), 7));
+    const std::uint64_t largest = (count << (2 * bits - log2_length)) + largest_bias;
+    INFO(inputs << " inputs at L = " << length << ", bias " << bias << ": largest " << largest);
+    CHECK((std::uint64_t{1} << (design.result_bits - 1)) > largest);   // fits, with a sign bit
+    CHECK((std::uint64_t{1} << (design.result_bits - 2)) <= largest);  // no bit to spare
+    CHECK((std::uint64_t{1} << design.counter_bits) > count);
+    CHECK((std::uint64_t{1} << (design.counter_bits - 1)) <= count);
+  }
+}
