@@ -39,6 +39,8 @@ void print_report(const cosim::SimulationReport& report, std::ostream& out) {
       out << fmt::format("  {} trials took other than the design's {} cycles from start to done\n",
                          dut.off_latency_trials, dut.cycles_per_trial);
     }
+    if (!dut.first_difference.empty())
+      out << "  first difference: " << dut.first_difference << "\n";
     if (!dut.trace.empty()) out << "  first mismatching trial traced: " << dut.trace << "\n";
   }
   if (report.rtl_correct) {

@@ -106,6 +106,28 @@ std::vector<std::pair<std::size_t, std::size_t>> split(std::size_t trials, std::
   return parts;
 }
 
+// Scores one trial's outputs against the software model on the host, independently of the
+// testbench's scoreboard: the host's count decides, and a testbench that counted otherwise is
+// reported as broken, since its pass could not be trusted.
+void score_trial(const DutRun& run, const Job& job, const TrialResult& result, std::size_t trial,
+                 DutReport& dut) {
+  const Comparison c =
+      compare_outputs(run.spec, run.trials->expected.at(trial), result.outputs, trial);
+  dut.mismatches += c.mismatches;
+  if (result.cycles != run.spec.latency) ++dut.off_latency_trials;
+  if (c.mismatches != 0 && dut.mismatching_trials++ == 0) {
+    dut.first_mismatch = trial;
+    dut.first_difference = c.first_difference;
+  }
+  if (c.mismatches != result.mismatches) {
+    dut.problems.push_back(fmt::format(
+        "job {}: the testbench's scoreboard counted {} mismatching outputs in trial {}, but {} "
+        "differ from the software model{}: the testbench cannot be trusted (log: {}/job.log)",
+        job.name, result.mismatches, trial, c.mismatches,
+        c.first_difference.empty() ? "" : " (" + c.first_difference + ")", job.directory));
+  }
+}
+
 }  // namespace
 
 bool SimulationReport::bit_exact() const {
@@ -254,9 +276,7 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
       for (const TrialResult& result : results.results) {
         const std::size_t trial = first + result.index;
         ++dut.completed;
-        dut.mismatches += result.mismatches;
-        if (result.cycles != run.spec.latency) ++dut.off_latency_trials;
-        if (result.mismatches != 0 && dut.mismatching_trials++ == 0) dut.first_mismatch = trial;
+        score_trial(run, job, result, trial, dut);
         if (run.layer) {
           dut.errors.push_back(layer_error(*run.layer, result.outputs[1], result.outputs[2], trial,
                                            quantized, map, software, full_scales));
@@ -345,6 +365,7 @@ std::string simulation_json(const SimulationReport& report, const model::Precisi
         {"error_vs_integer", summary(dut, dut.error_vs_integer)}};
     if (dut.name == "top") entry["error_vs_float"] = summary(dut, dut.error_vs_float);
     entry["errors"] = dut.errors;
+    if (!dut.first_difference.empty()) entry["first_difference"] = dut.first_difference;
     if (!dut.trace.empty()) entry["trace"] = dut.trace;
     entry["problems"] = dut.problems;
     duts.push_back(entry);

@@ -75,4 +75,22 @@ SimResults parse_results(const std::string& text, const DutSpec& dut, const std:
   }
 }
 
+Comparison compare_outputs(const DutSpec& dut, const GroupValues& expected,
+                           const GroupValues& actual, std::size_t trial) {
+  Comparison c;
+  for (std::size_t g = 0; g < expected.size(); ++g) {
+    for (std::size_t e = 0; e < expected[g].size(); ++e) {
+      const bool present = g < actual.size() && e < actual[g].size();
+      if (present && actual[g][e] == expected[g][e]) continue;
+      if (c.mismatches++ == 0) {
+        c.first_difference =
+            fmt::format("trial {}, {}[{}]: software model {}, RTL {}", trial,
+                        g < dut.outputs.size() ? dut.outputs[g].port : "group " + std::to_string(g),
+                        e, expected[g][e], present ? std::to_string(actual[g][e]) : "missing");
+      }
+    }
+  }
+  return c;
+}
+
 }  // namespace scprec::cosim

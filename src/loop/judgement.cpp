@@ -62,6 +62,12 @@ PredictionCheck check_prediction(const std::vector<double>& errors, double predi
   return p;
 }
 
+std::string difference_text(const std::string& first_difference, std::size_t off_latency_trials) {
+  if (!first_difference.empty()) return first_difference;
+  return fmt::format("{} trial(s) took other than the design's latency from start to done",
+                     off_latency_trials);
+}
+
 Judgement judge(const Measurement& measurement, const model::PrecisionMap& map, double target,
                 double confidence, double alpha) {
   SCPREC_ASSERT(measurement.layer_errors.size() == map.layers.size(), "one error list per layer");
@@ -70,6 +76,9 @@ Judgement judge(const Measurement& measurement, const model::PrecisionMap& map, 
   Judgement j;
   j.rtl = measurement.rtl;
   j.bit_exact = measurement.bit_exact();
+  if (!j.bit_exact) {
+    j.difference = difference_text(measurement.first_difference, measurement.off_latency_trials);
+  }
   j.problems = measurement.problems;
   for (std::size_t l = 0; l < map.layers.size(); ++l) {
     LayerVerdict v;

@@ -43,6 +43,7 @@ Measurement measure_rtl(const model::Network& network, const model::PrecisionMap
   // Filled per completed trial: when every job failed there are none, but still one list per layer.
   m.layer_errors.resize(map.layers.size());
   m.mismatches = top.mismatches;
+  m.first_difference = top.first_difference;
   m.off_latency_trials = top.off_latency_trials;
   m.problems = top.problems;
   if (top.completed != top.trials && m.problems.empty()) {

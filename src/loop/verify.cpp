@@ -119,6 +119,7 @@ Accuracy measure_accuracy(const Context& c, const model::PrecisionMap& map,
   a.rtl_correct = report.rtl_correct.value_or(0);
   const cosim::DutReport& top = report.duts.back();
   a.rtl_bit_exact = top.matches();
+  a.rtl_difference = difference_text(top.first_difference, top.off_latency_trials);
   a.rtl_problems = top.problems;
   if (!report.rtl_correct && a.rtl_problems.empty()) {
     a.rtl_problems.push_back(fmt::format("the RTL classified {} of {} test images",
@@ -310,9 +311,12 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
     }
   }
 
-  if (!test.labels.empty() && !!current.measured()) {
+  if (!test.labels.empty() && current.measured()) {
     result.accuracy = measure_accuracy(c, map, test);
-    current.bit_exact = current.bit_exact && result.accuracy->rtl_bit_exact;
+    if (!result.accuracy->rtl_bit_exact && current.bit_exact) {
+      current.bit_exact = false;
+      current.difference = "on the test images, " + result.accuracy->rtl_difference;
+    }
     current.problems.insert(current.problems.end(), result.accuracy->rtl_problems.begin(),
                             result.accuracy->rtl_problems.end());
   }
@@ -324,7 +328,7 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
                                      ? fmt::format(" (and {} more)", current.problems.size() - 1)
                                      : "");
   } else if (!current.bit_exact) {
-    result.verdict = "the RTL does not match the software model bit for bit";
+    result.verdict = "the RTL does not match the software model bit for bit: " + current.difference;
   } else if (result.signed_off) {
     result.verdict = fmt::format(
         "output error within {:g} of full scale, "

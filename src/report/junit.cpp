@@ -98,7 +98,9 @@ std::string junit_xml(const loop::VerifyResult& result, const Provenance& proven
                                  e.exceedances, e.trials, e.upper_bound, e.alpha),
                      not_run);
   const std::string exact_failure =
-      j.bit_exact ? "" : "the RTL's counters, outputs or timing differ from the software model";
+      j.bit_exact
+          ? ""
+          : "the RTL's counters, outputs or timing differ from the software model: " + j.difference;
   failures += j.bit_exact ? 0 : 1;
   const std::size_t errors = not_run.empty() ? 0 : 2;
   cases += test_case("scprec.bit_exact", "RTL equals the software model bit for bit", exact_failure,

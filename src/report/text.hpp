@@ -29,7 +29,7 @@ inline std::string bit_exact_text(const loop::Judgement& j) {
   }
   return j.bit_exact ? "yes: every counter of every trial matched the software model, cycle for "
                        "cycle"
-                     : "NO: the RTL differs from the software model";
+                     : "NO: the RTL differs from the software model: " + j.difference;
 }
 
 /// The RTL's accuracy, or why there is none.

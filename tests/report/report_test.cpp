@@ -36,7 +36,7 @@ scprec::loop::VerifyResult result(bool signed_off) {
   }
   r.judgement.end_to_end = {0.2,  0.05, 0.05, 100,       signed_off ? 0u : 9u,
                             0.09, 0.15, 0.25, signed_off};
-  r.accuracy = scprec::loop::Accuracy{170, 200, 1700, 2000, 1770, 2000, true, {}};
+  r.accuracy = scprec::loop::Accuracy{170, 200, 1700, 2000, 1770, 2000, true, "", {}};
   return r;
 }
 

@@ -60,7 +60,8 @@ struct DutReport {
   core::ErrorSummary error_vs_integer;
   core::ErrorSummary error_vs_float;  ///< the top only
   std::uint64_t cycles_per_trial = 0;  ///< the design's latency, start to done
-  std::string trace;                  ///< VCD of the first mismatching trial, if written
+  std::string first_difference;        ///< the first output that differs (compare_outputs), or ""
+  std::string trace;                   ///< VCD of the first mismatching trial, if written
   std::vector<std::string> problems;  ///< failed jobs, with their logs
   bool reused = false;                ///< every job's results came from an earlier run
 };

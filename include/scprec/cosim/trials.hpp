@@ -45,6 +45,18 @@ struct SimResults {
   std::vector<TrialResult> results;
 };
 
+/// The RTL's outputs of one trial compared with the software model's, element by element: the
+/// host's own scoreboard, independent of the testbench's.
+struct Comparison {
+  std::size_t mismatches = 0;  ///< output elements that differ
+  /// The first that differs, as "trial 3, fc2_neg[1]: software model 7, RTL 6"; "" if none.
+  std::string first_difference;
+};
+/// Compares `actual` with `expected`, both in `dut`'s group order; `trial` names the trial in
+/// the text. A group or element missing from `actual` counts as differing.
+Comparison compare_outputs(const DutSpec& dut, const GroupValues& expected,
+                           const GroupValues& actual, std::size_t trial);
+
 /// Parses a results file for `dut`. Throws Error (kEnvironment) naming `where` if it is not a
 /// results file for that DUT.
 SimResults parse_results(const std::string& text, const DutSpec& dut, const std::string& where);

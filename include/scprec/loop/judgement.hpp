@@ -72,6 +72,7 @@ struct Judgement {
   EndToEndVerdict end_to_end;
   bool rtl = false;
   bool bit_exact = true;              ///< every trial that ran matched the software model
+  std::string difference;             ///< if not, what differed first (difference_text)
   std::vector<std::string> problems;  ///< simulations that failed: the measurement is incomplete
   /// The end-to-end test passes, and the RTL (if measured) ran every trial and is bit-exact.
   bool pass() const { return end_to_end.pass && bit_exact && problems.empty(); }
@@ -91,6 +92,10 @@ std::optional<std::size_t> worst_layer(const Judgement& judgement,
 /// "failed" for the layer furthest over its budget when the output error missed its target
 /// (`signed_off` false), "passed" for the others.
 void record_measurements(const Judgement& judgement, bool signed_off, model::PrecisionMap& map);
+
+/// What an RTL run that is not bit-exact got wrong first, for verdicts: the first output that
+/// differs, else how many trials were off the design's latency.
+std::string difference_text(const std::string& first_difference, std::size_t off_latency_trials);
 
 /// Judges `measurement` of `map` against an output-error target at `confidence`, with an
 /// acceptance test at significance `alpha`.

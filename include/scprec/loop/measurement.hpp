@@ -20,6 +20,7 @@ struct Measurement {
   std::vector<std::vector<double>>
       layer_errors;                   ///< [layer][trial], fractions of layer full scales
   std::size_t mismatches = 0;         ///< RTL outputs differing from the software model
+  std::string first_difference;       ///< the first of them (cosim::compare_outputs), or ""
   std::size_t off_latency_trials = 0; ///< RTL trials not done in the design's latency
   std::vector<std::string> problems;  ///< simulations that failed or did not finish
   /// Every trial that ran matched the software model, counter for counter and cycle for cycle.

@@ -56,6 +56,7 @@ struct Accuracy {
   std::size_t software_correct = 0, software_images = 0;  ///< software SC, whole test split
   std::size_t float_correct = 0, float_images = 0;        ///< float network, whole test split
   bool rtl_bit_exact = true;              ///< the test images' RTL run matched the software model
+  std::string rtl_difference;             ///< if not, what differed first
   std::vector<std::string> rtl_problems;  ///< its simulations that failed (rtl_correct is partial)
 };
 

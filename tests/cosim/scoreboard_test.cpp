@@ -1,0 +1,150 @@
+// Fault injection into both scoreboards (label `sim`): a single wrong value in any element of any
+// output group of any DUT (each layer alone: result, pos and neg counters; the top: every
+// layer's counter banks and the logits) must be caught. The testbench's scoreboard is checked by
+// running a job's simulator on an expected file with one value changed; the host's, by changing
+// one value of a finished job's results, which the next run reuses and must reject with a
+// golden message naming the trial, the port and the element.
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "../fixture_path.hpp"
+#include "scprec/cosim/dut.hpp"
+#include "scprec/cosim/process.hpp"
+#include "scprec/cosim/simulate.hpp"
+#include "scprec/io/files.hpp"
+#include "scprec/io/model_io.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kTrials = 3;
+
+struct Setup {
+  scprec::model::Network network =
+      scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
+  Eigen::MatrixXd data = scprec::io::read_dataset(scprec::test::npz_fixture("data_ok.npz"),
+                                                  scprec::io::Split::kCalibration)
+                             .x;
+  scprec::model::QuantizedNetwork quantized = scprec::model::quantize(network, data, {});
+  scprec::model::PrecisionMap map =
+      scprec::model::manual_map(quantized, scprec::io::network_hash(network), {16, 32},
+                                scprec::core::GeneratorKind::kLfsr, 16, 11);
+  scprec::rtl::RtlDesign design = scprec::rtl::generate_rtl(quantized, map, {});
+  scprec::cosim::SimulateConfig config;
+
+  Setup() {
+    config.trials = kTrials;
+    config.trials_per_job = kTrials;  // one job per DUT
+    config.work_dir = std::string(SCPREC_TEST_WORK_DIR) + "/scoreboard_bad";
+    config.build.cache_dir = SCPREC_TEST_CACHE_DIR;
+    config.timeout_seconds = 300;
+  }
+  scprec::cosim::SimulationReport simulate() const {
+    scprec::cosim::LocalExecutor executor(2);
+    return scprec::cosim::simulate(network, map, data, {}, data, config, executor,
+                                   scprec::null_logger());
+  }
+  // The one job folder of `dut`.
+  std::string job_of(const scprec::cosim::DutSpec& dut) const {
+    for (const auto& entry : fs::directory_iterator(config.work_dir + "/jobs")) {
+      if (entry.path().filename().string().rfind(dut.module + "-0-", 0) == 0) {
+        return entry.path().string();
+      }
+    }
+    FAIL("no job folder for " << dut.module);
+    return "";
+  }
+};
+
+std::vector<scprec::cosim::DutSpec> duts_of(const scprec::rtl::RtlDesign& design) {
+  std::vector<scprec::cosim::DutSpec> duts;
+  for (std::size_t l = 0; l < design.layers.size(); ++l) {
+    duts.push_back(scprec::cosim::layer_dut(design, l));
+  }
+  duts.push_back(scprec::cosim::top_dut(design));
+  return duts;
+}
+
+// expected.txt with element `e` of group `g` in trial `t` changed by +1.
+std::string with_wrong_expectation(const std::string& expected, const scprec::cosim::DutSpec& dut,
+                                   std::size_t t, std::size_t g, std::size_t e) {
+  std::istringstream in(expected);
+  std::string line;
+  std::string out;
+  std::size_t row = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("scprec-expected", 0) == 0 || row++ != t) {
+      out += line + "\n";
+      continue;
+    }
+    std::istringstream values(line);
+    std::vector<std::int64_t> all;
+    for (std::int64_t v = 0; values >> v;) all.push_back(v);
+    std::size_t offset = e;
+    for (std::size_t k = 0; k < g; ++k) offset += dut.outputs[k].count;
+    REQUIRE(offset < all.size());
+    ++all[offset];
+    out += fmt::format("{}\n", fmt::join(all, " "));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("cosim: one wrong value in any output group of any DUT is caught by both scoreboards",
+          "[.sim][cosim]") {
+  const Setup s;
+  fs::remove_all(s.config.work_dir);
+  const auto clean = s.simulate();
+  REQUIRE(clean.bit_exact());
+  const std::size_t t = kTrials - 1;  // the last trial: not the first a scoreboard sees
+  for (const auto& dut : duts_of(s.design)) {
+    const std::string job = s.job_of(dut);
+    const std::string expected = scprec::io::read_file(job + "/expected.txt");
+    const std::string results_path = job + "/results.json";
+    const std::string results = scprec::io::read_file(results_path);
+    for (std::size_t g = 0; g < dut.outputs.size(); ++g) {
+      const auto& group = dut.outputs[g];
+      const std::size_t e = group.count - 1;  // the last element: not the first either
+      INFO(dut.name << ": " << group.port << "[" << e << "] of trial " << t);
+
+      // The testbench's scoreboard, on an expectation with one value off.
+      scprec::io::write_file_atomically(job + "/wrong_expected.txt",
+                                        with_wrong_expectation(expected, dut, t, g, e));
+      const auto run =
+          scprec::cosim::run_process({job + "/sim", "--stimulus", "stimulus.txt", "--expected",
+                                      "wrong_expected.txt", "--results", "wrong_results.json"},
+                                     {job, 60.0, "", {}});
+      CHECK(run.exit_code == 1);
+      const auto wrong = nlohmann::json::parse(scprec::io::read_file(job + "/wrong_results.json"));
+      CHECK(wrong["summary"]["mismatches"] == 1);
+      CHECK(wrong["summary"]["first_mismatch"] == t);
+
+      // The host's scoreboard, on results whose RTL output is one off, reused by the next run.
+      auto edited = nlohmann::json::parse(results);
+      const std::int64_t value = edited["trials"][t]["outputs"][group.port][e];
+      edited["trials"][t]["outputs"][group.port][e] = value + 1;
+      scprec::io::write_file_atomically(results_path, edited.dump(1));
+      const auto report = s.simulate();
+      scprec::io::write_file_atomically(results_path, results);
+      const auto found = std::find_if(report.duts.begin(), report.duts.end(),
+                                      [&](const auto& d) { return d.name == dut.name; });
+      REQUIRE(found != report.duts.end());
+      CHECK(found->mismatches == 1);
+      CHECK(found->first_mismatch == t);
+      CHECK(found->first_difference == fmt::format("trial {}, {}[{}]: software model {}, RTL {}", t,
+                                                   group.port, e, value, value + 1));
+      REQUIRE(found->problems.size() == 1);  // the testbench's count of 0 is not believed
+      CHECK_THAT(found->problems[0],
+                 Catch::Contains(fmt::format("the testbench's scoreboard counted 0 mismatching "
+                                             "outputs in trial {}, but 1 differ",
+                                             t)));
+      CHECK_FALSE(report.bit_exact());
+    }
+  }
+}
