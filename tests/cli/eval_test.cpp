@@ -1,26 +1,16 @@
 // In-process tests of the command table and `scprec eval`.
 #include <catch2/catch.hpp>
-#include <sstream>
 
 #include "../fixture_path.hpp"
+#include "../run_command.hpp"
 #include "commands.hpp"
 
 using scprec::test::npz_fixture;
 
 namespace {
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Result run(const std::vector<std::string>& args) {
-  std::ostringstream out;
-  std::ostringstream err;
-  const int code = scprec::cli::run_cli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using Result = scprec::test::CommandRun;
+constexpr auto run = scprec::test::run_command;
 
 }  // namespace
 

@@ -4,9 +4,9 @@
 // stops with an error marks the previous verdict superseded instead of leaving its pass.
 #include <catch2/catch.hpp>
 #include <filesystem>
-#include <sstream>
 
 #include "../fixture_path.hpp"
+#include "../run_command.hpp"
 #include "../temp_dir.hpp"
 #include "commands.hpp"
 #include "scprec/io/files.hpp"
@@ -18,18 +18,8 @@ namespace fs = std::filesystem;
 
 namespace {
 
-struct Run {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Run run(const std::vector<std::string>& args) {
-  std::ostringstream out;
-  std::ostringstream err;
-  const int code = scprec::cli::run_cli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using Run = scprec::test::CommandRun;
+constexpr auto run = scprec::test::run_command;
 
 // A scratch folder holding copies of the tiny model and data, and a map assigned for them.
 struct Inputs {

@@ -5,21 +5,30 @@
 #include <sstream>
 
 #include "../fixture_path.hpp"
+#include "../run_command.hpp"
 #include "commands.hpp"
 #include "scprec/io/files.hpp"
 
 using scprec::test::npz_fixture;
 
+namespace {
+
+// A map of the tiny network, assigned by `scprec assign` under a 128-cycle budget.
+void assign_tiny_map(const std::string& path) {
+  REQUIRE(scprec::test::run_command({"assign", "--model", npz_fixture("tiny_model.npz"), "--data",
+                                     npz_fixture("data_ok.npz"), "--method", "bernstein", "--gain",
+                                     "analytic", "--budget", "128", "--min-length", "16", "-q",
+                                     "-o", path})
+              .code == 0);
+}
+
+}  // namespace
+
 TEST_CASE("cli: simulate reports a bit-exact map with exit 0", "[.sim][cli]") {
   const std::string work = std::string(SCPREC_TEST_WORK_DIR) + "/cli_simulate";
+  assign_tiny_map(work + "/map.json");
   std::ostringstream out;
   std::ostringstream err;
-  REQUIRE(scprec::cli::run_cli(
-              {"assign", "--model", npz_fixture("tiny_model.npz"), "--data",
-               npz_fixture("data_ok.npz"), "--method", "bernstein", "--gain", "analytic",
-               "--budget", "128", "--min-length", "16", "-q", "-o", work + "/map.json"},
-              out, err) == 0);
-  out.str("");
   const int code = scprec::cli::run_cli(
       {"simulate", "--model", npz_fixture("tiny_model.npz"), "--data", npz_fixture("data_ok.npz"),
        "--split", "test", "--map", work + "/map.json", "--trials", "3", "--cache",
@@ -38,14 +47,9 @@ TEST_CASE("cli: simulate reports a bit-exact map with exit 0", "[.sim][cli]") {
 TEST_CASE("cli: simulate claims nothing it did not measure when every job times out",
           "[.sim][cli]") {
   const std::string work = std::string(SCPREC_TEST_WORK_DIR) + "/cli_simulate_timeout";
+  assign_tiny_map(work + "/map.json");
   std::ostringstream out;
   std::ostringstream err;
-  REQUIRE(scprec::cli::run_cli(
-              {"assign", "--model", npz_fixture("tiny_model.npz"), "--data",
-               npz_fixture("data_ok.npz"), "--method", "bernstein", "--gain", "analytic",
-               "--budget", "128", "--min-length", "16", "-q", "-o", work + "/map.json"},
-              out, err) == 0);
-  out.str("");
   const int code = scprec::cli::run_cli(
       {"simulate", "--model", npz_fixture("tiny_model.npz"), "--data", npz_fixture("data_ok.npz"),
        "--map", work + "/map.json", "--trials", "3", "--timeout", "0.001", "--cache",

@@ -5,9 +5,9 @@
 // with the same map as an uninterrupted run. Fewer trials and a looser confidence than the
 // defaults keep the runs short.
 #include <catch2/catch.hpp>
-#include <sstream>
 
 #include "../fixture_path.hpp"
+#include "../run_command.hpp"
 #include "commands.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/precision_map_io.hpp"
@@ -16,18 +16,8 @@ using scprec::test::example_file;
 
 namespace {
 
-struct Run {
-  int code;
-  std::string out;
-  std::string err;
-};
-
-Run run(std::vector<std::string> args) {
-  std::ostringstream out;
-  std::ostringstream err;
-  const int code = scprec::cli::run_cli(args, out, err);
-  return {code, out.str(), err.str()};
-}
+using Run = scprec::test::CommandRun;
+constexpr auto run = scprec::test::run_command;
 
 std::string work(const std::string& name) {
   return std::string(SCPREC_TEST_WORK_DIR) + "/loop_" + name;
