@@ -187,7 +187,12 @@ void on_parent_death(int) { ::kill(0, SIGKILL); }
   if (::getppid() != plan.parent) ::_exit(127);  // the parent died before prctl took effect
   ::dup2(write_end, STDOUT_FILENO);
   ::dup2(write_end, STDERR_FILENO);
-  ::close(write_end);
+  // The wrapper never execs, so close-on-exec does not close what it inherited: other threads'
+  // pipes (whose readers would wait for it) and the cache's flock descriptors (which would stay
+  // locked for as long as it lives). It needs none of them; nor does the tool.
+  if (::close_range(3, ~0U, 0) != 0) {
+    for (int fd = 3; fd < 4096; ++fd) ::close(fd);
+  }
   const pid_t tool = ::fork();
   if (tool < 0) ::_exit(127);
   if (tool == 0) exec_tool(plan);

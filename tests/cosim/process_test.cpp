@@ -2,7 +2,9 @@
 // the process that ran them, even when that process is killed with SIGKILL.
 #include "scprec/cosim/process.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -77,4 +79,20 @@ TEST_CASE("cosim: a child gets the parent's environment with the given variables
   const auto missing = scprec::cosim::run_process({"scprec-no-such-program"}, {});
   CHECK(missing.exit_code == 127);
   CHECK_THAT(missing.output, Catch::Contains("cannot run scprec-no-such-program"));
+}
+
+TEST_CASE("cosim: a running child keeps none of the parent's files open, so no lock outlives it",
+          "[cosim]") {
+  const std::string path = std::string(SCPREC_TEST_WORK_DIR) + "/child-fds.lock";
+  fs::create_directories(SCPREC_TEST_WORK_DIR);
+  const int held = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  REQUIRE(held >= 0);
+  REQUIRE(::flock(held, LOCK_EX) == 0);
+  std::thread tool([] { scprec::cosim::run_process({"sleep", "2"}, {}); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the child runs
+  ::close(held);  // the parent lets go of the lock while the child still runs
+  const int again = ::open(path.c_str(), O_RDWR | O_CLOEXEC);
+  CHECK(::flock(again, LOCK_EX | LOCK_NB) == 0);
+  ::close(again);
+  tool.join();
 }
