@@ -133,7 +133,7 @@ bool parse_temporary(const std::string& name, std::string& entry, pid_t& pid) {
   if (tmp == std::string::npos) return false;
   const std::string rest = name.substr(tmp + 5);
   const std::size_t dot = rest.find('.');
-  if (dot == std::string::npos || dot == 0) return false;
+  if (dot == std::string::npos || dot == 0 || dot > 9) return false;  // a pid has few digits
   if (!std::all_of(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(dot), ::isdigit)) {
     return false;
   }
