@@ -45,7 +45,8 @@ int run_cache(const std::vector<std::string>& args, std::ostream& out, std::ostr
   CLI::App* info = app.add_subcommand(
       "info", "list the entries: simulators, runtimes, temporaries, each verified or not");
   CLI::App* clean = app.add_subcommand(
-      "clean", "remove every entry no run is using (with --stale: only corrupt and abandoned ones)");
+      "clean",
+      "remove every entry no run is using (with --stale: only corrupt and abandoned ones)");
   for (CLI::App* command : {info, clean}) {
     command->add_option("--cache", cache, "build cache (default $SCPREC_CACHE or ~/.cache/scprec)")
         ->capture_default_str();

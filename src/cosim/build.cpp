@@ -170,8 +170,8 @@ void verilate(const DutSpec& dut, const std::string& rtl_dir,
   logger.info(fmt::format("build: {} ({}): verilating", dut.module, dut.name));
   std::vector<std::string> argv = {"verilator"};
   argv.insert(argv.end(), kVerilatorOptions.begin(), kVerilatorOptions.end());
-  for (const std::string& option : {std::string("--top-module"), dut.module,
-                                    std::string("--Mdir"), work + "/obj"}) {
+  for (const std::string& option :
+       {std::string("--top-module"), dut.module, std::string("--Mdir"), work + "/obj"}) {
     argv.push_back(option);
   }
   if (config.trace) argv.push_back("--trace");
@@ -207,11 +207,11 @@ void compile_simulator(const Toolchain& tools, const DutSpec& dut, const std::st
   }
   std::vector<std::string> compile = compiler(tools);
   for (const std::string& flag :
-       {std::string(kCxxStandard), std::string(kTestbenchOptimisation), "-I" + work + "/tb", "-I" + work + "/obj",
-        "-I" + tools.verilator_root + "/include", "-I" + tools.verilator_root + "/include/vltstd",
-        std::string("-DVM_SC=1"), std::string(config.trace ? "-DVM_TRACE=1" : "-DVM_TRACE=0"),
-        std::string("-c"), work + "/tb/scprec_tb_main.cpp", std::string("-o"),
-        work + "/tb/scprec_tb_main.o"}) {
+       {std::string(kCxxStandard), std::string(kTestbenchOptimisation), "-I" + work + "/tb",
+        "-I" + work + "/obj", "-I" + tools.verilator_root + "/include",
+        "-I" + tools.verilator_root + "/include/vltstd", std::string("-DVM_SC=1"),
+        std::string(config.trace ? "-DVM_TRACE=1" : "-DVM_TRACE=0"), std::string("-c"),
+        work + "/tb/scprec_tb_main.cpp", std::string("-o"), work + "/tb/scprec_tb_main.o"}) {
     compile.push_back(flag);
   }
   compile.insert(compile.end() - 4, tools.systemc_cflags.begin(), tools.systemc_cflags.end());
@@ -286,15 +286,16 @@ Simulator build_simulator(const DutSpec& dut, const std::string& rtl_dir,
   const std::string final_dir = cache + "/sim-" + simulator.key.substr(0, 24);
   simulator.binary = final_dir + "/sim";
   const auto start = std::chrono::steady_clock::now();
-  const EntryRecipe recipe{
-      fmt::format("the simulator of {} ({})", dut.module, dut.name), {"sim"},
-      [&](const std::string& work) {
-        std::error_code ec;
-        fs::create_directories(work + "/tb", ec);
-        if (ec) fail_cache(work + "/tb", ec, "cannot create");
-        compile_simulator(tools, dut, rtl_dir, sources, config, cache, work, logger);
-        return std::vector<std::string>{"sim"};
-      }};
+  const EntryRecipe recipe{fmt::format("the simulator of {} ({})", dut.module, dut.name),
+                           {"sim"},
+                           [&](const std::string& work) {
+                             std::error_code ec;
+                             fs::create_directories(work + "/tb", ec);
+                             if (ec) fail_cache(work + "/tb", ec, "cannot create");
+                             compile_simulator(tools, dut, rtl_dir, sources, config, cache, work,
+                                               logger);
+                             return std::vector<std::string>{"sim"};
+                           }};
   const HeldEntry entry = obtain_entry(final_dir, recipe, logger);
   simulator.cached = !entry.built;
   simulator.hold = entry.lock;

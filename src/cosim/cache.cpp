@@ -12,11 +12,10 @@
 #include "scprec/cosim/cache.hpp"
 
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <signal.h>
 #include <sys/file.h>
 #include <unistd.h>
-
-#include <fmt/format.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -40,7 +39,9 @@ constexpr const char* kWritableRemedy =
     "directory";
 constexpr int kMaxRounds = 10;
 
-std::string lock_path(const std::string& entry_dir) { return entry_dir + ".lock"; }
+std::string lock_path(const std::string& entry_dir) {
+  return entry_dir + ".lock";
+}
 
 [[noreturn]] void fail(const std::string& path, const std::string& problem,
                        const std::string& remedy = kWritableRemedy) {
@@ -105,14 +106,15 @@ bool build_entry(const std::string& entry_dir, const EntryRecipe& recipe, Logger
   const std::string problem = exists ? entry_problem(entry_dir, recipe.required) : "missing";
   if (problem.empty()) return false;  // another build finished it while we waited
   if (exists) {
-    logger.warning(fmt::format("cache entry {} ({}) is {}; rebuilding it", entry_dir, recipe.what,
-                               problem));
+    logger.warning(
+        fmt::format("cache entry {} ({}) is {}; rebuilding it", entry_dir, recipe.what, problem));
     remove_entry(entry_dir);
   }
   const std::string staging = io::staging_name(entry_dir);
   fs::create_directories(staging, ec);
-  if (ec) fail(fs::path(entry_dir).parent_path().string(),
-               fmt::format("cannot create a build folder in the cache ({})", ec.message()));
+  if (ec)
+    fail(fs::path(entry_dir).parent_path().string(),
+         fmt::format("cannot create a build folder in the cache ({})", ec.message()));
   try {
     write_manifest(staging, recipe.build(staging));
   } catch (...) {
@@ -142,14 +144,15 @@ bool parse_temporary(const std::string& name, std::string& entry, pid_t& pid) {
   return true;
 }
 
-bool process_running(pid_t pid) { return ::kill(pid, 0) == 0 || errno == EPERM; }
+bool process_running(pid_t pid) {
+  return ::kill(pid, 0) == 0 || errno == EPERM;
+}
 
 double age_hours(const fs::path& path) {
   std::error_code ec;
   const auto written = fs::last_write_time(path, ec);
   if (ec) return 0.0;
-  return std::chrono::duration<double, std::ratio<3600>>(fs::file_time_type::clock::now() -
-                                                        written)
+  return std::chrono::duration<double, std::ratio<3600>>(fs::file_time_type::clock::now() - written)
       .count();
 }
 
@@ -158,7 +161,8 @@ bool temporary_is_stale(const fs::path& path, double max_age_hours, CacheLock& h
   std::string entry;
   pid_t pid = 0;
   if (!parse_temporary(path.filename().string(), entry, pid)) return false;
-  CacheLock lock = try_lock_entry((path.parent_path() / entry).string(), CacheLock::Mode::kExclusive);
+  CacheLock lock =
+      try_lock_entry((path.parent_path() / entry).string(), CacheLock::Mode::kExclusive);
   if (!lock.held()) return false;  // its entry is being built or used right now
   if (process_running(pid) && age_hours(path) < max_age_hours) return false;
   held = std::move(lock);
@@ -195,8 +199,9 @@ std::vector<fs::path> list_cache(const std::string& cache) {
   for (auto it = fs::directory_iterator(cache, ec); !ec && it != fs::end(it); it.increment(ec)) {
     paths.push_back(it->path());
   }
-  if (ec) fail(cache, fmt::format("cannot list the cache ({})", ec.message()),
-               "Check the directory's permissions");
+  if (ec)
+    fail(cache, fmt::format("cannot list the cache ({})", ec.message()),
+         "Check the directory's permissions");
   std::sort(paths.begin(), paths.end());
   return paths;
 }
@@ -221,7 +226,8 @@ CacheLock lock_entry(const std::string& entry_dir, CacheLock::Mode mode, Logger&
   if (fd < 0) return CacheLock();
   CacheLock lock(fd);
   if (::flock(fd, flock_operation(mode) | LOCK_NB) == 0) return lock;
-  if (errno != EWOULDBLOCK) fail(lock_path(entry_dir), std::string("cannot lock ") + std::strerror(errno));
+  if (errno != EWOULDBLOCK)
+    fail(lock_path(entry_dir), std::string("cannot lock ") + std::strerror(errno));
   logger.info(fmt::format("cache: waiting for another build of {} (it holds {})", entry_dir,
                           lock_path(entry_dir)));
   while (::flock(fd, flock_operation(mode)) != 0) {
@@ -336,8 +342,8 @@ std::vector<CacheEntry> inspect_cache(const std::string& cache) {
     if (name.find(".tmp.") != std::string::npos) {
       CacheLock held;
       entry.kind = EntryKind::kTemporary;
-      entry.state = temporary_is_stale(path, 24.0, held) ? EntryState::kStale
-                                                          : EntryState::kInProgress;
+      entry.state =
+          temporary_is_stale(path, 24.0, held) ? EntryState::kStale : EntryState::kInProgress;
     } else if (name.rfind("sim-", 0) == 0 || name.rfind("runtime-", 0) == 0) {
       if (name.size() > 5 && name.compare(name.size() - 5, 5, ".lock") == 0) continue;
       entry.kind = name[0] == 's' ? EntryKind::kSimulator : EntryKind::kRuntime;
@@ -361,14 +367,13 @@ std::vector<CacheEntry> inspect_cache(const std::string& cache) {
 std::vector<CacheEntry> clean_cache(const std::string& cache, CleanScope scope, Logger& logger) {
   std::vector<CacheEntry> removed;
   for (const CacheEntry& entry : inspect_cache(cache)) {
-    const bool wanted = scope == CleanScope::kAll
-                            ? entry.state != EntryState::kInProgress
-                            : entry.state == EntryState::kCorrupt || entry.state == EntryState::kStale;
+    const bool wanted = scope == CleanScope::kAll ? entry.state != EntryState::kInProgress
+                                                  : entry.state == EntryState::kCorrupt ||
+                                                        entry.state == EntryState::kStale;
     if (!wanted) continue;
-    const std::string owner =
-        entry.kind == EntryKind::kTemporary
-            ? entry.path.substr(0, entry.path.rfind(".tmp."))
-            : entry.path;
+    const std::string owner = entry.kind == EntryKind::kTemporary
+                                  ? entry.path.substr(0, entry.path.rfind(".tmp."))
+                                  : entry.path;
     const CacheLock lock = try_lock_entry(owner, CacheLock::Mode::kExclusive);
     if (!lock.held()) {
       logger.info(fmt::format("cache: kept {}: a run is using it", entry.path));

@@ -23,9 +23,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <mutex>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "scprec/core/error.hpp"
@@ -150,7 +150,9 @@ ChildPlan plan_child(const std::vector<std::string>& argv, const ProcessOptions&
 
 // The wrapper (the direct child) kills its whole process group when its parent dies: the tool
 // and everything the tool started (make's g++, cc1plus) unless they left the group.
-void on_parent_death(int) { ::kill(0, SIGKILL); }
+void on_parent_death(int) {
+  ::kill(0, SIGKILL);
+}
 
 // The tool, in the wrapper's process group: only async-signal-safe calls.
 [[noreturn]] void exec_tool(const ChildPlan& plan) {

@@ -1,11 +1,12 @@
 // In-process tests of `scprec cache info` and `scprec cache clean`, on a cache made by the cache
 // library with a stand-in recipe (no Verilator).
+#include "scprec/cosim/cache.hpp"
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <sstream>
 
 #include "commands.hpp"
-#include "scprec/cosim/cache.hpp"
 #include "scprec/io/files.hpp"
 
 namespace fs = std::filesystem;
@@ -30,7 +31,8 @@ std::string sample_cache() {
   const std::string cache = std::string(SCPREC_TEST_WORK_DIR) + "/cli_cache";
   fs::remove_all(cache);
   const scprec::cosim::EntryRecipe recipe{"a test entry", {"sim"}, [](const std::string& staging) {
-                                            scprec::io::write_file_atomically(staging + "/sim", "ok");
+                                            scprec::io::write_file_atomically(staging + "/sim",
+                                                                              "ok");
                                             return std::vector<std::string>{"sim"};
                                           }};
   scprec::cosim::obtain_entry(cache + "/sim-good", recipe, scprec::null_logger());

@@ -41,7 +41,8 @@ class RecordingLogger final : public scprec::Logger {
 
 // The tiny network at short lengths, its Verilog written to work/rtl.
 struct TinyDesign {
-  scprec::model::Network network = scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
+  scprec::model::Network network =
+      scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
   Eigen::MatrixXd data = scprec::io::read_dataset(scprec::test::npz_fixture("data_ok.npz"),
                                                   scprec::io::Split::kCalibration)
                              .x;
@@ -83,10 +84,9 @@ TEST_CASE("cosim: a corrupt cached simulator is rebuilt, then simulates bit-exac
   const std::string cache = root + "/cache";
   const TinyDesign tiny(root);
   scprec::cosim::LocalExecutor executor(2);
-  const auto first =
-      scprec::cosim::simulate_design(tiny.network, tiny.map, tiny.design, tiny.rtl_dir, tiny.data,
-                                     {}, tiny.data, top_only(root + "/run1", cache), executor,
-                                     scprec::null_logger());
+  const auto first = scprec::cosim::simulate_design(
+      tiny.network, tiny.map, tiny.design, tiny.rtl_dir, tiny.data, {}, tiny.data,
+      top_only(root + "/run1", cache), executor, scprec::null_logger());
   REQUIRE(first.bit_exact());
   std::string entry;
   for (const auto& item : fs::directory_iterator(cache)) {
@@ -107,10 +107,9 @@ TEST_CASE("cosim: a corrupt cached simulator is rebuilt, then simulates bit-exac
   scprec::io::write_file_atomically(abandoned + "/obj/Vdut__ALL.a", std::string(4096, 'x'));
 
   RecordingLogger logger;
-  const auto second =
-      scprec::cosim::simulate_design(tiny.network, tiny.map, tiny.design, tiny.rtl_dir, tiny.data,
-                                     {}, tiny.data, top_only(root + "/run2", cache), executor,
-                                     logger);
+  const auto second = scprec::cosim::simulate_design(
+      tiny.network, tiny.map, tiny.design, tiny.rtl_dir, tiny.data, {}, tiny.data,
+      top_only(root + "/run2", cache), executor, logger);
   INFO(logger.text());
   CHECK(second.bit_exact());
   CHECK_FALSE(second.has_errors());
@@ -143,8 +142,7 @@ TEST_CASE("cosim: two concurrent builds of one simulator compile it once", "[.si
   CHECK(fs::exists(simulators[0].binary));
 }
 
-TEST_CASE("cosim: a cache that is a file is an environment error before any tool runs",
-          "[cosim]") {
+TEST_CASE("cosim: a cache that is a file is an environment error before any tool runs", "[cosim]") {
   const std::string root = fresh_dir("cache_file");
   scprec::cosim::BuildConfig config;
   config.cache_dir = root + "/cache";

@@ -80,8 +80,8 @@ TEST_CASE("cosim: a corrupt or incomplete cache entry is rebuilt with a warning 
   scprec::io::write_file_atomically(entry + "/bin", "the binarY");  // one byte flipped
   CHECK_THAT(scprec::cosim::entry_problem(entry), Catch::Contains("bin does not match"));
   CHECK(scprec::cosim::obtain_entry(entry, counting_recipe(builds), logger).built);
-  CHECK_THAT(logger.text(), Catch::Contains("warning: cache entry " + entry) &&
-                                Catch::Contains("rebuilding"));
+  CHECK_THAT(logger.text(),
+             Catch::Contains("warning: cache entry " + entry) && Catch::Contains("rebuilding"));
   CHECK(scprec::io::read_file(entry + "/bin") == "the binary");
 
   fs::remove(entry + "/" + scprec::cosim::kManifestName);  // as a build from before manifests
@@ -149,8 +149,8 @@ TEST_CASE("cosim: abandoned cache temporaries are swept, live ones kept", "[cosi
     scprec::io::write_file_atomically(folder + "/obj/big.o", std::string(1000, 'x'));
   }
   fs::last_write_time(old, fs::file_time_type::clock::now() - std::chrono::hours(25));
-  const CacheLock builder = scprec::cosim::lock_entry(cache + "/sim-ghi", CacheLock::Mode::kExclusive,
-                                                      scprec::null_logger());
+  const CacheLock builder = scprec::cosim::lock_entry(
+      cache + "/sim-ghi", CacheLock::Mode::kExclusive, scprec::null_logger());
   REQUIRE(builder.held());
 
   const auto entries = scprec::cosim::inspect_cache(cache);
@@ -158,8 +158,8 @@ TEST_CASE("cosim: abandoned cache temporaries are swept, live ones kept", "[cosi
   for (const auto& entry : entries) {
     INFO(entry.path);
     CHECK(entry.kind == scprec::cosim::EntryKind::kTemporary);
-    CHECK(entry.state == (entry.path == dead || entry.path == old ? EntryState::kStale
-                                                                  : EntryState::kInProgress));
+    CHECK(entry.state ==
+          (entry.path == dead || entry.path == old ? EntryState::kStale : EntryState::kInProgress));
   }
   RecordingLogger logger;
   const auto removed = scprec::cosim::sweep_temporaries(cache, logger);

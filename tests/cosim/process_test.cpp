@@ -72,9 +72,9 @@ TEST_CASE("cosim: a child gets the parent's environment with the given variables
           "[cosim]") {
   ::setenv("SCPREC_TEST_INHERITED", "kept", 1);
   ::setenv("SCPREC_TEST_REPLACED", "old", 1);
-  const auto result = scprec::cosim::run_process(
-      {"sh", "-c", "echo $SCPREC_TEST_INHERITED $SCPREC_TEST_REPLACED"},
-      {"", 0.0, "", {"SCPREC_TEST_REPLACED=new"}});
+  const auto result =
+      scprec::cosim::run_process({"sh", "-c", "echo $SCPREC_TEST_INHERITED $SCPREC_TEST_REPLACED"},
+                                 {"", 0.0, "", {"SCPREC_TEST_REPLACED=new"}});
   CHECK(result.output == "kept new\n");
   const auto missing = scprec::cosim::run_process({"scprec-no-such-program"}, {});
   CHECK(missing.exit_code == 127);

@@ -104,7 +104,7 @@ struct CacheEntry {
   std::string path;
   EntryKind kind = EntryKind::kSimulator;
   EntryState state = EntryState::kVerified;
-  std::string problem;      ///< for kCorrupt: what is wrong
+  std::string problem;       ///< for kCorrupt: what is wrong
   std::uintmax_t bytes = 0;  ///< on disk, all files under it
 };
 
