@@ -36,6 +36,7 @@ int run_rtl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int run_verify(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int run_signoff(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int run_cache(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int run_demo(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 
 }  // namespace scprec::cli

@@ -5,8 +5,10 @@
 //  3. the Verilated runtime objects (verilated.o, ...): taken from the runtime cache, or made
 //     once with the same makefile and stored there;
 //  4. the testbench (sim/, embedded in scprec) compiled against Vdut.h and linked with SystemC.
-// The finished directory is renamed to sim-<key>; a directory of that name means a finished
-// build. ccache, when installed, serves every compile.
+// The staging directory is renamed to sim-<key> with a manifest of the binary's SHA-256, and the
+// runtime objects are kept the same way in runtime-<key>; cache.cpp verifies both before use,
+// rebuilds what fails, and serialises builds of one entry with a lock (see cache.hpp). ccache,
+// when installed, serves every compile.
 #include "scprec/cosim/build.hpp"
 
 #include <fmt/format.h>
@@ -18,6 +20,7 @@
 
 #include "scprec/core/error.hpp"
 #include "scprec/core/version.hpp"
+#include "scprec/cosim/cache.hpp"
 #include "scprec/cosim/process.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/sha256.hpp"
@@ -104,6 +107,13 @@ std::vector<std::string> runtime_objects(const std::string& classes_mk) {
   return objects;
 }
 
+[[noreturn]] void fail_cache(const std::string& path, const std::error_code& ec,
+                             const std::string& what) {
+  throw Error(ErrorKind::kEnvironment, path, "", fmt::format("{} it ({})", what, ec.message()),
+              "Check that the cache directory is writable and has space, or pass --cache "
+              "another directory");
+}
+
 std::vector<std::string> compiler(const Toolchain& tools) {
   return tools.ccache ? std::vector<std::string>{"ccache", "g++"} : std::vector<std::string>{"g++"};
 }
@@ -126,29 +136,96 @@ void add_toolchain(io::Sha256& hash, const Toolchain& tools, const BuildConfig& 
 }
 
 // Makes sure the runtime objects for this toolchain and flags are in the cache; returns their
-// directory. Built with the model's own makefile so that defines and flags match it exactly.
-std::string ensure_runtime(const Toolchain& tools, const BuildConfig& config,
-                           const std::string& cache, const std::string& obj_dir,
-                           const std::string& log) {
+// entry, held until the caller has linked against it. Built with the model's own makefile so
+// that defines and flags match it exactly.
+HeldEntry ensure_runtime(const Toolchain& tools, const BuildConfig& config,
+                         const std::string& cache, const std::string& obj_dir,
+                         const std::string& log, Logger& logger, std::string& runtime) {
   io::Sha256 hash;
   hash.add_text("scprec-verilated-runtime/1");
   add_toolchain(hash, tools, config);
-  const std::string runtime = cache + "/runtime-" + hash.hex().substr(0, 16);
+  runtime = cache + "/runtime-" + hash.hex().substr(0, 16);
   const std::vector<std::string> objects = runtime_objects(obj_dir + "/Vdut_classes.mk");
-  if (!fs::exists(runtime)) {
-    std::vector<std::string> argv = {"make", "-j", std::to_string(config.jobs), "-f", "Vdut.mk"};
-    for (const std::string& word : split_words(make_variables(tools, config))) argv.push_back(word);
-    for (const std::string& object : objects) argv.push_back(object);
-    run_step(argv, obj_dir, log, "compiling the Verilated runtime", cache);
-    const std::string staging = io::staging_name(runtime);
-    fs::create_directories(staging);
-    for (const std::string& object : objects)
-      fs::copy_file(obj_dir + "/" + object, staging + "/" + object);
-    std::error_code ec;
-    fs::rename(staging, runtime, ec);
-    if (ec) fs::remove_all(staging);  // another build stored it first
+  EntryRecipe recipe{"the Verilated runtime", objects, [&](const std::string& staging) {
+                       std::vector<std::string> argv = {"make", "-j", std::to_string(config.jobs),
+                                                        "-f", "Vdut.mk"};
+                       for (const std::string& word : split_words(make_variables(tools, config)))
+                         argv.push_back(word);
+                       argv.insert(argv.end(), objects.begin(), objects.end());
+                       run_step(argv, obj_dir, log, "compiling the Verilated runtime", cache);
+                       for (const std::string& object : objects) {
+                         std::error_code ec;
+                         fs::copy_file(obj_dir + "/" + object, staging + "/" + object, ec);
+                         if (ec) fail_cache(staging + "/" + object, ec, "cannot store");
+                       }
+                       return objects;
+                     }};
+  return obtain_entry(runtime, recipe, logger);
+}
+
+// Step 1: Verilator's C++ of the DUT in work/obj.
+void verilate(const DutSpec& dut, const std::string& rtl_dir,
+              const std::vector<std::string>& sources, const BuildConfig& config,
+              const std::string& cache, const std::string& work, Logger& logger) {
+  logger.info(fmt::format("build: {} ({}): verilating", dut.module, dut.name));
+  std::vector<std::string> argv = {"verilator"};
+  argv.insert(argv.end(), kVerilatorOptions.begin(), kVerilatorOptions.end());
+  for (const std::string& option :
+       {std::string("--top-module"), dut.module, std::string("--Mdir"), work + "/obj"}) {
+    argv.push_back(option);
   }
-  return runtime;
+  if (config.trace) argv.push_back("--trace");
+  for (const std::string& source : sources) {
+    std::error_code ec;
+    const fs::path path = fs::absolute(rtl_dir + "/" + source, ec);
+    if (ec) fail_cache(rtl_dir + "/" + source, ec, "cannot resolve");
+    argv.push_back(path.string());
+  }
+  run_step(argv, work, work + "/build.log", "Verilator", cache);
+}
+
+// Steps 2 to 4 in the staging folder `work`: the model's archive, the runtime, the testbench,
+// the link. Leaves work/sim, the log and the testbench sources.
+void compile_simulator(const Toolchain& tools, const DutSpec& dut, const std::string& rtl_dir,
+                       const std::vector<std::string>& sources, const BuildConfig& config,
+                       const std::string& cache, const std::string& work, Logger& logger) {
+  const std::string log = work + "/build.log";
+  verilate(dut, rtl_dir, sources, config, cache, work, logger);
+  logger.info(fmt::format("build: {} ({}): compiling the model", dut.module, dut.name));
+  std::vector<std::string> make = {"make", "-j", std::to_string(config.jobs), "-f", "Vdut.mk"};
+  for (const std::string& word : split_words(make_variables(tools, config))) make.push_back(word);
+  make.push_back("Vdut__ALL.a");
+  run_step(make, work + "/obj", log, "compiling the Verilated model", cache);
+  std::string runtime;
+  const HeldEntry runtime_entry =
+      ensure_runtime(tools, config, cache, work + "/obj", log, logger, runtime);
+
+  logger.info(fmt::format("build: {} ({}): compiling the testbench", dut.module, dut.name));
+  io::write_file_atomically(work + "/tb/dut_binding.h", binding_header(dut));
+  for (const EmbeddedFile& file : testbench_sources()) {
+    io::write_file_atomically(work + "/tb/" + file.name, file.content);
+  }
+  std::vector<std::string> compile = compiler(tools);
+  for (const std::string& flag :
+       {std::string(kCxxStandard), std::string(kTestbenchOptimisation), "-I" + work + "/tb",
+        "-I" + work + "/obj", "-I" + tools.verilator_root + "/include",
+        "-I" + tools.verilator_root + "/include/vltstd", std::string("-DVM_SC=1"),
+        std::string(config.trace ? "-DVM_TRACE=1" : "-DVM_TRACE=0"), std::string("-c"),
+        work + "/tb/scprec_tb_main.cpp", std::string("-o"), work + "/tb/scprec_tb_main.o"}) {
+    compile.push_back(flag);
+  }
+  compile.insert(compile.end() - 4, tools.systemc_cflags.begin(), tools.systemc_cflags.end());
+  run_step(compile, work, log, "compiling the testbench", cache);
+  std::vector<std::string> link = {"g++", "-o", work + "/sim", work + "/tb/scprec_tb_main.o",
+                                   work + "/obj/Vdut__ALL.a"};
+  for (const std::string& object : runtime_objects(work + "/obj/Vdut_classes.mk")) {
+    link.push_back(runtime + "/" + object);
+  }
+  link.insert(link.end(), tools.systemc_libs.begin(), tools.systemc_libs.end());
+  for (const char* flag : {"-pthread", "-latomic"}) link.push_back(flag);
+  run_step(link, work, log, "linking the simulator", cache);
+  std::error_code ec;
+  fs::remove_all(work + "/obj", ec);  // the archive is in the binary now; keep log and sources
 }
 
 }  // namespace
@@ -200,75 +277,36 @@ std::string build_key(const Toolchain& tools, const DutSpec& dut, const std::str
 Simulator build_simulator(const DutSpec& dut, const std::string& rtl_dir,
                           const std::vector<std::string>& sources, const BuildConfig& config,
                           Logger& logger) {
-  const Toolchain tools = detect_toolchain();
   const std::string cache = config.cache_dir.empty() ? default_cache_dir() : config.cache_dir;
+  ensure_cache_dir(cache);
+  sweep_temporaries(cache, logger);
+  const Toolchain tools = detect_toolchain();
   Simulator simulator;
   simulator.key = build_key(tools, dut, rtl_dir, sources, config);
   const std::string final_dir = cache + "/sim-" + simulator.key.substr(0, 24);
   simulator.binary = final_dir + "/sim";
-  if (fs::exists(simulator.binary)) {
-    simulator.cached = true;
-    logger.info(fmt::format("build: {} ({}) cached", dut.module, dut.name));
-    return simulator;
-  }
   const auto start = std::chrono::steady_clock::now();
-  const std::string work = io::staging_name(final_dir);
-  fs::remove_all(work);
-  fs::create_directories(work + "/tb");
-  const std::string log = work + "/build.log";
-  logger.info(fmt::format("build: {} ({}): verilating", dut.module, dut.name));
-  std::vector<std::string> verilate = {"verilator"};
-  verilate.insert(verilate.end(), kVerilatorOptions.begin(), kVerilatorOptions.end());
-  for (const std::string& option : {std::string("--top-module"), dut.module,
-                                    std::string("--Mdir"), work + "/obj"}) {
-    verilate.push_back(option);
-  }
-  if (config.trace) verilate.push_back("--trace");
-  for (const std::string& source : sources) {
-    verilate.push_back(fs::absolute(rtl_dir + "/" + source).string());
-  }
-  run_step(verilate, work, log, "Verilator", cache);
-
-  logger.info(fmt::format("build: {} ({}): compiling the model", dut.module, dut.name));
-  std::vector<std::string> make = {"make", "-j", std::to_string(config.jobs), "-f", "Vdut.mk"};
-  for (const std::string& word : split_words(make_variables(tools, config))) make.push_back(word);
-  make.push_back("Vdut__ALL.a");
-  run_step(make, work + "/obj", log, "compiling the Verilated model", cache);
-  const std::string runtime = ensure_runtime(tools, config, cache, work + "/obj", log);
-
-  logger.info(fmt::format("build: {} ({}): compiling the testbench", dut.module, dut.name));
-  io::write_file_atomically(work + "/tb/dut_binding.h", binding_header(dut));
-  for (const EmbeddedFile& file : testbench_sources()) {
-    io::write_file_atomically(work + "/tb/" + file.name, file.content);
-  }
-  std::vector<std::string> compile = compiler(tools);
-  for (const std::string& flag :
-       {std::string(kCxxStandard), std::string(kTestbenchOptimisation), "-I" + work + "/tb", "-I" + work + "/obj",
-        "-I" + tools.verilator_root + "/include", "-I" + tools.verilator_root + "/include/vltstd",
-        std::string("-DVM_SC=1"), std::string(config.trace ? "-DVM_TRACE=1" : "-DVM_TRACE=0"),
-        std::string("-c"), work + "/tb/scprec_tb_main.cpp", std::string("-o"),
-        work + "/tb/scprec_tb_main.o"}) {
-    compile.push_back(flag);
-  }
-  compile.insert(compile.end() - 4, tools.systemc_cflags.begin(), tools.systemc_cflags.end());
-  run_step(compile, work, log, "compiling the testbench", cache);
-  std::vector<std::string> link = {"g++", "-o", work + "/sim", work + "/tb/scprec_tb_main.o",
-                                   work + "/obj/Vdut__ALL.a"};
-  for (const std::string& object : runtime_objects(work + "/obj/Vdut_classes.mk")) {
-    link.push_back(runtime + "/" + object);
-  }
-  link.insert(link.end(), tools.systemc_libs.begin(), tools.systemc_libs.end());
-  for (const char* flag : {"-pthread", "-latomic"}) link.push_back(flag);
-  run_step(link, work, log, "linking the simulator", cache);
-
-  fs::remove_all(work + "/obj");  // the archive is in the binary now; keep the log and sources
-  std::error_code ec;
-  fs::rename(work, final_dir, ec);
-  if (ec) fs::remove_all(work);  // a concurrent build finished first: use its result
+  const EntryRecipe recipe{fmt::format("the simulator of {} ({})", dut.module, dut.name),
+                           {"sim"},
+                           [&](const std::string& work) {
+                             std::error_code ec;
+                             fs::create_directories(work + "/tb", ec);
+                             if (ec) fail_cache(work + "/tb", ec, "cannot create");
+                             compile_simulator(tools, dut, rtl_dir, sources, config, cache, work,
+                                               logger);
+                             return std::vector<std::string>{"sim"};
+                           }};
+  const HeldEntry entry = obtain_entry(final_dir, recipe, logger);
+  simulator.cached = !entry.built;
+  simulator.hold = entry.lock;
   simulator.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  logger.info(
-      fmt::format("build: {} ({}) built in {:.0f} s", dut.module, dut.name, simulator.seconds));
+  if (simulator.cached) {
+    logger.info(fmt::format("build: {} ({}) cached", dut.module, dut.name));
+  } else {
+    logger.info(
+        fmt::format("build: {} ({}) built in {:.0f} s", dut.module, dut.name, simulator.seconds));
+  }
   return simulator;
 }
 

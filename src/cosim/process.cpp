@@ -3,21 +3,29 @@
 // that a chatty tool cannot fill the pipe and stall. Being in their own groups, children do not
 // get the terminal's Ctrl-C, so SIGINT and SIGTERM handlers kill every live group, then let the
 // signal take its course.
+// A SIGKILL cannot be handled, so the direct child is a small wrapper (a forked copy of scprec
+// that does not exec) which asks the kernel to send it SIGTERM when its parent dies
+// (PR_SET_PDEATHSIG) and then kills its own process group: the tool and the tool's children.
+// The tool is the wrapper's child. Everything the children need (argv, the environment, the
+// resolved program path, messages) is prepared before fork, because after fork a multi-threaded
+// process may only make async-signal-safe calls.
 #include "scprec/cosim/process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
-#include <mutex>
 #include <cstring>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 
 #include "scprec/core/error.hpp"
@@ -78,28 +86,122 @@ class LiveGroup {
   std::atomic<pid_t>* slot_ = nullptr;
 };
 
-[[noreturn]] void child_exec(const std::vector<std::string>& argv, const ProcessOptions& options,
-                             int write_end) {
-  ::setpgid(0, 0);
-  for (const std::string& variable : options.environment) {
-    const std::size_t equals = variable.find('=');
-    ::setenv(variable.substr(0, equals).c_str(), variable.substr(equals + 1).c_str(), 1);
+// The path of the executable `program` as execvp would find it on `path` (a name with a slash is
+// taken as it is), or "" if there is none.
+std::string find_program(const std::string& program, const char* path) {
+  if (program.find('/') != std::string::npos) {
+    return ::access(program.c_str(), X_OK) == 0 ? program : "";
   }
-  ::dup2(write_end, STDOUT_FILENO);
-  ::dup2(write_end, STDERR_FILENO);
-  ::close(write_end);
-  if (!options.directory.empty() && ::chdir(options.directory.c_str()) != 0) {
-    const std::string message = "cannot enter " + options.directory + "\n";
-    (void)!::write(STDERR_FILENO, message.c_str(), message.size());
+  if (path == nullptr) return "";
+  std::stringstream directories(path);
+  std::string directory;
+  while (std::getline(directories, directory, ':')) {
+    const std::string candidate = (directory.empty() ? "." : directory) + "/" + program;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate;
+  }
+  return "";
+}
+
+// Everything the child needs, made before fork: after fork, a multi-threaded process may only
+// make async-signal-safe calls (no allocation: another thread may have held malloc's lock).
+struct ChildPlan {
+  std::vector<std::string> storage;  // the strings the pointers below point into
+  std::vector<char*> argv;
+  std::vector<char*> envp;
+  std::string program;    // the resolved path of argv[0]
+  std::string directory;  // "" : stay
+  std::string cannot_enter;
+  std::string cannot_run;
+  pid_t parent = 0;
+};
+
+ChildPlan plan_child(const std::vector<std::string>& argv, const ProcessOptions& options) {
+  ChildPlan plan;
+  std::vector<std::string> environment;
+  for (char** variable = environ; *variable != nullptr; ++variable) {
+    environment.emplace_back(*variable);
+  }
+  const char* path = std::getenv("PATH");
+  for (const std::string& variable : options.environment) {
+    const std::string name = variable.substr(0, variable.find('=') + 1);
+    environment.erase(std::remove_if(environment.begin(), environment.end(),
+                                     [&](const std::string& v) { return v.rfind(name, 0) == 0; }),
+                      environment.end());
+    environment.push_back(variable);
+  }
+  for (const std::string& variable : environment) {
+    if (variable.rfind("PATH=", 0) == 0) path = variable.c_str() + 5;
+  }
+  plan.program = find_program(argv[0], path);
+  if (plan.program.empty()) plan.program = argv[0];  // execve fails; the child says so
+  plan.storage = argv;
+  plan.storage.insert(plan.storage.end(), environment.begin(), environment.end());
+  for (std::size_t k = 0; k < plan.storage.size(); ++k) {
+    (k < argv.size() ? plan.argv : plan.envp).push_back(plan.storage[k].data());
+  }
+  plan.argv.push_back(nullptr);
+  plan.envp.push_back(nullptr);
+  plan.directory = options.directory;
+  plan.cannot_enter = "cannot enter " + options.directory + "\n";
+  plan.cannot_run = "cannot run " + argv[0] + ": not found, or not executable\n";
+  plan.parent = ::getpid();
+  return plan;
+}
+
+// The wrapper (the direct child) kills its whole process group when its parent dies: the tool
+// and everything the tool started (make's g++, cc1plus) unless they left the group.
+void on_parent_death(int) {
+  ::kill(0, SIGKILL);
+}
+
+// The tool, in the wrapper's process group: only async-signal-safe calls.
+[[noreturn]] void exec_tool(const ChildPlan& plan) {
+  struct sigaction fallback {};
+  fallback.sa_handler = SIG_DFL;
+  ::sigaction(SIGTERM, &fallback, nullptr);
+  if (!plan.directory.empty() && ::chdir(plan.directory.c_str()) != 0) {
+    (void)!::write(STDERR_FILENO, plan.cannot_enter.data(), plan.cannot_enter.size());
     ::_exit(127);
   }
-  std::vector<char*> args;
-  for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
-  args.push_back(nullptr);
-  ::execvp(args[0], args.data());
-  const std::string message = "cannot run " + argv[0] + ": " + std::strerror(errno) + "\n";
-  (void)!::write(STDERR_FILENO, message.c_str(), message.size());
+  ::execve(plan.program.c_str(), plan.argv.data(), plan.envp.data());
+  (void)!::write(STDERR_FILENO, plan.cannot_run.data(), plan.cannot_run.size());
   ::_exit(127);
+}
+
+// The direct child: a wrapper that does not exec. It leads a new process group, asks the kernel
+// for SIGTERM when the thread that forked it dies (PR_SET_PDEATHSIG; exits at once if the parent
+// is already gone), runs the tool as its own child and exits with the tool's status (128 +
+// signal if a signal ended it). Only async-signal-safe calls.
+[[noreturn]] void child_main(const ChildPlan& plan, int write_end) {
+  ::setpgid(0, 0);
+  struct sigaction action {};
+  action.sa_handler = on_parent_death;
+  ::sigemptyset(&action.sa_mask);
+  ::sigaction(SIGTERM, &action, nullptr);
+  struct sigaction fallback {};
+  fallback.sa_handler = SIG_DFL;
+  ::sigaction(SIGINT, &fallback, nullptr);  // scprec's handler is no business of the child's
+  sigset_t unblock;
+  ::sigemptyset(&unblock);
+  ::sigaddset(&unblock, SIGTERM);
+  ::sigprocmask(SIG_UNBLOCK, &unblock, nullptr);
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != plan.parent) ::_exit(127);  // the parent died before prctl took effect
+  ::dup2(write_end, STDOUT_FILENO);
+  ::dup2(write_end, STDERR_FILENO);
+  // The wrapper never execs, so close-on-exec does not close what it inherited: other threads'
+  // pipes (whose readers would wait for it) and the cache's flock descriptors (which would stay
+  // locked for as long as it lives). It needs none of them; nor does the tool.
+  if (::close_range(3, ~0U, 0) != 0) {
+    for (int fd = 3; fd < 4096; ++fd) ::close(fd);
+  }
+  const pid_t tool = ::fork();
+  if (tool < 0) ::_exit(127);
+  if (tool == 0) exec_tool(plan);
+  int status = 0;
+  while (::waitpid(tool, &status, 0) < 0 && errno == EINTR) {
+  }
+  ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
 }  // namespace
@@ -112,6 +214,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     throw Error(ErrorKind::kEnvironment, argv[0], "", "cannot create a pipe",
                 "Check system limits");
   }
+  const ChildPlan plan = plan_child(argv, options);
   const auto start = Clock::now();
   const pid_t pid = ::fork();
   if (pid < 0) {
@@ -120,7 +223,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
   }
   if (pid == 0) {
     ::close(pipe_ends[0]);
-    child_exec(argv, options, pipe_ends[1]);
+    child_main(plan, pipe_ends[1]);
   }
   ::setpgid(pid, pid);
   const LiveGroup live(pid);
@@ -167,15 +270,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
 }
 
 bool program_available(const std::string& program) {
-  const char* path = std::getenv("PATH");
-  if (path == nullptr) return false;
-  std::stringstream directories(path);
-  std::string directory;
-  while (std::getline(directories, directory, ':')) {
-    const std::string candidate = (directory.empty() ? "." : directory) + "/" + program;
-    if (::access(candidate.c_str(), X_OK) == 0) return true;
-  }
-  return false;
+  return !find_program(program, std::getenv("PATH")).empty();
 }
 
 std::string error_excerpt(const std::string& text, std::size_t lines) {

@@ -2,10 +2,12 @@
 // testbench of sim/ into one simulator binary, cached by the hash of everything that goes in.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "scprec/core/logger.hpp"
+#include "scprec/cosim/cache.hpp"
 #include "scprec/cosim/dut.hpp"
 
 namespace scprec::cosim {
@@ -37,8 +39,11 @@ std::string default_cache_dir();
 struct Simulator {
   std::string binary;   ///< the simulator: sim --stimulus ... (see sim/scprec_tb_main.cpp)
   std::string key;      ///< the cache key, a SHA-256
-  bool cached = false;  ///< true if no compile was needed
+  bool cached = false;  ///< true if this call compiled nothing (found, or built by another)
   double seconds = 0.0;
+  /// A shared lock on the cache entry, held while any copy of this Simulator lives, so that
+  /// `scprec cache clean` leaves the binary alone and a repair waits for its users.
+  std::shared_ptr<CacheLock> hold;
 };
 
 /// The cache key of a build: SHA-256 of the toolchain's versions, the flags, the testbench
@@ -50,9 +55,12 @@ std::string build_key(const Toolchain& tools, const DutSpec& dut, const std::str
 
 /// Builds (or finds in the cache) the simulator of `dut` from the Verilog `sources` in
 /// `rtl_dir`. The Verilated runtime is compiled once per toolchain and flags, and reused.
-/// Builds go to a temporary directory renamed into place, so concurrent builds are safe and a
-/// killed build leaves nothing half-made. Throws Error (kEnvironment) quoting the failing
-/// tool's error lines and naming its log.
+/// Builds go to a temporary directory renamed into place, so a killed build leaves nothing
+/// half-made; abandoned temporaries are swept first. A cached entry is verified against its
+/// checksums before use and rebuilt, with a warning naming it, if corrupt. Two threads or
+/// processes wanting the same entry do not both build it: one waits (and logs that it does) and
+/// uses the other's result. Throws Error (kEnvironment) quoting the failing tool's error lines
+/// and naming its log, or naming the cache path when the cache is not a writable directory.
 Simulator build_simulator(const DutSpec& dut, const std::string& rtl_dir,
                           const std::vector<std::string>& sources, const BuildConfig& config,
                           Logger& logger);

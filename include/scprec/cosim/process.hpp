@@ -23,11 +23,14 @@ struct ProcessResult {
   bool succeeded() const { return exit_code == 0 && !timed_out; }
 };
 
-/// Runs argv[0] (found on PATH) with the other arguments, in its own process group, and waits.
-/// Throws Error (kEnvironment) if the program cannot be started at all. The first call installs
-/// SIGINT and SIGTERM handlers that kill every running child's group before the signal goes on
-/// to the handler that was there before (by default: the program ends), so that Ctrl-C stops
-/// builds and simulations too.
+/// Runs argv[0] (found on PATH, the one in `options.environment` if it sets one) with the other
+/// arguments, in its own process group, and waits. A program that cannot be run gives exit code
+/// 127 and says why in the output. Throws Error (kEnvironment) if no process can be created. The
+/// first call installs SIGINT and SIGTERM handlers that kill every running child's group before
+/// the signal goes on to the handler that was there before (by default: the program ends), so
+/// that Ctrl-C stops builds and simulations too. If the calling thread or process dies, even by
+/// SIGKILL, the kernel signals the child's wrapper, which kills the group: the tool and what it
+/// started, unless they moved to a process group of their own.
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options);
 
 /// True if `program` is an executable on PATH.

@@ -1,0 +1,182 @@
+// Tests of the simulator build and its cache (label `sim`, except where no tool runs): a corrupt
+// cached simulator is rebuilt and then simulates correctly, two concurrent builds of one DUT
+// compile it once, and a cache that is a file or cannot be written is an environment error.
+#include "scprec/cosim/build.hpp"
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "../fixture_path.hpp"
+#include "scprec/core/error.hpp"
+#include "scprec/cosim/simulate.hpp"
+#include "scprec/io/files.hpp"
+#include "scprec/io/model_io.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Keeps every message, from any thread.
+class RecordingLogger final : public scprec::Logger {
+ public:
+  void log(scprec::LogLevel level, std::string_view message) override {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    text_ += (level == scprec::LogLevel::kWarning ? "warning: " : "") + std::string(message) + "\n";
+  }
+  std::string text() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    return text_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::string text_;
+};
+
+// The tiny network at short lengths, its Verilog written to work/rtl.
+struct TinyDesign {
+  scprec::model::Network network =
+      scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
+  Eigen::MatrixXd data = scprec::io::read_dataset(scprec::test::npz_fixture("data_ok.npz"),
+                                                  scprec::io::Split::kCalibration)
+                             .x;
+  scprec::model::PrecisionMap map;
+  scprec::rtl::RtlDesign design;
+  std::string rtl_dir;
+
+  explicit TinyDesign(const std::string& work) : rtl_dir(work + "/rtl") {
+    const auto quantized = scprec::model::quantize(network, data, {});
+    map = scprec::model::manual_map(quantized, scprec::io::network_hash(network), {16, 16},
+                                    scprec::core::GeneratorKind::kLfsr, 16, 7);
+    design = scprec::rtl::generate_rtl(quantized, map, {});
+    scprec::cosim::write_design(design, rtl_dir);
+  }
+};
+
+std::string fresh_dir(const std::string& name) {
+  const std::string directory = std::string(SCPREC_TEST_WORK_DIR) + "/build/" + name;
+  fs::remove_all(directory);
+  fs::create_directories(directory);
+  return directory;
+}
+
+scprec::cosim::SimulateConfig top_only(const std::string& work, const std::string& cache) {
+  scprec::cosim::SimulateConfig config;
+  config.trials = 4;
+  config.work_dir = work;
+  config.build.cache_dir = cache;
+  config.layers = false;
+  config.timeout_seconds = 120;
+  return config;
+}
+
+}  // namespace
+
+TEST_CASE("cosim: a corrupt cached simulator is rebuilt, then simulates bit-exactly",
+          "[.sim][cosim]") {
+  const std::string root = fresh_dir("heal");
+  const std::string cache = root + "/cache";
+  const TinyDesign tiny(root);
+  scprec::cosim::LocalExecutor executor(2);
+  const auto first = scprec::cosim::simulate_design(
+      tiny.network, tiny.map, tiny.design, tiny.rtl_dir, tiny.data, {}, tiny.data,
+      top_only(root + "/run1", cache), executor, scprec::null_logger());
+  REQUIRE(first.bit_exact());
+  std::string entry;
+  for (const auto& item : fs::directory_iterator(cache)) {
+    const std::string name = item.path().filename().string();
+    if (name.rfind("sim-", 0) == 0 && name.find('.') == std::string::npos) entry = item.path();
+  }
+  REQUIRE(!entry.empty());
+  {  // overwrite 4 KiB in the middle of the binary, as a failing disk or a stray write would
+    std::fstream binary(entry + "/sim", std::ios::in | std::ios::out | std::ios::binary);
+    binary.seekp(static_cast<std::streamoff>(fs::file_size(entry + "/sim") / 2));
+    binary << std::string(4096, '\xff');
+  }
+  // An abandoned build (its process is gone) beside it.
+  const pid_t gone = ::fork();
+  if (gone == 0) ::_exit(0);
+  ::waitpid(gone, nullptr, 0);
+  const std::string abandoned = cache + "/sim-0123.tmp." + std::to_string(gone) + ".0";
+  scprec::io::write_file_atomically(abandoned + "/obj/Vdut__ALL.a", std::string(4096, 'x'));
+
+  RecordingLogger logger;
+  const auto second = scprec::cosim::simulate_design(
+      tiny.network, tiny.map, tiny.design, tiny.rtl_dir, tiny.data, {}, tiny.data,
+      top_only(root + "/run2", cache), executor, logger);
+  INFO(logger.text());
+  CHECK(second.bit_exact());
+  CHECK_FALSE(second.has_errors());
+  CHECK_THAT(logger.text(), Catch::Contains("warning: cache entry " + entry) &&
+                                Catch::Contains("does not match its checksum"));
+  CHECK_FALSE(fs::exists(abandoned));
+}
+
+TEST_CASE("cosim: two concurrent builds of one simulator compile it once", "[.sim][cosim]") {
+  const std::string root = fresh_dir("concurrent");
+  const TinyDesign tiny(root);
+  const scprec::cosim::DutSpec dut = scprec::cosim::layer_dut(tiny.design, 0);
+  scprec::cosim::BuildConfig config;
+  config.cache_dir = root + "/cache";
+  config.jobs = 1;
+  RecordingLogger logger;
+  std::vector<scprec::cosim::Simulator> simulators(2);
+  std::vector<std::thread> threads;
+  for (std::size_t k = 0; k < 2; ++k) {
+    threads.emplace_back([&, k] {
+      simulators[k] =
+          scprec::cosim::build_simulator(dut, tiny.rtl_dir, tiny.design.sources, config, logger);
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  INFO(logger.text());
+  CHECK(simulators[0].cached != simulators[1].cached);  // one built, one was served
+  CHECK(simulators[0].binary == simulators[1].binary);
+  CHECK_THAT(logger.text(), Catch::Contains("waiting for another build of"));
+  CHECK(fs::exists(simulators[0].binary));
+}
+
+TEST_CASE("cosim: a cache that is a file is an environment error before any tool runs", "[cosim]") {
+  const std::string root = fresh_dir("cache_file");
+  scprec::cosim::BuildConfig config;
+  config.cache_dir = root + "/cache";
+  scprec::io::write_file_atomically(config.cache_dir, "not a directory");
+  try {
+    scprec::cosim::build_simulator({}, root, {}, config, scprec::null_logger());
+    FAIL("no error");
+  } catch (const scprec::Error& e) {
+    CHECK(e.kind() == scprec::ErrorKind::kEnvironment);
+    CHECK(e.where() == config.cache_dir);
+    CHECK_THAT(e.problem(), Catch::Contains("not a directory"));
+  }
+}
+
+TEST_CASE("cosim: a read-only cache that needs a build is an environment error naming it",
+          "[.sim][cosim]") {
+  const std::string root = fresh_dir("read_only");
+  const TinyDesign tiny(root);
+  scprec::cosim::BuildConfig config;
+  // Permissions do not stop root; /sys is a directory even root cannot create folders in.
+  config.cache_dir = ::geteuid() == 0 ? std::string("/sys") : root + "/cache";
+  if (::geteuid() != 0) {
+    fs::create_directories(config.cache_dir);
+    fs::permissions(config.cache_dir, fs::perms::owner_read | fs::perms::owner_exec);
+  }
+  try {
+    scprec::cosim::build_simulator(scprec::cosim::layer_dut(tiny.design, 0), tiny.rtl_dir,
+                                   tiny.design.sources, config, scprec::null_logger());
+    FAIL("no error");
+  } catch (const scprec::Error& e) {
+    CHECK(e.kind() == scprec::ErrorKind::kEnvironment);
+    CHECK(e.where() == config.cache_dir);
+    CHECK_THAT(e.problem(), Catch::Contains("cannot create a build folder in the cache"));
+    CHECK_THAT(e.remedy(), Catch::Contains("writable"));
+  }
+  if (::geteuid() != 0) fs::permissions(config.cache_dir, fs::perms::owner_all);
+}
