@@ -1,6 +1,8 @@
 // Runs a CLI11 parser over a command's arguments, with help and usage errors on our streams.
 #pragma once
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <cctype>
 #include <cmath>
@@ -22,16 +24,34 @@ inline bool as_double(const std::string& text, double& value) {
 }
 }  // namespace detail
 
-/// A whole number >= 0, in decimal digits.
+/// A whole number >= 0, in decimal digits, at most 2^64 - 1.
 inline const CLI::Validator kCount(
     [](std::string& text) {
+      const std::string problem = "must be a whole number from 0 to 2^64 - 1, not '" + text + "'";
+      if (text.empty() || text.size() > 20) return problem;
       for (char c : text) {
-        if (!std::isdigit(static_cast<unsigned char>(c)))
-          return "must be a whole number >= 0, not '" + text + "'";
+        if (!std::isdigit(static_cast<unsigned char>(c))) return problem;
       }
-      return text.empty() ? std::string("must be a whole number >= 0") : std::string();
+      // 20 digits may still pass 2^64 - 1 = 18446744073709551615.
+      return text.size() == 20 && text > "18446744073709551615" ? problem : std::string();
     },
     "COUNT");
+
+/// A whole number from `low` to `high`.
+inline CLI::Validator range(long low, long high) {
+  return CLI::Validator(
+      [low, high](std::string& text) {
+        const std::string problem =
+            fmt::format("must be a whole number from {} to {}, not '{}'", low, high, text);
+        if (text.empty() || text.size() > 9) return problem;
+        for (char c : text) {
+          if (!std::isdigit(static_cast<unsigned char>(c))) return problem;
+        }
+        const long value = std::stol(text);
+        return value < low || value > high ? problem : std::string();
+      },
+      fmt::format("{}-{}", low, high));
+}
 
 /// A finite number > 0.
 inline const CLI::Validator kPositive(
@@ -56,9 +76,11 @@ inline const CLI::Validator kFraction(
 }  // namespace check
 
 /// Parses `args` with `app`. Returns an exit code to return at once (0 after --help, 2 after a
-/// usage error, both printed), or nothing when the command should go on.
+/// usage error, both printed, the error also in `*problem` when given), or nothing when the
+/// command should go on.
 inline std::optional<int> parse_args(CLI::App& app, const std::vector<std::string>& args,
-                                     std::ostream& out, std::ostream& err) {
+                                     std::ostream& out, std::ostream& err,
+                                     std::string* problem = nullptr) {
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 wants them reversed
   try {
     app.parse(reversed);
@@ -66,6 +88,7 @@ inline std::optional<int> parse_args(CLI::App& app, const std::vector<std::strin
     out << app.help();
     return 0;
   } catch (const CLI::ParseError& e) {
+    if (problem != nullptr) *problem = e.what();
     err << "scprec " << app.get_name() << ": error: " << e.what() << "\n"
         << "Run 'scprec " << app.get_name() << " --help' for the options.\n";
     return 2;

@@ -8,6 +8,7 @@
 #include "cli_parse.hpp"
 #include "commands.hpp"
 #include "model_options.hpp"
+#include "scprec/core/error.hpp"
 #include "scprec/model/evaluate.hpp"
 #include "scprec/model/precision_map.hpp"
 #include "scprec/model/sc_network.hpp"
@@ -41,6 +42,10 @@ int run_eval(const std::vector<std::string>& args, std::ostream& out, std::ostre
   add_generator_options(app, o);
   if (const auto code = parse_args(app, args, out, err)) return *code;
 
+  if (length && (*length == 0 || (*length & (*length - 1)) != 0)) {
+    throw_bad_input("--length", "", fmt::format("{} is not a power of two", *length),
+                    "Give a bitstream length such as 64 or 256");
+  }
   const LoadedModel loaded = load_model(o);
   const io::Split split = io::parse_split(split_name, "--split");
   const io::Dataset data =

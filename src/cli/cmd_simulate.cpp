@@ -51,7 +51,11 @@ void print_report(const cosim::SimulationReport& report, std::ostream& out) {
   if (report.mismatched()) {
     out << "NOT bit-exact\n";
   } else if (report.has_errors()) {
-    out << "bit-exactness unknown: simulations failed (the trials that ran matched)\n";
+    std::size_t ran = 0;
+    for (const cosim::DutReport& dut : report.duts) ran += dut.completed;
+    out << (ran == 0 ? "bit-exactness unknown: simulations failed before any trial finished\n"
+                     : "bit-exactness unknown: simulations failed (the trials that finished "
+                       "matched)\n");
   } else {
     out << "bit-exact: every counter of every trial equals the software model\n";
   }
@@ -82,7 +86,8 @@ int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::o
   app.add_option("--split", split_name, "split whose first trials run: calibration or test")
       ->capture_default_str();
   app.add_option("--map", map_path, "precision map")->required();
-  app.add_option("--trials", config.trials, "inputs to simulate")
+  app.add_option("--trials", config.trials,
+                 "inputs to simulate (default: 100, or all the split has)")
       ->check(check::kCount)
       ->capture_default_str();
   app.add_option("--jobs", jobs, "worker processes (and parallel compiles)")
@@ -118,6 +123,8 @@ int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::o
       io::read_dataset(data_path, split, network.input_size(), network.output_size());
   const io::Dataset calibration =
       io::read_dataset(data_path, io::Split::kCalibration, network.input_size());
+  // The default runs what the split has; a number the user gave is refused if it has fewer.
+  if (app.count("--trials") == 0) config.trials = std::min(config.trials, data.size());
   if (config.trials > data.size()) {
     throw_bad_input("--trials", "",
                     fmt::format("{} trials asked for, the {} split of {} has {} rows",

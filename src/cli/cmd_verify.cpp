@@ -4,7 +4,6 @@
 // (io::OutputDir), prints a per-layer table and the verdict, and exits 0 when signed off, 1
 // when not, 3 when a simulation failed.
 #include <fmt/format.h>
-#include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <cmath>
@@ -13,6 +12,7 @@
 #include "cli_parse.hpp"
 #include "commands.hpp"
 #include "model_options.hpp"
+#include "run_outputs.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/cosim/simulate.hpp"
 #include "scprec/io/files.hpp"
@@ -129,14 +129,6 @@ io::OutputSetSpec output_set(const LoopOptions& o, bool refine) {
   return spec;
 }
 
-// Refuses, before any work, outputs that would overwrite an input: an input inside DIR is
-// swapped away with the previous set unless the set keeps it.
-void refuse_overwriting_inputs(const LoopOptions& o, const io::OutputSetSpec& spec) {
-  std::vector<io::NamedPath> inputs = model_inputs(o.model);
-  inputs.push_back({"--map", o.map_path});
-  io::refuse_overwriting_inputs(inputs, spec, "--out");
-}
-
 int run_loop_to_verdict(LoopOptions& o, bool refine, const std::string& command, io::OutputDir& dir,
                         std::ostream& out, std::ostream& err) {
   o.config.simulation.build.jobs = o.jobs;
@@ -194,34 +186,54 @@ int run_loop_to_verdict(LoopOptions& o, bool refine, const std::string& command,
   return result.signed_off ? kExitOk : kExitCheckFailed;
 }
 
-// The outputs are published as one set or not at all. Before any work the previous verdict is
-// marked superseded (DIR/junit.xml an error, DIR/SUPERSEDED a note), so that a run that stops,
-// by an error or a kill, never leaves an earlier pass for CI to read; a run that stops with an
-// error writes that error into DIR/junit.xml. The rest of the previous set stays intact.
+std::vector<io::NamedPath> loop_inputs(const LoopOptions& o) {
+  std::vector<io::NamedPath> inputs = model_inputs(o.model);
+  inputs.push_back({"--map", o.map_path});
+  return inputs;
+}
+
+// Refuses, before any work, outputs that would overwrite an input: an input inside DIR is
+// swapped away with the previous set unless the set keeps it; so would a build cache there be.
+void refuse_overwriting_inputs(const LoopOptions& o, const io::OutputSetSpec& spec) {
+  std::vector<io::NamedPath> inside = loop_inputs(o);
+  inside.push_back({"--cache", o.config.simulation.build.cache_dir});
+  io::refuse_overwriting_inputs(inside, spec, "--out");
+}
+
+// The outputs are published as one set or not at all. The first thing a run does, under the
+// folder's lock, is mark the previous verdict superseded, so that a run that stops, by an error
+// or a kill, never leaves an earlier pass for CI to read; a run that stops with an error writes
+// that error into DIR/junit.xml (run_outputs.hpp). The rest of the previous set stays intact.
 int run_loop(LoopOptions& o, bool refine, const std::string& command, std::ostream& out,
              std::ostream& err) {
-  const io::OutputSetSpec spec = output_set(o, refine);
-  refuse_overwriting_inputs(o, spec);
-  io::OutputDir dir(spec);
   const report::Provenance provenance{command, o.model.model, o.model.data};
-  if (dir.had_previous()) {
-    const std::string note = fmt::format(
-        "superseded: a later run of scprec {} (pid {}) started on these outputs and has not "
-        "published its own; the files here other than junit.xml are from the run before it",
-        command, ::getpid());
-    dir.write_in_place("SUPERSEDED", note + "\n");
-    dir.write_in_place("junit.xml", report::junit_error_xml(note, provenance));
-  }
+  std::optional<io::OutputDir> dir;
   try {
-    return run_loop_to_verdict(o, refine, command, dir, out, err);
+    const io::OutputSetSpec spec = output_set(o, refine);
+    refuse_overwriting_inputs(o, spec);
+    dir.emplace(spec);
+    supersede_previous(*dir, provenance);
+    return run_loop_to_verdict(o, refine, command, *dir, out, err);
   } catch (const std::exception& e) {
-    try {
-      dir.write_in_place("junit.xml", report::junit_error_xml(e.what(), provenance));
-    } catch (const std::exception&) {
-      // The folder cannot take it either; the original error is the one to report.
-    }
+    record_run_error(o.out, dir ? &*dir : nullptr, e.what(), provenance, loop_inputs(o));
     throw;
   }
+}
+
+// Arguments that do not parse stop the run too: CI must not read the last run's pass.
+int usage_error(const std::vector<std::string>& args, const std::string& command,
+                const std::string& default_out, const std::string& problem) {
+  const std::string out = raw_option(args, "--out").value_or(default_out);
+  const auto input = [&](const char* name) { return raw_option(args, name).value_or(""); };
+  if (!out.empty()) {
+    record_run_error(out, nullptr, "usage error: " + problem,
+                     {command, input("--model"), input("--data")},
+                     {{"--model", input("--model")},
+                      {"--manifest", input("--manifest")},
+                      {"--data", input("--data")},
+                      {"--map", input("--map")}});
+  }
+  return kExitBadInput;
 }
 
 }  // namespace
@@ -236,7 +248,10 @@ int run_verify(const std::vector<std::string>& args, std::ostream& out, std::ost
   add_model_options(app, o.model);
   add_loop_options(app, o, true);
   app.add_option("--out", o.out, "output directory")->required();
-  if (const auto code = parse_args(app, args, out, err)) return *code;
+  std::string problem;
+  if (const auto code = parse_args(app, args, out, err, &problem)) {
+    return *code == 0 ? 0 : usage_error(args, "verify", "", problem);
+  }
   return run_loop(o, true, "verify", out, err);
 }
 
@@ -251,7 +266,10 @@ int run_signoff(const std::vector<std::string>& args, std::ostream& out, std::os
   app.add_option("--map", o.map_path, "the precision map to sign off")->required();
   add_loop_options(app, o, false);
   app.add_option("--out", o.out, "output directory")->required();
-  if (const auto code = parse_args(app, args, out, err)) return *code;
+  std::string problem;
+  if (const auto code = parse_args(app, args, out, err, &problem)) {
+    return *code == 0 ? 0 : usage_error(args, "signoff", "", problem);
+  }
   return run_loop(o, false, "signoff", out, err);
 }
 
@@ -267,7 +285,10 @@ int run_demo(const std::vector<std::string>& args, std::ostream& out, std::ostre
   app.add_option("--example", example, "the example's directory")->capture_default_str();
   app.add_option("--out", o.out, "output directory")->capture_default_str();
   add_loop_options(app, o, true);
-  if (const auto code = parse_args(app, args, out, err)) return *code;
+  std::string problem;
+  if (const auto code = parse_args(app, args, out, err, &problem)) {
+    return *code == 0 ? 0 : usage_error(args, "demo", o.out, problem);
+  }
   o.model.model = example + "/model.npz";
   o.model.data = example + "/data.npz";
   return run_loop(o, true, "demo", out, err);

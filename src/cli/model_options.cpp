@@ -13,7 +13,7 @@ void add_model_options(CLI::App& app, ModelOptions& o) {
 
 void add_quantization_options(CLI::App& app, ModelOptions& o) {
   app.add_option("--bits", o.bits, "activation and weight precision B")
-      ->check(check::kCount)
+      ->check(check::range(2, 12))
       ->capture_default_str();
   app.add_option("--encoding", o.encoding, "sign-magnitude or bipolar")->capture_default_str();
 }
@@ -21,12 +21,13 @@ void add_quantization_options(CLI::App& app, ModelOptions& o) {
 void add_generator_options(CLI::App& app, ModelOptions& o) {
   app.add_option("--generator", o.generator, "lfsr or sobol")->capture_default_str();
   app.add_option("--generator-width", o.generator_width, "LFSR width / Sobol precision in bits")
-      ->check(check::kCount)
+      ->check(check::range(4, 32))
       ->capture_default_str();
   app.add_option("--seed", o.seed, "generator seed of layer 0 (layer l uses seed + l)")
       ->check(check::kCount)
       ->capture_default_str();
-  app.add_option("--threads", o.threads, "worker threads (0: one per core)")->check(check::kCount);
+  app.add_option("--threads", o.threads, "worker threads (0: one per core)")
+      ->check(check::range(0, 1024));
 }
 
 std::vector<io::NamedPath> model_inputs(const ModelOptions& o) {

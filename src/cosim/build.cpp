@@ -277,7 +277,9 @@ std::string build_key(const Toolchain& tools, const DutSpec& dut, const std::str
 Simulator build_simulator(const DutSpec& dut, const std::string& rtl_dir,
                           const std::vector<std::string>& sources, const BuildConfig& config,
                           Logger& logger) {
-  const std::string cache = config.cache_dir.empty() ? default_cache_dir() : config.cache_dir;
+  // Absolute: the build steps run in folders of their own, where a relative path means another.
+  const std::string cache =
+      fs::absolute(config.cache_dir.empty() ? default_cache_dir() : config.cache_dir).string();
   ensure_cache_dir(cache);
   sweep_temporaries(cache, logger);
   const Toolchain tools = detect_toolchain();

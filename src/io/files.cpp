@@ -38,10 +38,25 @@ std::string staging_name(const std::string& path) {
   return path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
 }
 
-void write_file_atomically(const std::string& path, const std::string& content) {
-  const std::filesystem::path target(path);
+void write_file_atomically(const std::string& given, const std::string& content) {
+  namespace fs = std::filesystem;
   std::error_code ec;
-  if (target.has_parent_path()) std::filesystem::create_directories(target.parent_path(), ec);
+  // Through symbolic links to where they point, existing or not, so that a link stays a link.
+  fs::path resolved(given);
+  for (int hops = 0; fs::is_symlink(fs::symlink_status(resolved, ec)); ++hops) {
+    if (hops == 40) throw_bad_input(given, "", "is a loop of symbolic links", "Fix the link");
+    resolved = (resolved.parent_path() / fs::read_symlink(resolved, ec)).lexically_normal();
+  }
+  const std::string path = resolved.string();
+  const fs::file_status existing = fs::status(path, ec);
+  if (fs::exists(existing) && !fs::is_regular_file(existing)) {
+    throw_bad_input(given, "",
+                    "exists and is not a regular file (a folder, device, FIFO or socket); an "
+                    "output is replaced whole, which would destroy it",
+                    "Give the path of a file to write");
+  }
+  const fs::path target(path);
+  if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
   if (ec) {
     errno = ec.value();
     fail_write(path, "cannot create the folder " + target.parent_path().string());
@@ -68,6 +83,14 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     ::unlink(temporary.c_str());
     fail_write(path, "cannot rename " + temporary + " to it");
   }
+  sync_folder(target.has_parent_path() ? target.parent_path().string() : ".");
+}
+
+void sync_folder(const std::string& folder) {
+  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;  // best effort: the rename itself has happened
+  (void)::fsync(fd);
+  ::close(fd);
 }
 
 }  // namespace scprec::io

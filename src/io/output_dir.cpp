@@ -11,12 +11,14 @@
 #include <fmt/format.h>
 #include <stdio.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <regex>
 #include <set>
 
 #include "scprec/core/error.hpp"
@@ -128,54 +130,134 @@ void exchange(const std::string& staging, const std::string& target, const std::
   if (::rename(aside.c_str(), staging.c_str()) != 0) remove_tree(aside);
 }
 
+// Names scprec's atomic writes stage under: NAME.tmp.<pid>.<n>.
+bool is_temporary(const std::string& name) {
+  static const std::regex kTemporary(R"(.+\.tmp\.[0-9]+\.[0-9]+)");
+  return std::regex_match(name, kTemporary);
+}
+
+void remove_temporaries(const std::string& folder) {
+  for (const std::string& name : entries_of(folder)) {
+    if (is_temporary(name)) remove_tree(folder + "/" + name);
+  }
+}
+
+// The state folder's parent must be writable: the outputs are staged there.
+void make_state_folder(const std::string& state, const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(state, ec);
+  if (!ec) return;
+  throw Error(ErrorKind::kEnvironment, dir, "",
+              fmt::format("cannot create {} beside it, where its outputs are staged before they "
+                          "are switched in ({})",
+                          state, error_text(ec)),
+              "Give an --out whose parent folder scprec can write");
+}
+
 }  // namespace
 
-OutputDir::OutputDir(OutputSetSpec spec) : spec_(std::move(spec)) {
-  if (spec_.dir.empty()) throw_bad_input("", "", "no output folder given", "Give one with --out");
-  const fs::path target = fs::absolute(fs::path(spec_.dir)).lexically_normal();
-  const fs::path folder = target.has_filename() ? target : target.parent_path();
-  target_ = folder.string();
-  if (folder == folder.root_path() || folder.filename() == "..") {
-    throw_bad_input(spec_.dir, "", "scprec cannot publish into this folder as a whole",
-                    "Name a new or scprec-owned folder, e.g. --out results");
-  }
+std::string resolve_output_folder(const std::string& dir) {
+  if (dir.empty()) throw_bad_input("", "", "no output folder given", "Give one with --out");
+  const auto refuse = [&](const std::string& problem, const std::string& remedy) {
+    throw_bad_input(dir, "", problem, remedy);
+  };
+  fs::path folder = fs::absolute(fs::path(dir)).lexically_normal();
+  if (!folder.has_filename()) folder = folder.parent_path();  // a trailing separator
   std::error_code ec;
+  const fs::file_status link = fs::symlink_status(folder, ec);
+  if (fs::is_symlink(link)) {  // publish where the link points, existing or not
+    const fs::path points_to = fs::read_symlink(folder, ec);
+    folder = (folder.parent_path() / points_to).lexically_normal();
+  }
+  folder = fs::weakly_canonical(folder, ec);
+  if (ec) {
+    refuse(fmt::format("cannot be resolved ({})", error_text(ec)),
+           "Check the path for a loop of symbolic links");
+  }
+  const fs::path cwd = fs::current_path(ec);
+  if (folder == folder.root_path() || folder.filename() == ".." ||
+      (!ec &&
+       std::mismatch(folder.begin(), folder.end(), cwd.begin(), cwd.end()).first == folder.end())) {
+    refuse(
+        "is the root, the current folder or a folder holding it, which scprec cannot replace "
+        "as a whole",
+        "Name a new or scprec-owned folder, e.g. --out results");
+  }
   const fs::file_status status = fs::status(folder, ec);
   if (fs::exists(status) && !fs::is_directory(status)) {
-    throw_bad_input(spec_.dir, "", "exists and is not a folder",
-                    "Give a folder to write the outputs into (it is created if missing)");
+    refuse("exists and is not a folder",
+           "Give a folder to write the outputs into (it is created if missing)");
   }
-  if (fs::is_directory(status) && fs::is_symlink(fs::symlink_status(folder, ec))) {
-    target_ = fs::canonical(folder, ec).string();  // publish where the link points
+  struct stat own {
+  }, parent{};
+  if (fs::is_directory(status) && ::stat(folder.c_str(), &own) == 0 &&
+      ::stat(folder.parent_path().c_str(), &parent) == 0 && own.st_dev != parent.st_dev) {
+    refuse("is a mount point, which scprec cannot replace as a whole when it publishes",
+           "Give a folder inside it, e.g. --out " + (folder / "scprec").string());
   }
-  state_ =
-      (fs::path(target_).parent_path() / ("." + fs::path(target_).filename().string() + ".scprec"))
-          .string();
-  make_folder(state_);
-  lock_.fd = take_lock(state_ + "/lock", spec_.dir);
+  return folder.string();
+}
 
-  had_previous_ = fs::is_directory(target_, ec);
-  if (had_previous_) {
-    std::set<std::string> known(spec_.written.begin(), spec_.written.end());
-    known.insert(spec_.kept.begin(), spec_.kept.end());
-    known.insert(spec_.retired.begin(), spec_.retired.end());
-    for (const std::string& name : lines_of(state_ + "/" + kPublishedList)) known.insert(name);
-    known.insert("SUPERSEDED");
-    std::vector<std::string> foreign;
-    for (const std::string& name : entries_of(target_)) {
-      if (known.count(name) == 0) foreign.push_back(name);
+std::string state_folder_of(const std::string& folder) {
+  const fs::path path(folder);
+  return (path.parent_path() / ("." + path.filename().string() + ".scprec")).string();
+}
+
+bool write_unless_locked(const std::string& dir, const std::string& name,
+                         const std::string& content) {
+  const std::string target = resolve_output_folder(dir);
+  const std::string state = state_folder_of(target);
+  std::error_code ec;
+  if (fs::is_directory(state, ec)) {
+    const int fd = ::open((state + "/lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd < 0) return false;
+    const bool free = ::flock(fd, LOCK_EX | LOCK_NB) == 0;
+    if (free) {
+      make_folder(target);
+      write_file_atomically(target + "/" + name, content);
     }
-    if (!foreign.empty()) {
-      throw_bad_input(spec_.dir, "",
-                      fmt::format("holds {} that scprec did not write ('{}'{}); publishing "
-                                  "replaces the folder as a whole",
-                                  foreign.size() == 1 ? "an entry" : "entries", foreign.front(),
-                                  foreign.size() > 1 ? ", ..." : ""),
-                      "Give a new or empty folder, or one an earlier scprec run wrote");
-    }
+    ::close(fd);
+    return free;
   }
-  remove_tree(staging());  // a killed run's staging: we hold the lock, so nobody else's
+  make_folder(target);
+  write_file_atomically(target + "/" + name, content);
+  return true;
+}
+
+OutputDir::OutputDir(OutputSetSpec spec) : spec_(std::move(spec)) {
+  target_ = resolve_output_folder(spec_.dir);
+  state_ = state_folder_of(target_);
+  make_state_folder(state_, spec_.dir);
+  lock_.fd = take_lock(state_ + "/lock", spec_.dir);
+  std::error_code ec;
+  had_previous_ = fs::is_directory(target_, ec);
+  // What killed runs left: we hold the lock, so none of it is anybody's work in progress.
+  remove_temporaries(state_);
+  if (had_previous_) {
+    remove_temporaries(target_);
+    refuse_foreign_entries();
+  }
+  remove_tree(staging());
   make_folder(staging());
+}
+
+void OutputDir::refuse_foreign_entries() const {
+  std::set<std::string> known(spec_.written.begin(), spec_.written.end());
+  known.insert(spec_.kept.begin(), spec_.kept.end());
+  known.insert(spec_.retired.begin(), spec_.retired.end());
+  for (const std::string& name : lines_of(state_ + "/" + kPublishedList)) known.insert(name);
+  known.insert(kSupersededNote);
+  std::vector<std::string> foreign;
+  for (const std::string& name : entries_of(target_)) {
+    if (known.count(name) == 0) foreign.push_back(name);
+  }
+  if (foreign.empty()) return;
+  throw_bad_input(spec_.dir, "",
+                  fmt::format("holds {} that scprec did not write ('{}'{}); publishing replaces "
+                              "the folder as a whole",
+                              foreign.size() == 1 ? "an entry" : "entries", foreign.front(),
+                              foreign.size() > 1 ? ", ..." : ""),
+                  "Give a new or empty folder, or one an earlier scprec run wrote");
 }
 
 OutputDir::Fd::~Fd() {
@@ -217,6 +299,7 @@ void OutputDir::publish() {
                               std::strerror(errno)));
   }
   published_ = true;
+  sync_folder(fs::path(target_).parent_path().string());
   write_file_atomically(state_ + "/" + kPublishedList, joined(names));
   remove_tree(staging());  // the previous set
 }
@@ -278,10 +361,17 @@ void refuse_overwriting_inputs(const std::vector<NamedPath>& inputs, const Outpu
 
 void refuse_folder_as_file(const std::string& path, const std::string& option) {
   std::error_code ec;
-  if (!path.empty() && fs::is_directory(path, ec)) {
+  const fs::file_status status = fs::status(path, ec);
+  if (path.empty() || !fs::exists(status) || fs::is_regular_file(status)) return;
+  if (fs::is_directory(status)) {
     throw_bad_input(option, "", path + " is a folder, where a file is to be written",
                     "Give the file's path, e.g. " + (fs::path(path) / "out.json").string());
   }
+  throw_bad_input(option, "",
+                  path +
+                      " is not a regular file (a device, FIFO or socket), and an output "
+                      "replaces its file whole",
+                  "Give the path of a file to write");
 }
 
 }  // namespace scprec::io

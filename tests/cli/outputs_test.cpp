@@ -133,3 +133,56 @@ TEST_CASE("cli: signoff may read the map it keeps in its own output folder", "[c
   CHECK_THAT(r.err, !Catch::Contains("overwrite") && Catch::Contains("calibration inputs"));
   CHECK(in.bytes(out + "/map.json") == map);
 }
+
+TEST_CASE("cli: a run refused before it takes its folder still supersedes the previous pass",
+          "[cli]") {
+  const Inputs in;
+  const std::string out = in.tmp.file("out");
+  const std::string pass =
+      "<testsuites name=\"scprec\" tests=\"5\" failures=\"0\" errors=\"0\"></testsuites>";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> refusals = {
+      {{"--confidence", "0"}, "usage error"},        // arguments that do not parse
+      {{"--map", out + "/report.md"}, "overwrite"},  // an input the set would replace
+      {{"--cache", out + "/cache"}, "overwrite"},    // a cache the set would replace
+  };
+  for (const auto& [extra, why] : refusals) {
+    INFO(extra[0]);
+    scprec::io::write_file_atomically(out + "/junit.xml", pass);
+    scprec::io::write_file_atomically(out + "/report.md", "SIGNED OFF");
+    std::vector<std::string> args = {extra[0] == "--map" ? "signoff" : "verify",
+                                     "--model",
+                                     in.model,
+                                     "--data",
+                                     in.data,
+                                     "--out",
+                                     out};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const Run r = run(args);
+    CHECK(r.code == 2);
+    const std::string junit = in.bytes(out + "/junit.xml");
+    CHECK_THAT(junit, Catch::Contains("errors=\"1\"") && Catch::Contains(why));
+    CHECK(in.bytes(out + "/report.md") == "SIGNED OFF");
+  }
+  // A junit.xml scprec did not write is left alone, in a folder scprec refuses as not its own.
+  scprec::io::write_file_atomically(out + "/junit.xml", "<testsuites name=\"pytest\"/>");
+  scprec::io::write_file_atomically(out + "/notes.txt", "mine");
+  CHECK(run({"verify", "--model", in.model, "--data", in.data, "--out", out}).code == 2);
+  CHECK(in.bytes(out + "/junit.xml") == "<testsuites name=\"pytest\"/>");
+}
+
+TEST_CASE("cli: an output that is a device or FIFO is refused, an output link written through",
+          "[cli]") {
+  const Inputs in;
+  const Run device = run({"assign", "--model", in.model, "--data", in.data, "--budget", "96",
+                          "--min-length", "16", "-o", "/dev/null"});
+  CHECK(device.code == 2);
+  CHECK_THAT(device.err, Catch::Contains("not a regular file"));
+  CHECK(fs::is_character_file("/dev/null"));
+  fs::create_symlink("real-map.json", in.tmp.file("map-link.json"));
+  CHECK(run({"assign", "--model", in.model, "--data", in.data, "--method", "bernstein", "--gain",
+             "analytic", "--budget", "96", "--min-length", "16", "-q", "-o",
+             in.tmp.file("map-link.json")})
+            .code == 0);
+  CHECK(fs::is_symlink(in.tmp.file("map-link.json")));
+  CHECK(fs::is_regular_file(in.tmp.file("real-map.json")));
+}

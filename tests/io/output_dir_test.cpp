@@ -4,6 +4,7 @@
 #include "scprec/io/output_dir.hpp"
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -220,4 +221,64 @@ TEST_CASE("io: outputs beside the inputs are allowed", "[io]") {
   CHECK_NOTHROW(scprec::io::refuse_folder_as_file(tmp.file("map.json"), "-o"));
   CHECK(kind_of_error([&] { scprec::io::refuse_folder_as_file(tmp.path().string(), "-o"); }) ==
         ErrorKind::kBadInput);
+}
+
+TEST_CASE("io: temporaries a killed write left are removed, not taken for a user's files", "[io]") {
+  const TempDir tmp("outdir-temporaries");
+  const std::string dir = tmp.file("out");
+  publish_set(dir, "first");
+  scprec::io::write_file_atomically(dir + "/junit.xml.tmp.999.0", "half");
+  scprec::io::write_file_atomically(tmp.file(".out.scprec/published.tmp.999.3"), "half");
+  const OutputDir out(report_set(dir));
+  CHECK_FALSE(fs::exists(dir + "/junit.xml.tmp.999.0"));
+  CHECK_FALSE(fs::exists(tmp.file(".out.scprec/published.tmp.999.3")));
+  CHECK(scprec::io::read_file(dir + "/junit.xml") == "first");
+}
+
+TEST_CASE("io: output folders resolve through links; loops and the current folder are refused",
+          "[io]") {
+  const TempDir tmp("outdir-resolve");
+  // A dangling link: the folder is made where it points, and the link stays.
+  fs::create_symlink("real", tmp.file("link"));
+  {
+    OutputDir out(report_set(tmp.file("link")));
+    scprec::io::write_file_atomically(out.staging() + "/junit.xml", "through the link");
+    out.publish();
+  }
+  CHECK(fs::is_symlink(tmp.file("link")));
+  CHECK(scprec::io::read_file(tmp.file("real/junit.xml")) == "through the link");
+  fs::create_symlink("loop2", tmp.file("loop1"));
+  fs::create_symlink("loop1", tmp.file("loop2"));
+  CHECK(kind_of_error([&] { OutputDir out(report_set(tmp.file("loop1"))); }) ==
+        ErrorKind::kBadInput);
+  const fs::path cwd = fs::current_path();
+  fs::create_directories(tmp.file("work/inner"));
+  fs::current_path(tmp.file("work/inner"));
+  for (const char* dir : {".", "..", "./", "../inner"}) {
+    INFO(dir);
+    CHECK(kind_of_error([&] { OutputDir out(report_set(dir)); }) == ErrorKind::kBadInput);
+  }
+  CHECK_NOTHROW(OutputDir(report_set("sub")));
+  fs::current_path(cwd);
+}
+
+TEST_CASE("io: an atomic write refuses to replace a device or FIFO and writes through a link",
+          "[io]") {
+  const TempDir tmp("files-special");
+  REQUIRE(::mkfifo(tmp.file("fifo").c_str(), 0644) == 0);
+  try {
+    scprec::io::write_file_atomically(tmp.file("fifo"), "x");
+    FAIL("a FIFO was replaced");
+  } catch (const Error& e) {
+    CHECK(e.kind() == ErrorKind::kBadInput);
+    CHECK_THAT(e.what(), Catch::Contains("not a regular file"));
+  }
+  CHECK(fs::is_fifo(tmp.file("fifo")));
+  CHECK(kind_of_error([&] { scprec::io::refuse_folder_as_file("/dev/null", "-o"); }) ==
+        ErrorKind::kBadInput);
+  scprec::io::write_file_atomically(tmp.file("target.json"), "old");
+  fs::create_symlink("target.json", tmp.file("link.json"));
+  scprec::io::write_file_atomically(tmp.file("link.json"), "new");
+  CHECK(fs::is_symlink(tmp.file("link.json")));
+  CHECK(scprec::io::read_file(tmp.file("target.json")) == "new");
 }

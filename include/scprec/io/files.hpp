@@ -13,8 +13,14 @@ std::string read_file(const std::string& path);
 std::string staging_name(const std::string& path);
 
 /// Writes `content` to `path` atomically: to a temporary file in the same directory, flushed
-/// to disk, then renamed over `path`. Creates missing parent directories. Throws Error
-/// (kEnvironment) naming the path if any step fails; `path` is then unchanged.
+/// to disk, then renamed over `path`, and the rename flushed too. A symbolic link is written
+/// through (its target replaced, the link kept). Creates missing parent directories. Throws
+/// Error naming the path: kBadInput if `path` exists and is not a regular file (a folder, a
+/// device, a FIFO: replacing it would destroy it), kEnvironment if any step fails; `path` is
+/// then unchanged.
 void write_file_atomically(const std::string& path, const std::string& content);
+
+/// Flushes a folder's entries (a rename in it) to disk; best effort, never throws.
+void sync_folder(const std::string& folder);
 
 }  // namespace scprec::io

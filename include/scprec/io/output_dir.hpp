@@ -23,12 +23,16 @@ struct OutputSetSpec {
 /// renames where the file system cannot exchange), so that a reader sees the previous set or
 /// the new one, never a mix; a run that stops before publishing leaves DIR as it was, apart
 /// from what it wrote with write_in_place.
+/// The name of the note a run leaves in DIR when it marks the previous verdict superseded.
+inline constexpr const char* kSupersededNote = "SUPERSEDED";
+
 class OutputDir {
  public:
-  /// Takes the lock and clears a stale staging folder. Throws Error: kBadInput when DIR is not
-  /// a folder, has no parent, or holds entries scprec did not write (so that nothing of the
-  /// user's is ever swapped away); kEnvironment when another run holds the lock (naming its
-  /// pid) or a folder cannot be made.
+  /// Resolves DIR (resolve_output_folder), takes the lock, and removes what killed runs left: a
+  /// staging folder, and temporaries of atomic writes (NAME.tmp.<pid>.<n>) in DIR and the state
+  /// folder. Throws Error: kBadInput as resolve_output_folder, or when DIR holds entries scprec
+  /// did not write (so that nothing of the user's is ever swapped away); kEnvironment when
+  /// another run holds the lock (naming its pid) or a folder cannot be made (naming it).
   explicit OutputDir(OutputSetSpec spec);
   /// Releases the lock; removes the staging folder when the set was not published.
   ~OutputDir();
@@ -53,6 +57,8 @@ class OutputDir {
   void publish();
 
  private:
+  void refuse_foreign_entries() const;
+
   // An open file descriptor, closed (releasing its flock) when the run ends or fails.
   struct Fd {
     int fd = -1;
@@ -69,6 +75,22 @@ class OutputDir {
   bool had_previous_ = false;
   bool published_ = false;
 };
+
+/// The folder `dir` names, absolute, as it will be published: through a symbolic link (where it
+/// points, even if that does not exist yet), `..` and trailing separators. Throws Error
+/// (kBadInput, naming `dir`) when it is empty, cannot be resolved (a loop of links), exists and
+/// is not a folder, is the root, the current folder or one holding it, or is a mount point
+/// (publishing renames the folder, which a mount point refuses).
+std::string resolve_output_folder(const std::string& dir);
+
+/// The state folder of a resolved output folder: `.NAME.scprec` beside it.
+std::string state_folder_of(const std::string& folder);
+
+/// Writes DIR/name at once, as OutputDir::write_in_place, unless a run holds DIR's lock (then it
+/// writes nothing and returns false): for a command that stops before it has an OutputDir.
+/// Throws Error as resolve_output_folder, or (kEnvironment) when the file cannot be written.
+bool write_unless_locked(const std::string& dir, const std::string& name,
+                         const std::string& content);
 
 /// A path the user named, with the option that named it, for error messages.
 struct NamedPath {
@@ -88,8 +110,8 @@ void refuse_overwriting_inputs(const std::vector<NamedPath>& inputs,
 void refuse_overwriting_inputs(const std::vector<NamedPath>& inputs, const OutputSetSpec& set,
                                const std::string& option);
 
-/// Throws Error (kBadInput) naming `option` when `path` exists and is a folder: a file is
-/// expected there.
+/// Throws Error (kBadInput) naming `option` when `path` exists and is not a regular file (a
+/// folder, a device, a FIFO): an output file is expected there, and is replaced whole.
 void refuse_folder_as_file(const std::string& path, const std::string& option);
 
 }  // namespace scprec::io
