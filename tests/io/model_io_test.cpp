@@ -3,9 +3,13 @@
 #include "scprec/io/model_io.hpp"
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
 
 #include "../fixture_path.hpp"
+#include "../temp_dir.hpp"
 #include "scprec/core/error.hpp"
+#include "scprec/io/files.hpp"
 
 using scprec::io::Split;
 using scprec::test::npz_fixture;
@@ -109,4 +113,26 @@ TEST_CASE("io: bad data sets are rejected naming the file and the array", "[io]"
   check_rejected(
       [](const std::string& path) { return scprec::io::read_dataset(path, Split::kTest); },
       "data_unlabelled.npz", "x_test", "array not found");
+}
+
+TEST_CASE("io: a manifest larger than 1 MiB is refused, /dev/zero at once", "[io]") {
+  const scprec::test::TempDir dir("manifest-cap");
+  const std::string json = R"({"activations": ["relu", "identity"]})";
+  const std::string path = dir.file("manifest.json");
+  std::ofstream(path) << std::string(scprec::io::kMaxManifestBytes - json.size(), ' ') << json;
+  CHECK(scprec::io::read_model(npz_fixture("tiny_model.npz"), path).layers().size() == 2);
+  std::ofstream(path) << std::string(scprec::io::kMaxManifestBytes + 1 - json.size(), ' ') << json;
+  for (const std::string& file : {path, std::string("/dev/zero")}) {
+    INFO(file);
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      scprec::io::read_model(npz_fixture("tiny_model.npz"), file);
+      FAIL("no error");
+    } catch (const scprec::Error& e) {
+      CHECK(e.kind() == scprec::ErrorKind::kBadInput);
+      CHECK(e.where() == file);
+      CHECK_THAT(e.problem(), Catch::Contains("larger than 1 MiB") && Catch::Contains("manifest"));
+    }
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  }
 }
