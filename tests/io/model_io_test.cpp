@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "../fixture_path.hpp"
+#include "../fuzz_inputs.hpp"
 #include "../temp_dir.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/io/files.hpp"
@@ -134,5 +135,21 @@ TEST_CASE("io: a manifest larger than 1 MiB is refused, /dev/zero at once", "[io
       CHECK_THAT(e.problem(), Catch::Contains("larger than 1 MiB") && Catch::Contains("manifest"));
     }
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  }
+}
+
+TEST_CASE("io: every committed fuzz input of the manifest reader is read or refused", "[io]") {
+  const std::vector<std::string> inputs = scprec::test::fuzz_inputs("manifest");
+  REQUIRE(!inputs.empty());
+  for (const std::string& input : inputs) {
+    const std::string text = scprec::io::read_file(input);
+    for (std::size_t layers = 0; layers < 4; ++layers) {
+      INFO(input << " for " << layers << " layers");
+      try {
+        scprec::io::parse_manifest(text, input, layers);
+      } catch (const scprec::Error& e) {
+        CHECK(e.kind() == scprec::ErrorKind::kBadInput);
+      }
+    }
   }
 }

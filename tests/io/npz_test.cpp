@@ -10,6 +10,7 @@
 #include <map>
 
 #include "../fixture_path.hpp"
+#include "../fuzz_inputs.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/io/files.hpp"
 
@@ -211,4 +212,24 @@ TEST_CASE("io: archive entries whose size disagrees with their header are refuse
   const long before = peak_memory_kib();
   check_rejected("short_data.npz", "corrupt or truncated entry");
   CHECK(peak_memory_kib() - before < 64 * 1024);
+}
+
+TEST_CASE("io: every committed fuzz input of the npz reader is read or refused", "[io][npz]") {
+  const std::vector<std::string> inputs = scprec::test::fuzz_inputs("npz");
+  REQUIRE(!inputs.empty());
+  for (const std::string& input : inputs) {
+    INFO(input);
+    const std::string bytes = scprec::io::read_file(input);
+    for (const bool as_archive : {true, false}) {
+      try {
+        if (as_archive) {
+          scprec::io::read_npz_bytes(bytes, input);
+        } else {
+          scprec::io::parse_npy(bytes, input);
+        }
+      } catch (const scprec::Error& e) {
+        CHECK(e.kind() == scprec::ErrorKind::kBadInput);
+      }
+    }
+  }
 }

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../fixture_path.hpp"
+#include "../fuzz_inputs.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/model_io.hpp"
@@ -251,5 +252,18 @@ TEST_CASE("io: a precision map file larger than 16 MiB is refused, /dev/zero at 
       CHECK_THAT(e.problem(), Catch::Contains("larger than 16 MiB"));
     }
     CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  }
+}
+
+TEST_CASE("io: every committed fuzz input of the map reader is read or refused", "[io][map]") {
+  const std::vector<std::string> inputs = scprec::test::fuzz_inputs("precision_map");
+  REQUIRE(!inputs.empty());
+  for (const std::string& input : inputs) {
+    INFO(input);
+    try {
+      scprec::io::parse_precision_map(scprec::io::read_file(input), input);
+    } catch (const scprec::Error& e) {
+      CHECK(e.kind() == scprec::ErrorKind::kBadInput);
+    }
   }
 }
