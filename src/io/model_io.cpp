@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -271,9 +272,12 @@ std::optional<Dataset> dataset_from(const std::vector<NpyArray>& arrays, const s
         "has shape " + y->shape_text() + " for " + std::to_string(x->shape[0]) + " samples",
         "Give one label per row of " + x_name);
   }
+  // Labels become ints, so without a class count the bound is int's (a cast beyond it is UB).
+  const double end = classes == 0 ? static_cast<double>(std::numeric_limits<int>::max()) + 1.0
+                                  : static_cast<double>(classes);
   for (double label : y->values) {
-    if (label < 0.0 || (classes != 0 && label >= static_cast<double>(classes))) {
-      const std::string range = classes == 0 ? "[0, inf)" : "[0, " + std::to_string(classes) + ")";
+    if (label < 0.0 || label >= end) {
+      const std::string range = "[0, " + exact_text(end) + ")";
       throw_bad_input(
           path, y_name,
           "has label " + std::to_string(static_cast<long long>(label)) + " outside " + range,

@@ -116,6 +116,15 @@ TEST_CASE("io: bad data sets are rejected naming the file and the array", "[io]"
       "data_unlabelled.npz", "x_test", "array not found");
 }
 
+TEST_CASE("io: labels beyond an int are refused even without a class count", "[io]") {
+  // (make_limit_fixtures.py) y[2] = 2^40: converting it to int was undefined behaviour.
+  check_rejected(
+      [](const std::string& path) { return scprec::io::read_dataset(path, Split::kCalibration); },
+      "data_huge_label.npz", "y", "label 1099511627776 outside [0, 2147483648)");
+  CHECK(scprec::io::read_dataset(npz_fixture("data_ok.npz"), Split::kCalibration).labels.size() ==
+        5);
+}
+
 TEST_CASE("io: a manifest larger than 1 MiB is refused, /dev/zero at once", "[io]") {
   const scprec::test::TempDir dir("manifest-cap");
   const std::string json = R"({"activations": ["relu", "identity"]})";

@@ -50,8 +50,9 @@ struct Dataset {
 };
 
 /// Reads one split of a data .npz: x of shape (N, features) with finite values in [0, 1], and
-/// y of shape (N,) with integer labels in [0, classes) if present. `features` and `classes` of
-/// 0 skip those checks. Throws Error (kBadInput) naming the file and array otherwise.
+/// y of shape (N,) with integer labels in [0, classes) if present. `features` of 0 skips that
+/// check; `classes` of 0 leaves labels in [0, 2^31), what an int holds. Throws Error
+/// (kBadInput) naming the file and array otherwise.
 Dataset read_dataset(const std::string& path, Split split, std::size_t features = 0,
                      std::size_t classes = 0);
 
