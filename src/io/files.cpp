@@ -1,17 +1,19 @@
-// File helpers. Atomic replacement relies on rename(2) being atomic within one file system,
-// hence the temporary file beside the target; fsync before the rename so that a crash cannot
-// leave the new name pointing at unwritten data.
+// File helpers. Reads go through read(2) in fixed chunks and stop one byte past the caller's
+// limit, so that a device or a FIFO that never ends costs at most limit + 1 bytes. Atomic
+// replacement relies on rename(2) being atomic within one file system, hence the temporary file
+// beside the target; fsync before the rename so that a crash cannot leave the new name pointing at
+// unwritten data.
 #include "scprec/io/files.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
+#include <limits>
 
 #include "scprec/core/error.hpp"
 
@@ -23,14 +25,63 @@ namespace {
               "Check that the directory exists, is writable and has space");
 }
 
+// "16 MiB", "64 KiB" or "100 bytes".
+std::string size_text(std::size_t bytes) {
+  if (bytes >= (1u << 20) && bytes % (1u << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+  if (bytes >= (1u << 10) && bytes % (1u << 10) == 0) return std::to_string(bytes >> 10) + " KiB";
+  return std::to_string(bytes) + " bytes";
+}
+
+// Up to `limit` bytes of the file: all of it if it is shorter. Throws Error (kBadInput) if the
+// file cannot be opened or read.
+std::string read_up_to(const std::string& path, std::size_t limit) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    throw_bad_input(path, "", std::string("cannot open the file (") + std::strerror(errno) + ")",
+                    "Check the path and permissions");
+  }
+  std::string content;
+  constexpr std::size_t kChunk = 1 << 16;
+  while (content.size() < limit) {
+    const std::size_t old_size = content.size();
+    content.resize(old_size + std::min(kChunk, limit - old_size));
+    const ssize_t n = ::read(fd, content.data() + old_size, content.size() - old_size);
+    if (n < 0 && errno == EINTR) {
+      content.resize(old_size);
+      continue;
+    }
+    if (n < 0) {
+      const std::string problem =
+          std::string("cannot read the file (") + std::strerror(errno) + ")";
+      ::close(fd);
+      throw_bad_input(path, "", problem, "Check that the path names a readable file");
+    }
+    content.resize(old_size + static_cast<std::size_t>(n));
+    if (n == 0) break;
+  }
+  ::close(fd);
+  return content;
+}
+
 }  // namespace
 
 std::string read_file(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw_bad_input(path, "", "cannot open the file", "Check the path and permissions");
-  std::ostringstream content;
-  content << file.rdbuf();
-  return content.str();
+  return read_up_to(path, std::numeric_limits<std::size_t>::max());
+}
+
+std::string read_file_capped(const std::string& path, std::size_t max_bytes,
+                             const std::string& what) {
+  const std::size_t limit =
+      max_bytes < std::numeric_limits<std::size_t>::max() ? max_bytes + 1 : max_bytes;
+  std::string content = read_up_to(path, limit);
+  if (content.size() > max_bytes) {
+    throw_bad_input(path, "",
+                    "is larger than " + size_text(max_bytes) + ", the most a " + what +
+                        " may hold (reading stopped there)",
+                    "Check that the path names a " + what +
+                        " (real ones are far smaller), not a device, archive or other file");
+  }
+  return content;
 }
 
 std::string staging_name(const std::string& path) {

@@ -4,13 +4,14 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
+#include <limits>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "scprec/core/enum_names.hpp"
 #include "scprec/core/error.hpp"
+#include "scprec/io/files.hpp"
 #include "scprec/io/npz.hpp"
 #include "scprec/io/sha256.hpp"
 
@@ -50,13 +51,14 @@ Eigen::MatrixXd to_matrix(const NpyArray& array) {
       array.values.data(), rows, cols);
 }
 
-std::vector<model::Activation> read_manifest(const std::string& path, std::size_t layers) {
-  std::ifstream file(path);
-  if (!file) throw_bad_input(path, "", "cannot open the manifest", "Check the path");
+}  // namespace
+
+std::vector<model::Activation> parse_manifest(const std::string& text, const std::string& path,
+                                              std::size_t layers) {
   nlohmann::json manifest;
   try {
-    file >> manifest;
-  } catch (const nlohmann::json::exception& e) {
+    manifest = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e400
     throw_bad_input(path, "", std::string("not valid JSON (") + e.what() + ")",
                     "Fix the manifest's syntax");
   }
@@ -85,8 +87,6 @@ std::vector<model::Activation> read_manifest(const std::string& path, std::size_
   }
   return activations;
 }
-
-}  // namespace
 
 model::Network read_model(const std::string& path, const std::string& manifest_path) {
   const std::vector<NpyArray> arrays = read_npz(path);
@@ -129,7 +129,10 @@ model::Network read_model(const std::string& path, const std::string& manifest_p
   }
   std::vector<model::Activation> activations(order.size(), model::Activation::kRelu);
   activations.back() = model::Activation::kIdentity;
-  if (!manifest_path.empty()) activations = read_manifest(manifest_path, order.size());
+  if (!manifest_path.empty()) {
+    activations = parse_manifest(read_file_capped(manifest_path, kMaxManifestBytes, "manifest"),
+                                 manifest_path, order.size());
+  }
 
   std::vector<model::DenseLayer> layers;
   for (std::size_t l = 0; l < order.size(); ++l) {
@@ -269,9 +272,12 @@ std::optional<Dataset> dataset_from(const std::vector<NpyArray>& arrays, const s
         "has shape " + y->shape_text() + " for " + std::to_string(x->shape[0]) + " samples",
         "Give one label per row of " + x_name);
   }
+  // Labels become ints, so without a class count the bound is int's (a cast beyond it is UB).
+  const double end = classes == 0 ? static_cast<double>(std::numeric_limits<int>::max()) + 1.0
+                                  : static_cast<double>(classes);
   for (double label : y->values) {
-    if (label < 0.0 || (classes != 0 && label >= static_cast<double>(classes))) {
-      const std::string range = classes == 0 ? "[0, inf)" : "[0, " + std::to_string(classes) + ")";
+    if (label < 0.0 || label >= end) {
+      const std::string range = "[0, " + exact_text(end) + ")";
       throw_bad_input(
           path, y_name,
           "has label " + std::to_string(static_cast<long long>(label)) + " outside " + range,

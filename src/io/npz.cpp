@@ -2,6 +2,13 @@
 // version, a little-endian header length (2 bytes in version 1, 4 in versions 2 and 3), a Python
 // dict literal with 'descr', 'fortran_order' and 'shape', then the raw data. A .npz is a zip
 // archive of .npy files (stored or deflated), read here with libzip.
+//
+// Limits, so that no file can make the reader allocate without bound: a header is at most
+// kMaxNpyHeaderBytes and a shape at most kMaxNpyDimensions long; the data a shape needs is
+// counted against the bytes present (never multiplied out first). Inside a .npz an entry's
+// header is read first, and the entry is refused unless its declared uncompressed size is
+// exactly what the header's shape and dtype need; its data is then read in chunks, so memory
+// grows only with the bytes the decompressor really produces.
 #include "scprec/io/npz.hpp"
 
 #include <zip.h>
@@ -12,6 +19,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <limits>
 #include <memory>
 #include <optional>
 
@@ -127,6 +135,11 @@ Header parse_header(const std::string& text, const std::string& where) {
         if (!size) {
           fail(where, "malformed .npy header, shape dimension '" + dim + "' is not a usable number",
                kRewrite);
+        }
+        if (header.shape.size() == kMaxNpyDimensions) {
+          fail(where,
+               "the shape has more than " + std::to_string(kMaxNpyDimensions) + " dimensions",
+               "numpy arrays have at most 32 dimensions; write the array with numpy");
         }
         header.shape.push_back(*size);
         parser.accept(',');
@@ -250,6 +263,57 @@ void decode_fortran(const unsigned char* first, const TypeInfo& type,
   }
 }
 
+// Where a .npy's header dict starts, and where its data starts, read from its first 12 bytes
+// (10 for version 1): the magic, the version and the header length.
+struct NpyPrefix {
+  std::size_t header_start;
+  std::size_t data_start;
+};
+
+NpyPrefix npy_prefix(const std::string& bytes, const std::string& where) {
+  static const char kMagic[] = "\x93NUMPY";
+  if (bytes.size() < 10 || bytes.compare(0, 6, kMagic, 6) != 0) {
+    fail(where, "not a .npy array (bad magic bytes)", kRewrite);
+  }
+  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
+  const int major = data[6];
+  std::size_t header_length = 0;
+  std::size_t header_start = 0;
+  if (major == 1) {
+    header_length = data[8] | (std::size_t{data[9]} << 8);
+    header_start = 10;
+  } else if (major == 2 || major == 3) {
+    if (bytes.size() < 12) fail(where, "truncated .npy header", kRewrite);
+    header_length = data[8] | (std::size_t{data[9]} << 8) | (std::size_t{data[10]} << 16) |
+                    (std::size_t{data[11]} << 24);
+    header_start = 12;
+  } else {
+    fail(where, ".npy format version " + std::to_string(major) + " is not supported", kRewrite);
+  }
+  if (header_length > kMaxNpyHeaderBytes) {
+    fail(where,
+         "the .npy header is " + std::to_string(header_length) + " bytes, more than the " +
+             std::to_string(kMaxNpyHeaderBytes) + " scprec reads",
+         "numpy writes headers of a few hundred bytes; write the array with numpy");
+  }
+  return {header_start, header_start + header_length};
+}
+
+// The bytes that the data of `shape` needs at `item_size` bytes per element, counted so that no
+// shape can overflow: nullopt when the element count alone exceeds `available` (so the data
+// cannot be there) or the byte count exceeds size_t.
+std::optional<std::size_t> data_bytes(const std::vector<std::size_t>& shape, std::size_t item_size,
+                                      std::size_t available) {
+  if (std::find(shape.begin(), shape.end(), 0) != shape.end()) return 0;
+  std::size_t count = 1;
+  for (const std::size_t dim : shape) {
+    if (count > available / dim) return std::nullopt;
+    count *= dim;
+  }
+  if (count > std::numeric_limits<std::size_t>::max() / item_size) return std::nullopt;
+  return count * item_size;
+}
+
 std::string zip_problem(int code) {
   zip_error_t error;
   zip_error_init_with_code(&error, code);
@@ -309,52 +373,28 @@ std::string NpyArray::shape_text() const {
 }
 
 NpyArray parse_npy(const std::string& bytes, const std::string& where) {
-  static const char kMagic[] = "\x93NUMPY";
-  if (bytes.size() < 10 || bytes.compare(0, 6, kMagic, 6) != 0) {
-    fail(where, "not a .npy array (bad magic bytes)", kRewrite);
-  }
-  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
-  const int major = data[6];
-  std::size_t header_length = 0;
-  std::size_t header_start = 0;
-  if (major == 1) {
-    header_length = data[8] | (std::size_t{data[9]} << 8);
-    header_start = 10;
-  } else if (major == 2 || major == 3) {
-    if (bytes.size() < 12) fail(where, "truncated .npy header", kRewrite);
-    header_length = data[8] | (std::size_t{data[9]} << 8) | (std::size_t{data[10]} << 16) |
-                    (std::size_t{data[11]} << 24);
-    header_start = 12;
-  } else {
-    fail(where, ".npy format version " + std::to_string(major) + " is not supported", kRewrite);
-  }
-  if (header_start + header_length > bytes.size()) fail(where, "truncated .npy header", kRewrite);
-  const Header header = parse_header(bytes.substr(header_start, header_length), where);
+  const NpyPrefix prefix = npy_prefix(bytes, where);
+  const std::size_t data_start = prefix.data_start;
+  if (data_start > bytes.size()) fail(where, "truncated .npy header", kRewrite);
+  const Header header =
+      parse_header(bytes.substr(prefix.header_start, data_start - prefix.header_start), where);
   const TypeInfo type = parse_descr(header.descr, where);
 
   NpyArray array;
   array.dtype = type.dtype;
   array.shape = header.shape;
-  // Count elements against the bytes present, so that no shape, however large, can overflow.
-  const std::size_t data_start = header_start + header_length;
   const std::size_t available = bytes.size() - data_start;
-  const bool empty = std::find(header.shape.begin(), header.shape.end(), 0) != header.shape.end();
-  std::size_t count = empty ? 0 : 1;
-  bool fits = true;
-  for (std::size_t k = 0; k < header.shape.size() && !empty && fits; ++k) {
-    fits = count <= available / header.shape[k];
-    count *= fits ? header.shape[k] : 1;
-  }
-  if (!fits || count * type.size > available) {
-    const std::string needed =
-        fits ? std::to_string(count * type.size) + " bytes" : "more than that";
+  const std::optional<std::size_t> needed = data_bytes(header.shape, type.size, available);
+  if (!needed || *needed > available) {
+    const std::string needs = needed ? std::to_string(*needed) + " bytes" : "more than that";
     fail(where,
-         "truncated data: shape " + array.shape_text() + " needs " + needed + ", the file has " +
+         "truncated data: shape " + array.shape_text() + " needs " + needs + ", the file has " +
              std::to_string(available),
          "The file was cut short; write it again");
   }
+  const std::size_t count = *needed / type.size;
   array.values.resize(count);
-  const unsigned char* first = data + data_start;
+  const unsigned char* first = reinterpret_cast<const unsigned char*>(bytes.data()) + data_start;
   if (header.fortran_order) {
     decode_fortran(first, type, header.shape, where, array.values);
   } else {
@@ -364,53 +404,129 @@ NpyArray parse_npy(const std::string& bytes, const std::string& where) {
   return array;
 }
 
-std::vector<NpyArray> read_npz(const std::string& path) {
-  int error_code = 0;
-  std::unique_ptr<zip_t, ZipCloser> archive(
-      zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &error_code));
-  if (!archive) {
-    if (error_code == ZIP_ER_NOENT || error_code == ZIP_ER_OPEN) {
-      fail(path, "cannot open the file (" + zip_problem(error_code) + ")",
-           "Check the path and the file's permissions");
+namespace {
+
+// Appends up to `count` more bytes of an entry to `bytes`, a chunk at a time, so that the string
+// grows only as the decompressor delivers data. Throws Error if the entry ends early or is
+// corrupt.
+void read_entry_bytes(zip_file_t* file, std::size_t count, std::string& bytes,
+                      const std::string& where) {
+  constexpr std::size_t kChunk = std::size_t{1} << 20;
+  const std::size_t end = bytes.size() + count;
+  while (bytes.size() < end) {
+    const std::size_t old_size = bytes.size();
+    bytes.resize(old_size + std::min(kChunk, end - old_size));
+    const zip_int64_t got = zip_fread(file, bytes.data() + old_size, bytes.size() - old_size);
+    if (got <= 0) {
+      fail(where,
+           std::string("corrupt or truncated entry (") +
+               (got < 0 ? zip_file_strerror(file) : "it ends early") + ")",
+           "Write the file again");
     }
-    fail(path, "not a readable .npz archive (" + zip_problem(error_code) + ")",
-         "The file may be truncated or not made by np.savez; write it again");
+    bytes.resize(old_size + static_cast<std::size_t>(got));
   }
-  const zip_int64_t entries = zip_get_num_entries(archive.get(), 0);
+}
+
+// An entry's bytes, refused unless its declared size is what its .npy header needs.
+std::string read_entry(zip_file_t* file, zip_uint64_t size, const std::string& where) {
+  std::string bytes;
+  read_entry_bytes(file, static_cast<std::size_t>(std::min<zip_uint64_t>(size, 12)), bytes, where);
+  const NpyPrefix prefix = npy_prefix(bytes, where);
+  if (prefix.data_start > size) fail(where, "truncated .npy header", kRewrite);
+  if (prefix.data_start > bytes.size()) {
+    read_entry_bytes(file, prefix.data_start - bytes.size(), bytes, where);
+  }
+  const Header header = parse_header(
+      bytes.substr(prefix.header_start, prefix.data_start - prefix.header_start), where);
+  const TypeInfo type = parse_descr(header.descr, where);
+  const zip_uint64_t data_size = size - prefix.data_start;
+  const std::optional<std::size_t> needed = data_bytes(header.shape, type.size, data_size);
+  if (!needed || *needed != data_size) {
+    fail(where,
+         "the archive declares " + std::to_string(data_size) +
+             " data bytes, but the header's shape and dtype need " +
+             (needed ? std::to_string(*needed) : "more"),
+         "The archive is corrupt or not written by np.savez; write it again");
+  }
+  read_entry_bytes(file, static_cast<std::size_t>(size) - bytes.size(), bytes, where);
+  // libzip checks the CRC only when a read reaches the end of the entry, so read once more:
+  // a clean end returns 0, a CRC mismatch -1.
+  char past_end = 0;
+  if (zip_fread(file, &past_end, 1) != 0) {
+    fail(where, std::string("corrupt or truncated entry (") + zip_file_strerror(file) + ")",
+         "Write the file again");
+  }
+  return bytes;
+}
+
+// Every array of an open archive; `where` names it in errors.
+std::vector<NpyArray> read_archive(zip_t* archive, const std::string& where_archive) {
+  const zip_int64_t entries = zip_get_num_entries(archive, 0);
   std::vector<NpyArray> arrays;
   for (zip_int64_t index = 0; index < entries; ++index) {
+    const auto entry = static_cast<zip_uint64_t>(index);
     zip_stat_t stat;
     zip_stat_init(&stat);
-    if (zip_stat_index(archive.get(), static_cast<zip_uint64_t>(index), 0, &stat) != 0) {
-      fail(path, "cannot read archive entry " + std::to_string(index), "Write the file again");
+    if (zip_stat_index(archive, entry, 0, &stat) != 0 || (stat.valid & ZIP_STAT_NAME) == 0 ||
+        (stat.valid & ZIP_STAT_SIZE) == 0) {
+      fail(where_archive, "cannot read archive entry " + std::to_string(index),
+           "Write the file again");
     }
     std::string name = stat.name;
-    const std::string where = path + ":" + name;
+    const std::string where = where_archive + ":" + name;
     if (name.size() < 4 || name.compare(name.size() - 4, 4, ".npy") != 0) {
       fail(where, "entry is not a .npy array", "A .npz archive holds only .npy files");
     }
     name.resize(name.size() - 4);
-    std::unique_ptr<zip_file_t, ZipFileCloser> file(
-        zip_fopen_index(archive.get(), static_cast<zip_uint64_t>(index), 0));
+    std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(archive, entry, 0));
     if (!file) {
-      fail(where, std::string("cannot open entry (") + zip_strerror(archive.get()) + ")",
+      fail(where, std::string("cannot open entry (") + zip_strerror(archive) + ")",
            "Write the file again");
     }
-    std::string bytes(static_cast<std::size_t>(stat.size), '\0');
-    const zip_int64_t got = zip_fread(file.get(), bytes.data(), stat.size);
-    // libzip checks the CRC only when a read reaches the end of the entry, so read once more:
-    // a clean end returns 0, a CRC mismatch -1.
-    char past_end = 0;
-    const zip_int64_t extra = got < 0 ? -1 : zip_fread(file.get(), &past_end, 1);
-    if (got < 0 || static_cast<zip_uint64_t>(got) != stat.size || extra != 0) {
-      fail(where, std::string("corrupt or truncated entry (") + zip_file_strerror(file.get()) + ")",
-           "Write the file again");
-    }
-    NpyArray array = parse_npy(bytes, where);
+    NpyArray array = parse_npy(read_entry(file.get(), stat.size, where), where);
     array.name = name;
     arrays.push_back(std::move(array));
   }
   return arrays;
+}
+
+[[noreturn]] void fail_open(const std::string& where, int error_code) {
+  if (error_code == ZIP_ER_NOENT || error_code == ZIP_ER_OPEN) {
+    fail(where, "cannot open the file (" + zip_problem(error_code) + ")",
+         "Check the path and the file's permissions");
+  }
+  fail(where, "not a readable .npz archive (" + zip_problem(error_code) + ")",
+       "The file may be truncated or not made by np.savez; write it again");
+}
+
+}  // namespace
+
+std::vector<NpyArray> read_npz(const std::string& path) {
+  int error_code = 0;
+  std::unique_ptr<zip_t, ZipCloser> archive(
+      zip_open(path.c_str(), ZIP_RDONLY | ZIP_CHECKCONS, &error_code));
+  if (!archive) fail_open(path, error_code);
+  return read_archive(archive.get(), path);
+}
+
+std::vector<NpyArray> read_npz_bytes(const std::string& bytes, const std::string& where) {
+  zip_error_t error;
+  zip_error_init(&error);
+  zip_source_t* source = zip_source_buffer_create(bytes.data(), bytes.size(), 0, &error);
+  if (source == nullptr) {
+    zip_error_fini(&error);
+    throw Error(ErrorKind::kEnvironment, where, "", "cannot wrap the archive's bytes",
+                "Free some memory and try again");
+  }
+  std::unique_ptr<zip_t, ZipCloser> archive(
+      zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, &error));
+  const int error_code = zip_error_code_zip(&error);
+  zip_error_fini(&error);
+  if (!archive) {
+    zip_source_free(source);
+    fail_open(where, error_code);
+  }
+  return read_archive(archive.get(), where);
 }
 
 }  // namespace scprec::io

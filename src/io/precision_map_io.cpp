@@ -252,7 +252,7 @@ void write_precision_map(const model::PrecisionMap& map, const std::string& path
 }
 
 model::PrecisionMap read_precision_map(const std::string& path) {
-  return parse_precision_map(read_file(path), path);
+  return parse_precision_map(read_file_capped(path, kMaxPrecisionMapBytes, "precision map"), path);
 }
 
 }  // namespace scprec::io

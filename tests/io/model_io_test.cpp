@@ -3,9 +3,14 @@
 #include "scprec/io/model_io.hpp"
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
 
 #include "../fixture_path.hpp"
+#include "../fuzz_inputs.hpp"
+#include "../temp_dir.hpp"
 #include "scprec/core/error.hpp"
+#include "scprec/io/files.hpp"
 
 using scprec::io::Split;
 using scprec::test::npz_fixture;
@@ -109,4 +114,51 @@ TEST_CASE("io: bad data sets are rejected naming the file and the array", "[io]"
   check_rejected(
       [](const std::string& path) { return scprec::io::read_dataset(path, Split::kTest); },
       "data_unlabelled.npz", "x_test", "array not found");
+}
+
+TEST_CASE("io: labels beyond an int are refused even without a class count", "[io]") {
+  // (make_limit_fixtures.py) y[2] = 2^40: converting it to int was undefined behaviour.
+  check_rejected(
+      [](const std::string& path) { return scprec::io::read_dataset(path, Split::kCalibration); },
+      "data_huge_label.npz", "y", "label 1099511627776 outside [0, 2147483648)");
+  CHECK(scprec::io::read_dataset(npz_fixture("data_ok.npz"), Split::kCalibration).labels.size() ==
+        5);
+}
+
+TEST_CASE("io: a manifest larger than 1 MiB is refused, /dev/zero at once", "[io]") {
+  const scprec::test::TempDir dir("manifest-cap");
+  const std::string json = R"({"activations": ["relu", "identity"]})";
+  const std::string path = dir.file("manifest.json");
+  std::ofstream(path) << std::string(scprec::io::kMaxManifestBytes - json.size(), ' ') << json;
+  CHECK(scprec::io::read_model(npz_fixture("tiny_model.npz"), path).layers().size() == 2);
+  std::ofstream(path) << std::string(scprec::io::kMaxManifestBytes + 1 - json.size(), ' ') << json;
+  for (const std::string& file : {path, std::string("/dev/zero")}) {
+    INFO(file);
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      scprec::io::read_model(npz_fixture("tiny_model.npz"), file);
+      FAIL("no error");
+    } catch (const scprec::Error& e) {
+      CHECK(e.kind() == scprec::ErrorKind::kBadInput);
+      CHECK(e.where() == file);
+      CHECK_THAT(e.problem(), Catch::Contains("larger than 1 MiB") && Catch::Contains("manifest"));
+    }
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  }
+}
+
+TEST_CASE("io: every committed fuzz input of the manifest reader is read or refused", "[io]") {
+  const std::vector<std::string> inputs = scprec::test::fuzz_inputs("manifest");
+  REQUIRE(!inputs.empty());
+  for (const std::string& input : inputs) {
+    const std::string text = scprec::io::read_file(input);
+    for (std::size_t layers = 0; layers < 4; ++layers) {
+      INFO(input << " for " << layers << " layers");
+      try {
+        scprec::io::parse_manifest(text, input, layers);
+      } catch (const scprec::Error& e) {
+        CHECK(e.kind() == scprec::ErrorKind::kBadInput);
+      }
+    }
+  }
 }

@@ -3,12 +3,16 @@
 // deflated archives, and every way a file can be broken.
 #include "scprec/io/npz.hpp"
 
+#include <sys/resource.h>
+
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <map>
 
 #include "../fixture_path.hpp"
+#include "../fuzz_inputs.hpp"
 #include "scprec/core/error.hpp"
+#include "scprec/io/files.hpp"
 
 using scprec::io::DType;
 using scprec::io::NpyArray;
@@ -147,4 +151,85 @@ TEST_CASE("io: shapes and sizes too large to count are rejected, not overflowed"
                     Catch::Contains("unsupported dtype '<f99999999999999999999'"));
   // A zero dimension makes an empty array, whatever the other dimensions say.
   CHECK(npy("<f8", "(99999999999, 0)").values.empty());
+}
+
+namespace {
+
+// A version 2.0 .npy of shape (4,) float64 whose header dict is padded with blanks to `length`.
+std::string npy_v2_with_header_length(std::size_t length) {
+  std::string header = "{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }";
+  header.resize(length - 1, ' ');
+  header += '\n';
+  std::string npy = std::string("\x93NUMPY\x02\x00", 8);
+  for (int b = 0; b < 4; ++b) npy += static_cast<char>((length >> (8 * b)) & 0xFF);
+  return npy + header + std::string(32, '\0');
+}
+
+std::string shape_of_ones(std::size_t dimensions) {
+  std::string shape = "(";
+  for (std::size_t d = 0; d < dimensions; ++d) shape += "1, ";
+  return shape + ")";
+}
+
+}  // namespace
+
+TEST_CASE("io: .npy headers past 64 KiB and shapes past 32 dimensions are refused", "[io][npz]") {
+  const std::size_t cap = scprec::io::kMaxNpyHeaderBytes;
+  CHECK(scprec::io::parse_npy(npy_v2_with_header_length(cap), "t.npy").values.size() == 4);
+  CHECK_THROWS_WITH(scprec::io::parse_npy(npy_v2_with_header_length(cap + 1), "t.npy"),
+                    Catch::Contains("t.npy") && Catch::Contains("header is 65536 bytes") &&
+                        Catch::Contains("write the array with numpy"));
+  const auto with_dimensions = [](std::size_t dimensions) {
+    const std::string header =
+        "{'descr': '<f8', 'fortran_order': True, 'shape': " + shape_of_ones(dimensions) + ", }";
+    return scprec::io::parse_npy(npy_with_header(header) + std::string(8, '\0'), "t.npy");
+  };
+  CHECK(with_dimensions(32).shape.size() == 32);
+  CHECK_THROWS_WITH(with_dimensions(33), Catch::Contains("more than 32 dimensions"));
+}
+
+namespace {
+
+// The peak resident memory of this process so far, in KiB.
+long peak_memory_kib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+}  // namespace
+
+TEST_CASE("io: archive entries whose size disagrees with their header are refused", "[io][npz]") {
+  // (make_limit_fixtures.py) 8 bytes past the shape's data; a directory claiming 4 GiB.
+  check_rejected("size_mismatch.npz",
+                 "declares 40 data bytes, but the header's shape and dtype need 32");
+  check_rejected("size_lie.npz", "need 32");
+  // libzip reads only seekable files, so a device that never ends is refused before any read.
+  CHECK_THROWS_WITH(scprec::io::read_npz("/dev/zero"),
+                    Catch::StartsWith("/dev/zero") && Catch::Contains("not a readable .npz"));
+  // Header and directory agree on 512 MiB that the stream does not hold: refused as truncated
+  // without the 512 MiB ever being allocated.
+  const long before = peak_memory_kib();
+  check_rejected("short_data.npz", "corrupt or truncated entry");
+  CHECK(peak_memory_kib() - before < 64 * 1024);
+}
+
+TEST_CASE("io: every committed fuzz input of the npz reader is read or refused", "[io][npz]") {
+  const std::vector<std::string> inputs = scprec::test::fuzz_inputs("npz");
+  REQUIRE(!inputs.empty());
+  for (const std::string& input : inputs) {
+    INFO(input);
+    const std::string bytes = scprec::io::read_file(input);
+    for (const bool as_archive : {true, false}) {
+      try {
+        if (as_archive) {
+          scprec::io::read_npz_bytes(bytes, input);
+        } else {
+          scprec::io::parse_npy(bytes, input);
+        }
+      } catch (const scprec::Error& e) {
+        CHECK(e.kind() == scprec::ErrorKind::kBadInput);
+      }
+    }
+  }
 }

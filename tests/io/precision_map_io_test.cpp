@@ -2,9 +2,12 @@
 #include "scprec/io/precision_map_io.hpp"
 
 #include <catch2/catch.hpp>
+#include <chrono>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "../fixture_path.hpp"
+#include "../fuzz_inputs.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/model_io.hpp"
@@ -227,5 +230,43 @@ TEST_CASE("io: atomic writes replace the file whole and report failures", "[io]"
     FAIL("no error");
   } catch (const scprec::Error& e) {
     CHECK(e.kind() == scprec::ErrorKind::kEnvironment);
+  }
+}
+
+TEST_CASE("io: a precision map file larger than 16 MiB is refused, /dev/zero at once",
+          "[io][map]") {
+  const scprec::test::TempDir dir("map-cap");
+  const std::string json = scprec::io::precision_map_json(sample_map());
+  const std::string path = dir.file("map.json");
+  // Leading blanks are valid JSON, so only the size can make the padded map bad.
+  std::ofstream(path) << std::string(scprec::io::kMaxPrecisionMapBytes - json.size(), ' ') << json;
+  CHECK(scprec::io::read_precision_map(path).layers.size() == 2);
+  std::ofstream(path) << std::string(scprec::io::kMaxPrecisionMapBytes + 1 - json.size(), ' ')
+                      << json;
+  for (const std::string& file : {path, std::string("/dev/zero")}) {
+    INFO(file);
+    const auto start = std::chrono::steady_clock::now();
+    try {
+      scprec::io::read_precision_map(file);
+      FAIL("no error");
+    } catch (const scprec::Error& e) {
+      CHECK(e.kind() == scprec::ErrorKind::kBadInput);
+      CHECK(e.where() == file);
+      CHECK_THAT(e.problem(), Catch::Contains("larger than 16 MiB"));
+    }
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
+  }
+}
+
+TEST_CASE("io: every committed fuzz input of the map reader is read or refused", "[io][map]") {
+  const std::vector<std::string> inputs = scprec::test::fuzz_inputs("precision_map");
+  REQUIRE(!inputs.empty());
+  for (const std::string& input : inputs) {
+    INFO(input);
+    try {
+      scprec::io::parse_precision_map(scprec::io::read_file(input), input);
+    } catch (const scprec::Error& e) {
+      CHECK(e.kind() == scprec::ErrorKind::kBadInput);
+    }
   }
 }

@@ -1,12 +1,21 @@
 // Whole-file reads and atomic writes: a killed run never leaves a half-written output.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 namespace scprec::io {
 
 /// The file's bytes. Throws Error (kBadInput) naming the path if it cannot be read.
 std::string read_file(const std::string& path);
+
+/// The bytes of a file the user names, which must hold at most `max_bytes`. Reads at most
+/// max_bytes + 1 bytes whatever the file is (a regular file, a FIFO, /dev/zero), so that no
+/// input can make it allocate more. Throws Error (kBadInput) naming the path if it cannot be
+/// read or is larger, the problem saying which limit and `what` the file should be (e.g.
+/// "precision map").
+std::string read_file_capped(const std::string& path, std::size_t max_bytes,
+                             const std::string& what);
 
 /// A fresh name beside `path` for staging it (path.tmp.<pid>.<n>), unique across the threads
 /// and processes of this machine, so that concurrent writers never share a staging file.

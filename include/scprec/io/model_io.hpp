@@ -11,12 +11,23 @@
 
 namespace scprec::io {
 
+/// The largest manifest file read_model reads; a real one is a few hundred bytes.
+constexpr std::size_t kMaxManifestBytes = std::size_t{1} << 20;
+
+/// Parses a manifest's JSON text, {"activations": ["relu", ..., "identity"]}, for a network of
+/// `layers` layers. `where` names the source in errors. Throws Error (kBadInput) naming the
+/// field if the text is not JSON, the list is missing or has the wrong length, or an entry is
+/// not an activation's name.
+std::vector<model::Activation> parse_manifest(const std::string& text, const std::string& where,
+                                              std::size_t layers);
+
 /// Reads a network from a .npz holding a PyTorch-style state_dict: `<layer>.weight` of shape
 /// (out, in) and optionally `<layer>.bias` of shape (out,) (missing: zeros), layers in archive
 /// order. ReLU follows every layer but the last, unless `manifest_path` names a JSON file
-/// {"activations": ["relu", ..., "identity"]} with one entry per layer. Throws Error
-/// (kBadInput) naming the file and array for anything else: other arrays, wrong ranks, shapes
-/// that do not chain, NaN or infinite values.
+/// {"activations": ["relu", ..., "identity"]} with one entry per layer (at most
+/// kMaxManifestBytes; see parse_manifest). Throws Error (kBadInput) naming the file and array
+/// for anything else: other arrays, wrong ranks, shapes that do not chain, NaN or infinite
+/// values.
 model::Network read_model(const std::string& path, const std::string& manifest_path = "");
 
 /// A SHA-256 (hex) of the network's content: each layer's name, shape, float64 weights and
@@ -39,8 +50,9 @@ struct Dataset {
 };
 
 /// Reads one split of a data .npz: x of shape (N, features) with finite values in [0, 1], and
-/// y of shape (N,) with integer labels in [0, classes) if present. `features` and `classes` of
-/// 0 skip those checks. Throws Error (kBadInput) naming the file and array otherwise.
+/// y of shape (N,) with integer labels in [0, classes) if present. `features` of 0 skips that
+/// check; `classes` of 0 leaves labels in [0, 2^31), what an int holds. Throws Error
+/// (kBadInput) naming the file and array otherwise.
 Dataset read_dataset(const std::string& path, Split split, std::size_t features = 0,
                      std::size_t classes = 0);
 

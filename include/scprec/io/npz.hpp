@@ -7,6 +7,12 @@
 
 namespace scprec::io {
 
+/// The longest .npy header dict parse_npy reads. numpy writes a few hundred bytes, and version
+/// 1.0 of the format cannot hold more than 64 KiB.
+constexpr std::size_t kMaxNpyHeaderBytes = 65535;
+/// The most dimensions a shape may have (numpy's own limit is 32).
+constexpr std::size_t kMaxNpyDimensions = 32;
+
 /// The element types scprec reads. Complex, string, object and structured dtypes are rejected.
 enum class DType {
   kBool,
@@ -40,12 +46,20 @@ struct NpyArray {
 
 /// Parses one .npy file's bytes (format versions 1, 2 and 3, either byte order, C or Fortran
 /// order). `where` names it in errors, e.g. "model.npz:fc1.weight". Throws Error (kBadInput)
-/// saying what is wrong: bad magic, malformed header, unsupported dtype, too few data bytes.
+/// saying what is wrong: bad magic, malformed header, a header longer than kMaxNpyHeaderBytes
+/// or a shape of more than kMaxNpyDimensions, unsupported dtype, too few data bytes. Allocates
+/// at most 8 bytes of values per byte of `bytes`.
 NpyArray parse_npy(const std::string& bytes, const std::string& where);
 
 /// Reads every array of a .npz archive, in archive order (the order np.savez wrote them),
 /// each named by its entry without ".npy". Throws Error (kBadInput) naming the file (and entry)
-/// if the file is missing, not a zip archive, truncated or corrupt, or holds a bad array.
+/// if the file is missing, not a zip archive, truncated or corrupt, or holds a bad array, or an
+/// entry whose declared size differs from what its header's shape and dtype need. An entry's
+/// data is read only as the archive delivers it, so a lying size cannot make it allocate more.
 std::vector<NpyArray> read_npz(const std::string& path);
+
+/// The same for an archive held in memory (what the fuzz targets feed); `where` names it in
+/// errors.
+std::vector<NpyArray> read_npz_bytes(const std::string& bytes, const std::string& where);
 
 }  // namespace scprec::io

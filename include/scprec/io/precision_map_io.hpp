@@ -1,11 +1,16 @@
 // Precision maps as versioned JSON (schema "scprec.precision-map/1"): write, read, validate.
 #pragma once
 
+#include <cstddef>
 #include <string>
 
 #include "scprec/model/precision_map.hpp"
 
 namespace scprec::io {
+
+/// The largest precision-map file read_precision_map reads. A map is about 400 bytes per layer,
+/// so 16 MiB leaves room for tens of thousands of layers.
+constexpr std::size_t kMaxPrecisionMapBytes = std::size_t{16} << 20;
 
 /// The map as JSON text (two-space indent, fields in a fixed order).
 std::string precision_map_json(const model::PrecisionMap& map);
@@ -20,7 +25,8 @@ model::PrecisionMap parse_precision_map(const std::string& text, const std::stri
 
 /// Writes the map atomically (write_file_atomically).
 void write_precision_map(const model::PrecisionMap& map, const std::string& path);
-/// Reads and parses a map file.
+/// Reads and parses a map file. Throws Error (kBadInput) if it cannot be read, is larger than
+/// kMaxPrecisionMapBytes (a device like /dev/zero included) or fails parse_precision_map.
 model::PrecisionMap read_precision_map(const std::string& path);
 
 }  // namespace scprec::io
