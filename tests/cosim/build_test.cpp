@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "../fixture_path.hpp"
+#include "../recording_logger.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/cosim/simulate.hpp"
 #include "scprec/io/files.hpp"
@@ -22,22 +23,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Keeps every message, from any thread.
-class RecordingLogger final : public scprec::Logger {
- public:
-  void log(scprec::LogLevel level, std::string_view message) override {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    text_ += (level == scprec::LogLevel::kWarning ? "warning: " : "") + std::string(message) + "\n";
-  }
-  std::string text() {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    return text_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::string text_;
-};
+using scprec::test::RecordingLogger;
 
 // The tiny network at short lengths, its Verilog written to work/rtl.
 struct TinyDesign {

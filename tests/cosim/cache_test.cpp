@@ -13,6 +13,7 @@
 #include <mutex>
 #include <thread>
 
+#include "../recording_logger.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/io/files.hpp"
 
@@ -22,22 +23,7 @@ using scprec::cosim::EntryState;
 
 namespace {
 
-// Keeps every message, from any thread.
-class RecordingLogger final : public scprec::Logger {
- public:
-  void log(scprec::LogLevel level, std::string_view message) override {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    text_ += (level == scprec::LogLevel::kWarning ? "warning: " : "") + std::string(message) + "\n";
-  }
-  std::string text() {
-    const std::lock_guard<std::mutex> lock(mutex_);
-    return text_;
-  }
-
- private:
-  std::mutex mutex_;
-  std::string text_;
-};
+using scprec::test::RecordingLogger;
 
 std::string fresh_cache(const std::string& name) {
   const std::string cache = std::string(SCPREC_TEST_WORK_DIR) + "/cache/" + name;

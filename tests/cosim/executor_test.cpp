@@ -13,6 +13,7 @@
 #include <fstream>
 #include <thread>
 
+#include "../process_probe.hpp"
 #include "scprec/core/logger.hpp"
 #include "scprec/cosim/process.hpp"
 #include "scprec/io/files.hpp"
@@ -68,17 +69,7 @@ TEST_CASE("cosim: the local executor reports failed, crashed and hung jobs and r
   CHECK(scprec::cosim::error_excerpt("ok\nerror: one\nfine\n") == "error: one\n");
 }
 
-namespace {
-
-// Whether process `pid` still runs (a zombie waiting for its reaper has ended).
-bool running(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  const std::size_t state = text.rfind(") ");
-  return stat.good() && state != std::string::npos && text[state + 2] != 'Z';
-}
-
-}  // namespace
+using scprec::test::running;
 
 TEST_CASE("cosim: an interrupt kills the tools a process is running, then the process",
           "[cosim]") {

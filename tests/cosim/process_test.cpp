@@ -14,19 +14,11 @@
 #include <fstream>
 #include <thread>
 
+#include "../process_probe.hpp"
+
 namespace fs = std::filesystem;
 
-namespace {
-
-// Whether process `pid` still runs (a zombie waiting for its reaper has ended).
-bool running(pid_t pid) {
-  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
-  const std::size_t state = text.rfind(") ");
-  return stat.good() && state != std::string::npos && text[state + 2] != 'Z';
-}
-
-}  // namespace
+using scprec::test::running;
 
 TEST_CASE("cosim: a tool and its children die when the process running them is SIGKILLed",
           "[cosim]") {

@@ -1,0 +1,20 @@
+// Whether a process still runs, for the tests that kill processes and check their children.
+#pragma once
+
+#include <sys/types.h>
+
+#include <fstream>
+#include <iterator>
+#include <string>
+
+namespace scprec::test {
+
+/// Whether process `pid` still runs (a zombie waiting for its reaper has ended).
+inline bool running(pid_t pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string text((std::istreambuf_iterator<char>(stat)), std::istreambuf_iterator<char>());
+  const std::size_t state = text.rfind(") ");
+  return stat.good() && state != std::string::npos && text[state + 2] != 'Z';
+}
+
+}  // namespace scprec::test
