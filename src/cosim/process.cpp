@@ -171,8 +171,9 @@ void on_parent_death(int) {
 // The direct child: a wrapper that does not exec. It leads a new process group, asks the kernel
 // for SIGTERM when the thread that forked it dies (PR_SET_PDEATHSIG; exits at once if the parent
 // is already gone), runs the tool as its own child and exits with the tool's status (128 +
-// signal if a signal ended it). Only async-signal-safe calls.
-[[noreturn]] void child_main(const ChildPlan& plan, int write_end) {
+// signal if a signal ended it). It starts the tool only on the parent's go-ahead, once the
+// parent has registered the group for its interrupt handler. Only async-signal-safe calls.
+[[noreturn]] void child_main(const ChildPlan& plan, int write_end, const int go[2]) {
   ::setpgid(0, 0);
   struct sigaction action {};
   action.sa_handler = on_parent_death;
@@ -187,6 +188,14 @@ void on_parent_death(int) {
   ::sigprocmask(SIG_UNBLOCK, &unblock, nullptr);
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (::getppid() != plan.parent) ::_exit(127);  // the parent died before prctl took effect
+  // Wait until the parent has registered this group for its interrupt handler: a Ctrl-C before
+  // then must not leave a tool running that nobody would kill.
+  ::close(go[1]);
+  char byte = 0;
+  ssize_t got = 0;
+  while ((got = ::read(go[0], &byte, 1)) < 0 && errno == EINTR) {
+  }
+  if (got != 1) ::_exit(127);  // the parent died first
   ::dup2(write_end, STDOUT_FILENO);
   ::dup2(write_end, STDERR_FILENO);
   // The wrapper never execs, so close-on-exec does not close what it inherited: other threads'
@@ -214,19 +223,30 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
     throw Error(ErrorKind::kEnvironment, argv[0], "", "cannot create a pipe",
                 "Check system limits");
   }
+  int go[2];  // the parent's go-ahead, once the child's group is registered
+  if (::pipe2(go, O_CLOEXEC) != 0) {
+    ::close(pipe_ends[0]);
+    ::close(pipe_ends[1]);
+    throw Error(ErrorKind::kEnvironment, argv[0], "", "cannot create a pipe",
+                "Check system limits");
+  }
   const ChildPlan plan = plan_child(argv, options);
   const auto start = Clock::now();
   const pid_t pid = ::fork();
   if (pid < 0) {
+    for (int fd : {pipe_ends[0], pipe_ends[1], go[0], go[1]}) ::close(fd);
     throw Error(ErrorKind::kEnvironment, argv[0], "", "cannot start a process",
                 "Check system limits");
   }
   if (pid == 0) {
     ::close(pipe_ends[0]);
-    child_main(plan, pipe_ends[1]);
+    child_main(plan, pipe_ends[1], go);
   }
   ::setpgid(pid, pid);
   const LiveGroup live(pid);
+  ::close(go[0]);
+  (void)!::write(go[1], "g", 1);
+  ::close(go[1]);
   ::close(pipe_ends[1]);
   ProcessResult result;
   char buffer[65536];
