@@ -47,7 +47,7 @@ def run(argv, cwd, log, timeout=None):
 
 def first_failure(output):
     """The first failing test ctest names, or ''."""
-    match = re.search(r"^\s*\d+ - (.+?) \(\w+", output, re.MULTILINE)
+    match = re.search(r"^\s*\d+ - (.+) \([^()]*\)\s*$", output, re.MULTILINE)
     return match.group(1) if match else ""
 
 
