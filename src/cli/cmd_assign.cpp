@@ -42,7 +42,7 @@ void print_map(const model::PrecisionMap& map, std::ostream& out) {
 
 // Refuses, before any work, an output that is a folder or would overwrite an input.
 void refuse_bad_output(const ModelOptions& o, const std::string& output) {
-  io::refuse_folder_as_file(output, "-o");
+  io::refuse_non_file_output(output, "-o");
   io::refuse_overwriting_inputs(model_inputs(o), {{"-o", output}});
 }
 

@@ -109,7 +109,7 @@ int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::o
 
   config.build.jobs = jobs;
   if (config.work_dir.empty()) config.work_dir = output + ".work";
-  io::refuse_folder_as_file(output, "-o");
+  io::refuse_non_file_output(output, "-o");
   io::refuse_overwriting_inputs({{"--model", model_path},
                                  {"--manifest", manifest},
                                  {"--data", data_path},

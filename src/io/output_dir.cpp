@@ -359,7 +359,7 @@ void refuse_overwriting_inputs(const std::vector<NamedPath>& inputs, const Outpu
   }
 }
 
-void refuse_folder_as_file(const std::string& path, const std::string& option) {
+void refuse_non_file_output(const std::string& path, const std::string& option) {
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
   if (path.empty() || !fs::exists(status) || fs::is_regular_file(status)) return;

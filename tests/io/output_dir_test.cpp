@@ -218,8 +218,8 @@ TEST_CASE("io: outputs beside the inputs are allowed", "[io]") {
   CHECK_NOTHROW(scprec::io::refuse_overwriting_inputs(
       {{"--model", tmp.file("model.npz")}},
       {{"-o", tmp.file("map.json")}, {"--out", tmp.file("model.npz.d")}, {"--work", ""}}));
-  CHECK_NOTHROW(scprec::io::refuse_folder_as_file(tmp.file("map.json"), "-o"));
-  CHECK(kind_of_error([&] { scprec::io::refuse_folder_as_file(tmp.path().string(), "-o"); }) ==
+  CHECK_NOTHROW(scprec::io::refuse_non_file_output(tmp.file("map.json"), "-o"));
+  CHECK(kind_of_error([&] { scprec::io::refuse_non_file_output(tmp.path().string(), "-o"); }) ==
         ErrorKind::kBadInput);
 }
 
@@ -274,7 +274,7 @@ TEST_CASE("io: an atomic write refuses to replace a device or FIFO and writes th
     CHECK_THAT(e.what(), Catch::Contains("not a regular file"));
   }
   CHECK(fs::is_fifo(tmp.file("fifo")));
-  CHECK(kind_of_error([&] { scprec::io::refuse_folder_as_file("/dev/null", "-o"); }) ==
+  CHECK(kind_of_error([&] { scprec::io::refuse_non_file_output("/dev/null", "-o"); }) ==
         ErrorKind::kBadInput);
   scprec::io::write_file_atomically(tmp.file("target.json"), "old");
   fs::create_symlink("target.json", tmp.file("link.json"));

@@ -112,6 +112,6 @@ void refuse_overwriting_inputs(const std::vector<NamedPath>& inputs, const Outpu
 
 /// Throws Error (kBadInput) naming `option` when `path` exists and is not a regular file (a
 /// folder, a device, a FIFO): an output file is expected there, and is replaced whole.
-void refuse_folder_as_file(const std::string& path, const std::string& option);
+void refuse_non_file_output(const std::string& path, const std::string& option);
 
 }  // namespace scprec::io
