@@ -37,4 +37,13 @@ double output_error(const std::vector<std::int64_t>& logits, std::size_t trial,
   return worst * quantized.logit_scale() / full_scales.back();
 }
 
+bool top1_flipped(const std::vector<std::int64_t>& logits, std::size_t trial,
+                  const SoftwareRun& software) {
+  const std::vector<std::int64_t>& exact = software.integer_logits[trial];
+  const auto top1 = [](const std::vector<std::int64_t>& v) {
+    return std::max_element(v.begin(), v.end()) - v.begin();  // the first of equal maxima
+  };
+  return top1(logits) != top1(exact);
+}
+
 }  // namespace scprec::cosim

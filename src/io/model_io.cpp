@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "scprec/core/enum_names.hpp"
 #include "scprec/core/error.hpp"
@@ -157,31 +158,55 @@ model::Network read_model(const std::string& path, const std::string& manifest_p
   }
 }
 
-std::string network_hash(const model::Network& network) {
-  Sha256 hash;
-  const auto add_count = [&](std::uint64_t n) {
+namespace {
+
+// Counts and float64 values in a fixed byte order (little-endian), whatever the host.
+class ContentHash {
+ public:
+  explicit ContentHash(std::string_view kind) { hash_.add_text(kind); }
+  void add_count(std::uint64_t n) {
     unsigned char bytes[8];
     for (int b = 0; b < 8; ++b) bytes[b] = static_cast<unsigned char>(n >> (8 * b));
-    hash.add(bytes, 8);
-  };
-  const auto add_values = [&](const double* values, std::size_t count) {
+    hash_.add(bytes, 8);
+  }
+  void add_values(const double* values, std::size_t count) {
     for (std::size_t k = 0; k < count; ++k) {
       std::uint64_t bits = 0;
       std::memcpy(&bits, &values[k], sizeof bits);
-      add_count(bits);  // little-endian IEEE-754, whatever the host
+      add_count(bits);
     }
-  };
-  hash.add_text("scprec.network/1");
+  }
+  void add_text(std::string_view text) { hash_.add_text(text); }
+  std::string hex() { return hash_.hex(); }
+
+ private:
+  Sha256 hash_;
+};
+
+using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+}  // namespace
+
+std::string network_hash(const model::Network& network) {
+  ContentHash hash("scprec.network/1");
   for (const model::DenseLayer& layer : network.layers()) {
     hash.add_text(layer.name);
-    add_count(layer.outputs());
-    add_count(layer.inputs());
-    const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> weight =
-        layer.weight;
-    add_values(weight.data(), static_cast<std::size_t>(weight.size()));
-    add_values(layer.bias.data(), static_cast<std::size_t>(layer.bias.size()));
+    hash.add_count(layer.outputs());
+    hash.add_count(layer.inputs());
+    const RowMajor weight = layer.weight;
+    hash.add_values(weight.data(), static_cast<std::size_t>(weight.size()));
+    hash.add_values(layer.bias.data(), static_cast<std::size_t>(layer.bias.size()));
     hash.add_text(model::to_string(layer.activation));
   }
+  return hash.hex();
+}
+
+std::string dataset_hash(const Dataset& data) {
+  ContentHash hash("scprec.dataset/1");
+  hash.add_count(static_cast<std::uint64_t>(data.x.rows()));
+  hash.add_count(static_cast<std::uint64_t>(data.x.cols()));
+  const RowMajor x = data.x;
+  hash.add_values(x.data(), static_cast<std::size_t>(x.size()));
   return hash.hex();
 }
 

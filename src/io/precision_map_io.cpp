@@ -69,6 +69,7 @@ class Reader {
     if (field(key).is_null()) return std::nullopt;
     return non_negative(key);
   }
+  bool has(const std::string& key) const { return json_.find(key) != json_.end(); }
   std::string name(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
   [[noreturn]] void fail(const std::string& key, const std::string& problem,
                          const std::string& remedy) const {
@@ -122,6 +123,41 @@ model::LayerPrecision parse_layer(const Reader& r, std::size_t position) {
   return layer;
 }
 
+Json rows_json(const model::RowRange& rows) {
+  return {{"begin", rows.begin}, {"count", rows.count}};
+}
+
+Json provenance_json(const std::optional<model::MapProvenance>& p) {
+  if (!p) return nullptr;
+  return {{"data", {{"sha256", p->data_hash}, {"rows", p->data_rows}}},
+          {"calibration_rows", rows_json(p->calibration)},
+          {"tuning_rows", rows_json(p->tuning)},
+          {"signoff_rows", p->signoff ? rows_json(*p->signoff) : Json(nullptr)},
+          {"signoff_attempt", p->signoff_attempt}};
+}
+
+model::RowRange parse_rows(const Reader& rows, std::size_t data_rows) {
+  model::RowRange r{rows.unsigned_integer("begin"), rows.unsigned_integer("count")};
+  if (r.begin > data_rows || r.count > data_rows - r.begin) {
+    rows.fail("", "reaches past the data's " + std::to_string(data_rows) + " rows", "");
+  }
+  return r;
+}
+
+model::MapProvenance parse_provenance(const Reader& reader) {
+  model::MapProvenance p;
+  const Reader data = reader.object("data");
+  p.data_hash = data.text("sha256");
+  p.data_rows = data.unsigned_integer("rows");
+  p.calibration = parse_rows(reader.object("calibration_rows"), p.data_rows);
+  p.tuning = parse_rows(reader.object("tuning_rows"), p.data_rows);
+  if (!reader.field("signoff_rows").is_null()) {
+    p.signoff = parse_rows(reader.object("signoff_rows"), p.data_rows);
+  }
+  p.signoff_attempt = reader.unsigned_integer("signoff_attempt");
+  return p;
+}
+
 }  // namespace
 
 std::string precision_map_json(const model::PrecisionMap& map) {
@@ -154,6 +190,7 @@ std::string precision_map_json(const model::PrecisionMap& map) {
                        {"seed", map.seed}}},
                      {"targets",
                       {{"error", optional_json(map.targets.error)},
+                       {"max_flip_rate", optional_json(map.targets.max_flip_rate)},
                        {"confidence", map.targets.confidence},
                        {"budget", optional_json(map.targets.budget)},
                        {"cost", map.targets.cost},
@@ -163,6 +200,7 @@ std::string precision_map_json(const model::PrecisionMap& map) {
                      {"output_full_scale", map.output_full_scale},
                      {"predicted_output_error", map.predicted_output_error},
                      {"total_cycles", map.total_cycles()},
+                     {"provenance", provenance_json(map.provenance)},
                      {"layers", layers}};
   return json.dump(2) + "\n";
 }
@@ -203,6 +241,13 @@ model::PrecisionMap parse_precision_map(const std::string& text, const std::stri
 
   const Reader targets = root.object("targets");
   map.targets.error = targets.optional_number("error");
+  // Maps from before flip-rate targets have no such field: no target.
+  if (targets.has("max_flip_rate")) {
+    map.targets.max_flip_rate = targets.optional_number("max_flip_rate");
+    if (map.targets.max_flip_rate && !(*map.targets.max_flip_rate < 1.0)) {
+      targets.fail("max_flip_rate", "is not below 1", "");
+    }
+  }
   map.targets.confidence = targets.number("confidence");
   if (!(map.targets.confidence > 0.0 && map.targets.confidence < 1.0)) {
     targets.fail("confidence", "is outside (0, 1)", "");
@@ -221,6 +266,11 @@ model::PrecisionMap parse_precision_map(const std::string& text, const std::stri
   map.gain = root.text("gain");
   map.output_full_scale = root.non_negative("output_full_scale");
   map.predicted_output_error = root.non_negative("predicted_output_error");
+
+  // Maps from before provenance have no such field: which rows chose them is unknown.
+  if (root.has("provenance") && !root.field("provenance").is_null()) {
+    map.provenance = parse_provenance(root.object("provenance"));
+  }
 
   const Json& layers = root.field("layers");
   if (!layers.is_array() || layers.empty()) root.fail("layers", "is not a non-empty list", "");

@@ -1,6 +1,8 @@
 // Dense networks: shape checks and the float forward pass in double precision.
 #include "scprec/model/network.hpp"
 
+#include <algorithm>
+
 #include "scprec/core/enum_names.hpp"
 #include "scprec/core/error.hpp"
 
@@ -83,14 +85,20 @@ std::vector<double> layer_full_scales(const Network& network, const Eigen::Matri
   return scales;
 }
 
-std::size_t count_correct(const Eigen::MatrixXd& logits, const std::vector<int>& labels) {
+std::vector<bool> correct_rows(const Eigen::MatrixXd& logits, const std::vector<int>& labels) {
   SCPREC_ASSERT(static_cast<std::size_t>(logits.rows()) == labels.size(),
                 "one label per row of logits");
-  std::size_t correct = 0;
+  std::vector<bool> correct;
   for (Eigen::Index r = 0; r < logits.rows(); ++r) {
-    if (static_cast<int>(argmax(logits.row(r))) == labels[static_cast<std::size_t>(r)]) ++correct;
+    correct.push_back(static_cast<int>(argmax(logits.row(r))) ==
+                      labels[static_cast<std::size_t>(r)]);
   }
   return correct;
+}
+
+std::size_t count_correct(const Eigen::MatrixXd& logits, const std::vector<int>& labels) {
+  const std::vector<bool> correct = correct_rows(logits, labels);
+  return static_cast<std::size_t>(std::count(correct.begin(), correct.end(), true));
 }
 
 }  // namespace scprec::model

@@ -52,6 +52,12 @@ void check_layer_config(const PrecisionMap& map, const QuantizedNetwork& quantiz
 
 }  // namespace
 
+std::string RowRange::text() const {
+  if (empty()) return "no rows";
+  if (count == 1) return "row " + std::to_string(begin);
+  return "rows " + std::to_string(begin) + "-" + std::to_string(end() - 1);
+}
+
 std::string to_string(LayerStatus status) {
   return enum_name(kStatusNames, status);
 }

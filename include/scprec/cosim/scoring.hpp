@@ -22,4 +22,9 @@ double output_error(const std::vector<std::int64_t>& logits, std::size_t trial,
                     const model::QuantizedNetwork& quantized, const SoftwareRun& software,
                     const std::vector<double>& full_scales);
 
+/// Whether one trial's logits pick another class than the exact integer network's (the top-1,
+/// a tie going to the lowest index, as model::count_correct).
+bool top1_flipped(const std::vector<std::int64_t>& logits, std::size_t trial,
+                  const SoftwareRun& software);
+
 }  // namespace scprec::cosim

@@ -54,6 +54,9 @@ struct DutReport {
   /// Every trial that ran matched the software model, counter for counter and cycle for cycle.
   bool matches() const { return mismatches == 0 && off_latency_trials == 0; }
   std::vector<double> errors;  ///< per completed trial, vs the exact integer reference
+  /// The top only: per completed trial, whether its top-1 class differs from the exact integer
+  /// network's (top1_flipped).
+  std::vector<bool> flips;
   /// The top only: each layer's error per completed trial, from the layer's counters as the
   /// top ran them (the same measure as a layer alone: its inputs are the previous SC layer's).
   std::vector<std::vector<double>> layer_errors;

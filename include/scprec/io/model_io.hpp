@@ -56,6 +56,11 @@ struct Dataset {
 Dataset read_dataset(const std::string& path, Split split, std::size_t features = 0,
                      std::size_t classes = 0);
 
+/// A SHA-256 (hex) of a data set's inputs: shape and float64 values, row by row (labels
+/// excluded), like network_hash blind to how the archive was written. A precision map names the
+/// data that chose it by this hash.
+std::string dataset_hash(const Dataset& data);
+
 /// The same, but nothing (rather than an error) when the file has no inputs array for the
 /// split; a split that is present and wrong still throws.
 std::optional<Dataset> read_dataset_if_present(const std::string& path, Split split,

@@ -4,6 +4,7 @@
 // every dependency pointing down the component table.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -61,10 +62,43 @@ struct LayerPrecision {
 /// What the map was asked to achieve.
 struct PrecisionTargets {
   std::optional<double> error;          ///< relative output error target, if any
+  /// The most often the SC network's top-1 class may differ from the exact integer network's
+  /// (a rate per input, tested like the error's exceedance rate), if any.
+  std::optional<double> max_flip_rate;
   double confidence = 0.95;             ///< probability per input that the error is within target
   std::optional<std::uint64_t> budget;  ///< total cycle budget, if any
   std::string cost = "cycles";          ///< what was minimised: "cycles" or "synapse-cycles"
   std::string composition = "rss";      ///< how layer contributions combine: "rss" or "union"
+};
+
+/// A half-open range of rows of a data split: [begin, begin + count).
+struct RowRange {
+  std::size_t begin = 0;
+  std::size_t count = 0;
+  std::size_t end() const { return begin + count; }
+  bool empty() const { return count == 0; }
+  bool overlaps(const RowRange& other) const {
+    return !empty() && !other.empty() && begin < other.end() && other.begin < end();
+  }
+  bool operator==(const RowRange& other) const {
+    return begin == other.begin && count == other.count;
+  }
+  /// "rows 694-846", or "no rows".
+  std::string text() const;
+};
+
+/// Which calibration rows chose the map, so that a sign-off can use only rows that chose
+/// nothing. Rows index the calibration split of the data whose hash is `data_hash`.
+struct MapProvenance {
+  std::string data_hash;      ///< io::dataset_hash of that split; "" when no data chose the map
+  std::size_t data_rows = 0;  ///< its row count
+  RowRange calibration;       ///< rows that fixed the scales, sensitivities and bounds
+  RowRange tuning;            ///< rows the closed loop's decisions were taken on
+  /// The held-out rows a sign-off judged the map on, and the attempt that was on them.
+  std::optional<RowRange> signoff;
+  std::size_t signoff_attempt = 0;
+  /// The rows that chose the map: calibration and tuning (not the sign-off rows).
+  std::size_t chosen_end() const { return std::max(calibration.end(), tuning.end()); }
 };
 
 struct PrecisionMap {
@@ -80,6 +114,9 @@ struct PrecisionMap {
   double output_full_scale = 0.0;  ///< the real value that relative output errors divide
   double predicted_output_error = 0.0;
   std::vector<LayerPrecision> layers;
+  /// Which rows chose the map; nullopt when unknown (a map written by an older scprec or by
+  /// hand), which a sign-off treats as every row having chosen it.
+  std::optional<MapProvenance> provenance;
 
   /// Sum of the layers' lengths: the cycles one input takes through the network.
   std::uint64_t total_cycles() const;
