@@ -392,4 +392,13 @@ model::PrecisionMap assign_from_predictions(const LengthPredictions& p,
   return map;
 }
 
+double composed_output_error(const model::PrecisionMap& map) {
+  const bool rss = map.targets.composition == to_string(Composition::kRootSumSquare);
+  double total = 0.0;
+  for (const model::LayerPrecision& layer : map.layers) {
+    total += rss ? layer.contribution * layer.contribution : layer.contribution;
+  }
+  return rss ? std::sqrt(total) : total;
+}
+
 }  // namespace scprec::assign

@@ -74,12 +74,17 @@ double binomial_deviation(const CounterStats& stats, std::size_t length, double 
 
 }  // namespace
 
+constexpr EnumName<Bound> kBoundNames[] = {{Bound::kHoeffding, "hoeffding"},
+                                           {Bound::kChebyshev, "chebyshev"},
+                                           {Bound::kBernstein, "bernstein"},
+                                           {Bound::kBinomial, "binomial"}};
+
 std::string to_string(Bound bound) {
-  static constexpr EnumName<Bound> kNames[] = {{Bound::kHoeffding, "hoeffding"},
-                                               {Bound::kChebyshev, "chebyshev"},
-                                               {Bound::kBernstein, "bernstein"},
-                                               {Bound::kBinomial, "binomial"}};
-  return enum_name(kNames, bound);
+  return enum_name(kBoundNames, bound);
+}
+
+Bound parse_bound(const std::string& text, const std::string& field) {
+  return parse_enum_name(kBoundNames, text, "bound", field);
 }
 
 double count_deviation(Bound bound, const CounterStats& stats, std::size_t length, double delta) {

@@ -17,10 +17,15 @@
 #include "scprec/io/files.hpp"
 #include "scprec/io/output_dir.hpp"
 #include "scprec/io/precision_map_io.hpp"
+#include "scprec/loop/acceptance.hpp"
+#include "scprec/loop/splits.hpp"
 #include "stream_logger.hpp"
 
 namespace scprec::cli {
 namespace {
+
+// The significance the held-out rows are reserved for (verify's and signoff's --alpha default).
+constexpr double kDefaultAlpha = 0.05;
 
 void print_map(const model::PrecisionMap& map, std::ostream& out) {
   out << fmt::format("{:<10} {:>10} {:>6} {:>12} {:>12} {:>8}\n", "layer", "shape", "L",
@@ -131,11 +136,20 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
   config.analysis.generator = generator_kind(o);
   config.analysis.generator_width = o.generator_width;
   config.analysis.threads = o.threads;
-  const LoadedModel loaded = load_model(o);
+  LoadedModel loaded = load_model(o);
+  // The map is assigned on the first rows only; the rest stay held out for verify's tuning and
+  // a sign-off (loop/splits.hpp), at the trials a sign-off at this confidence wants.
+  const std::string data_hash = io::dataset_hash(loaded.calibration);
+  const std::size_t data_rows = loaded.calibration.size();
+  const model::RowRange rows = loop::assignment_rows(
+      data_rows, loop::acceptance_trials(1.0 - config.confidence, kDefaultAlpha));
+  loaded.calibration.x = loaded.calibration.x.topRows(static_cast<Eigen::Index>(rows.count)).eval();
+  loaded.quantized = model::quantize(loaded.network, loaded.calibration.x, loaded.quantized.config);
   StreamLogger logger(err, quiet ? LogLevel::kWarning : LogLevel::kInfo);
   model::PrecisionMap map = assign::assign_lengths(loaded.network, loaded.quantized,
                                                    loaded.calibration.x, config, logger);
   map.model_hash = loaded.hash;
+  map.provenance = model::MapProvenance{data_hash, data_rows, rows, {}, std::nullopt, 0};
   io::write_precision_map(map, output);
   print_map(map, out);
   out << "wrote " << output << "\n";

@@ -14,6 +14,7 @@
 #include "model_options.hpp"
 #include "run_outputs.hpp"
 #include "scprec/core/error.hpp"
+#include "scprec/cosim/build.hpp"
 #include "scprec/cosim/simulate.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/output_dir.hpp"
@@ -30,6 +31,8 @@ struct LoopOptions {
   ModelOptions model;
   double signoff_target = std::nan("");      // signoff: overrides the map's error target
   double signoff_confidence = std::nan("");  // signoff: overrides the map's confidence
+  double max_flip_rate = std::nan("");       // signoff: overrides the map's
+  std::string cross_check = "hoeffding";
   std::string method = "sensitivity";
   std::string map_path;  // signoff
   std::string out;
@@ -59,6 +62,17 @@ void add_loop_options(CLI::App& app, LoopOptions& o, bool with_targets) {
       ->check(check::kPositive)
       ->capture_default_str();
   app.add_flag("-q,--quiet", o.quiet, "no progress output");
+  app.add_option(
+      "--attempts", o.config.attempts_ledger,
+      "ledger of sign-off attempts on held-out rows (default: CACHE/signoff-attempts.json)");
+  app.add_option("--cross-check", o.cross_check,
+                 "bounds the plots show, comma-separated (the table has them all)")
+      ->capture_default_str();
+  app.add_option("--max-flip-rate", o.max_flip_rate,
+                 with_targets ? "most often the top-1 class may differ from the exact integer "
+                                "network's (default: not tested, reported)"
+                              : "top-1 flip rate limit (default: the map's)")
+      ->check(check::kFraction);
   if (!with_targets) {
     app.add_option("--target-error", o.signoff_target, "output error target (default: the map's)")
         ->check(check::kPositive);
@@ -89,13 +103,27 @@ void add_loop_options(CLI::App& app, LoopOptions& o, bool with_targets) {
   add_generator_options(app, o.model);
 }
 
+std::string rows_text(const loop::RowUse& rows);
+
+std::vector<assign::Bound> parse_bounds(const std::string& text) {
+  std::vector<assign::Bound> bounds;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    bounds.push_back(assign::parse_bound(text.substr(start, comma - start), "--cross-check"));
+    start = comma + 1;
+  }
+  return bounds;
+}
+
 void print_result(const loop::VerifyResult& result, std::ostream& out) {
-  out << fmt::format("{:<8} {:>6} {:>10} {:>10}  {:<18} {:>10}  {}\n", "layer", "L", "predicted",
-                     "measured", "cross-check", result.bound_name, "cross-check");
+  out << fmt::format("{:<8} {:>6} {:>10} {:>10}  {:<26} {:>10}  {}\n", "layer", "L", "measured",
+                     "predicted", "cross-check", "hoeffding", "cross-check");
   for (const loop::LayerVerdict& v : result.judgement.layers) {
-    out << fmt::format("{:<8} {:>6} {:>10.4g} {:>10.4g}  {:<18} {:>10.4g}  {}\n", v.name, v.length,
-                       v.prediction.predicted, v.measured, v.prediction.describe(),
-                       v.bound.predicted, v.bound.describe());
+    const loop::PredictionCheck& hoeffding = v.bounds.front().check;  // Hoeffding first
+    out << fmt::format("{:<8} {:>6} {:>10.4g} {:>10.4g}  {:<26} {:>10.4g}  {}\n", v.name, v.length,
+                       v.measured, v.prediction.predicted, v.prediction.describe(),
+                       hoeffding.predicted, hoeffding.describe());
   }
   const loop::EndToEndVerdict& e = result.judgement.end_to_end;
   out << fmt::format(
@@ -106,19 +134,49 @@ void print_result(const loop::VerifyResult& result, std::ostream& out) {
       : result.judgement.bit_exact       ? "RTL bit-exact with the software model"
                                          : "RTL NOT bit-exact");
   for (const std::string& problem : result.judgement.problems) out << "  " << problem << "\n";
+  const loop::RateTest& flips = e.flips;
+  if (flips.trials > 0) {
+    out << fmt::format(
+        "agreement: top-1 differs from the exact integer network's on {} of {} trials ({:.2f}%, "
+        "{:.0f}% interval {:.2f}-{:.2f}%){}\n",
+        flips.events, flips.trials, 100 * flips.rate, 100 * (1 - 2 * e.alpha), 100 * flips.lower,
+        100 * flips.upper,
+        flips.limit
+            ? fmt::format("; allowed {:g}%: {}", 100 * *flips.limit, flips.pass() ? "pass" : "FAIL")
+            : "");
+  }
   if (result.accuracy) {
     const loop::Accuracy& a = *result.accuracy;
+    const auto percent = [](std::size_t k, std::size_t n) {
+      return 100.0 * static_cast<double>(k) / static_cast<double>(std::max<std::size_t>(1, n));
+    };
+    const auto drop = [&](const loop::AccuracyDrop& d) {
+      return fmt::format("{:+.2f} points ({:.0f}% interval {:+.2f} to {:+.2f})", -100 * d.drop,
+                         100 * (1 - result.alpha), -100 * d.high, -100 * d.low);
+    };
     out << fmt::format(
-        "accuracy: float {:.2f}%, software SC {:.2f}% ({} images), RTL {}\n",
-        100.0 * a.float_correct / a.float_images, 100.0 * a.software_correct / a.software_images,
-        a.software_images,
-        a.rtl_problems.empty()
-            ? fmt::format("{:.2f}% ({} images)",
-                          100.0 * a.rtl_correct / std::max<std::size_t>(1, a.rtl_images),
-                          a.rtl_images)
-            : "unavailable (simulations failed)");
+        "accuracy on {} test images: float {:.2f}%, integer {:.2f}%, SC {:.2f}% (vs integer {}, "
+        "vs float {}); RTL {}\n",
+        a.software_images, percent(a.float_correct, a.float_images),
+        percent(a.integer_correct, a.software_images),
+        percent(a.software_correct, a.software_images), drop(a.vs_integer), drop(a.vs_float),
+        a.rtl_problems.empty() ? fmt::format("{:.2f}% on the first {} (bit-exact with SC)",
+                                             percent(a.rtl_correct, a.rtl_images), a.rtl_images)
+                               : "unavailable (simulations failed)");
   }
+  out << "rows: " << rows_text(result.rows) << "\n";
   out << (result.signed_off ? "SIGNED OFF: " : "NOT SIGNED OFF: ") << result.verdict << "\n";
+}
+
+std::string rows_text(const loop::RowUse& rows) {
+  std::string text =
+      fmt::format("calibration {}, tuning {}, held-out {} of {}", rows.calibration.text(),
+                  rows.tuning.text(), rows.signoff.text(), rows.rows);
+  if (!rows.signoff.empty()) {
+    text += fmt::format(" (attempt {} on them, alpha {:g})", rows.attempt, rows.alpha);
+  }
+  if (!rows.note.empty()) text += "; " + rows.note;
+  return text;
 }
 
 // What verify and signoff publish in DIR; signoff keeps the map it may have been given there.
@@ -162,6 +220,14 @@ int run_loop_to_verdict(LoopOptions& o, bool refine, const std::string& command,
     }
     o.config.assign.confidence =
         std::isnan(o.signoff_confidence) ? start->targets.confidence : o.signoff_confidence;
+    o.config.max_flip_rate = start->targets.max_flip_rate;
+  }
+  if (!std::isnan(o.max_flip_rate)) o.config.max_flip_rate = o.max_flip_rate;
+  o.config.plotted_bounds = parse_bounds(o.cross_check);
+  if (o.config.attempts_ledger.empty()) {
+    const std::string& cache = o.config.simulation.build.cache_dir;
+    o.config.attempts_ledger =
+        (cache.empty() ? cosim::default_cache_dir() : cache) + "/signoff-attempts.json";
   }
   StreamLogger logger(err, o.quiet ? LogLevel::kWarning : LogLevel::kInfo);
   cosim::LocalExecutor executor(o.jobs);

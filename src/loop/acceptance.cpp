@@ -2,7 +2,9 @@
 // summed in log space so that thousands of trials stay accurate.
 #include "scprec/loop/acceptance.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "scprec/core/error.hpp"
 
@@ -75,6 +77,35 @@ std::size_t acceptance_trials(double delta, double alpha) {
       return n;
     }
   }
+}
+
+double attempt_alpha(double alpha, std::size_t attempt) {
+  SCPREC_ASSERT(attempt >= 1, "attempts count from 1");
+  return std::ldexp(alpha, -static_cast<int>(std::min<std::size_t>(attempt - 1, 1000)));
+}
+
+QuantileInterval quantile_interval(std::vector<double> values, double level, double alpha) {
+  SCPREC_ASSERT(level > 0.0 && level < 1.0 && alpha > 0.0 && alpha < 1.0,
+                "level and alpha in (0, 1)");
+  std::sort(values.begin(), values.end());
+  const std::size_t n = values.size();
+  QuantileInterval q{-std::numeric_limits<double>::infinity(),
+                     std::numeric_limits<double>::infinity()};
+  // x_(r) <= the quantile unless fewer than r draws fall below it: P(Bin(n, level) <= r - 1).
+  for (std::size_t r = n; r >= 1; --r) {
+    if (binomial_cdf(r - 1, n, level) <= alpha / 2) {
+      q.low = values[r - 1];
+      break;
+    }
+  }
+  // x_(s) >= the quantile unless s or more draws fall below it: 1 - P(Bin(n, level) <= s - 1).
+  for (std::size_t s = 1; s <= n; ++s) {
+    if (1.0 - binomial_cdf(s - 1, n, level) <= alpha / 2) {
+      q.high = values[s - 1];
+      break;
+    }
+  }
+  return q;
 }
 
 }  // namespace scprec::loop

@@ -1,14 +1,16 @@
 // Judgement. End to end: the map passes when the Clopper-Pearson upper bound (confidence
-// 1 - alpha) on the rate of trials whose output error exceeds the target is at most delta.
-// Per layer: the map predicts the layer's error at quantile level 1 - delta / layers (the
-// assigner's confidence split). The prediction is violated when the Clopper-Pearson lower bound
-// on the rate of trials exceeding it is above delta / layers; otherwise it holds, and it is
-// loose when it is 2x or more above the measured quantile at that level. An analytic bound at
-// the layer's length is checked the same way (cross_check_bounds): with the sensitivity method
-// the map's prediction is itself a measurement, and the bound is the independent check.
+// 1 - alpha) on the rate of trials whose output error exceeds the target is at most delta, and
+// (with a --max-flip-rate) the same bound on the rate of top-1 flips is within its limit.
+// Every prediction (the map's per layer budget at level 1 - delta / layers, each analytic
+// bound, the composed output error at 1 - delta) is checked by one-sided tests on its
+// exceedance rate: violated when the lower bound is above the allowed rate, holds only when the
+// upper bound is at most it, inconclusive otherwise. With the sensitivity method the map's
+// prediction is itself a measurement, and the bounds are the independent check.
 #include "scprec/loop/judgement.hpp"
 
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "scprec/core/enum_names.hpp"
 #include "scprec/core/error.hpp"
@@ -21,19 +23,28 @@ std::string to_string(CrossCheck check) {
   static constexpr EnumName<CrossCheck> kNames[] = {{CrossCheck::kHolds, "holds"},
                                                     {CrossCheck::kLoose, "loose"},
                                                     {CrossCheck::kViolated, "violated"},
+                                                    {CrossCheck::kInconclusive, "inconclusive"},
                                                     {CrossCheck::kNoPrediction, "no prediction"},
                                                     {CrossCheck::kNotMeasured, "not measured"}};
   return enum_name(kNames, check);
 }
 
 std::string PredictionCheck::describe() const {
+  const auto percent = [](double rate) { return fmt::format("{:.3g}%", 100 * rate); };
   switch (check) {
     case CrossCheck::kHolds:
       return "holds";
     case CrossCheck::kLoose:
-      return fmt::format("loose by {:.1f}x", looseness);
+      return std::isfinite(looseness_high)
+                 ? fmt::format("loose by {:.1f}x ({:.1f}-{:.1f}x)", looseness, looseness_low,
+                               looseness_high)
+                 : fmt::format("loose by {:.1f}x (>= {:.1f}x)", looseness, looseness_low);
     case CrossCheck::kViolated:
-      return fmt::format("violated ({:.2f}x over)", 1.0 / looseness);
+      return fmt::format("violated: {}/{} above, rate >= {} > {}", exceedances, trials,
+                         percent(exceedance_lower), percent(allowed_rate));
+    case CrossCheck::kInconclusive:
+      return fmt::format("inconclusive: {}/{} above, cannot show <= {}", exceedances, trials,
+                         percent(allowed_rate));
     case CrossCheck::kNoPrediction:
       return "no prediction";
     case CrossCheck::kNotMeasured:
@@ -43,23 +54,50 @@ std::string PredictionCheck::describe() const {
 }
 
 PredictionCheck check_prediction(const std::vector<double>& errors, double predicted,
-                                 double measured, double allowed_rate, double alpha) {
+                                 double allowed_rate, double alpha) {
   PredictionCheck p;
   p.predicted = predicted;
-  for (double e : errors) p.exceedances += e > predicted ? 1 : 0;
-  if (!errors.empty()) {
-    p.exceedance_rate = static_cast<double>(p.exceedances) / errors.size();
-    p.exceedance_lower = exceedance_lower_bound(p.exceedances, errors.size(), alpha);
-  }
+  p.allowed_rate = allowed_rate;
+  p.trials = errors.size();
   if (errors.empty()) {
     p.check = CrossCheck::kNotMeasured;
-  } else if (predicted > 0.0) {
-    p.looseness = measured > 0.0 ? predicted / measured : INFINITY;
-    p.check = p.exceedance_lower > allowed_rate ? CrossCheck::kViolated
-              : p.looseness >= 2.0              ? CrossCheck::kLoose
-                                                : CrossCheck::kHolds;
+    return p;
+  }
+  if (!(predicted > 0.0)) return p;
+  for (double e : errors) p.exceedances += e > predicted ? 1 : 0;
+  p.exceedance_rate = static_cast<double>(p.exceedances) / static_cast<double>(p.trials);
+  p.exceedance_lower = exceedance_lower_bound(p.exceedances, p.trials, alpha);
+  p.exceedance_upper = exceedance_upper_bound(p.exceedances, p.trials, alpha);
+  const double level = 1.0 - allowed_rate;
+  const double measured = core::summarize(errors, level).quantile;
+  // Two-sided at alpha: each side of the quantile's interval at alpha / 2.
+  const QuantileInterval quantile = quantile_interval(errors, level, alpha);
+  const auto ratio = [&](double q) { return q > 0.0 ? predicted / q : INFINITY; };
+  p.looseness = ratio(measured);
+  p.looseness_low = ratio(quantile.high);
+  p.looseness_high = ratio(quantile.low);
+  if (p.exceedance_lower > allowed_rate) {
+    p.check = CrossCheck::kViolated;
+  } else if (p.exceedance_upper > allowed_rate) {
+    p.check = CrossCheck::kInconclusive;
+  } else {
+    p.check = p.looseness_low >= 2.0 ? CrossCheck::kLoose : CrossCheck::kHolds;
   }
   return p;
+}
+
+RateTest test_rate(std::size_t events, std::size_t trials, std::optional<double> limit,
+                   double alpha) {
+  RateTest t;
+  t.events = events;
+  t.trials = trials;
+  t.limit = limit;
+  if (trials > 0) {
+    t.rate = static_cast<double>(events) / static_cast<double>(trials);
+    t.lower = exceedance_lower_bound(events, trials, alpha);
+    t.upper = exceedance_upper_bound(events, trials, alpha);
+  }
+  return t;
 }
 
 std::string difference_text(const std::string& first_difference, std::size_t off_latency_trials) {
@@ -68,10 +106,10 @@ std::string difference_text(const std::string& first_difference, std::size_t off
                      off_latency_trials);
 }
 
-Judgement judge(const Measurement& measurement, const model::PrecisionMap& map, double target,
-                double confidence, double alpha) {
+Judgement judge(const Measurement& measurement, const model::PrecisionMap& map,
+                const Targets& targets) {
   SCPREC_ASSERT(measurement.layer_errors.size() == map.layers.size(), "one error list per layer");
-  const double delta = 1.0 - confidence;
+  const double delta = 1.0 - targets.confidence;
   const double layer_delta = delta / static_cast<double>(map.layers.size());
   Judgement j;
   j.rtl = measurement.rtl;
@@ -88,30 +126,39 @@ Judgement judge(const Measurement& measurement, const model::PrecisionMap& map, 
     v.allowed_rate = layer_delta;
     v.errors = measurement.layer_errors[l];
     v.measured = core::summarize(v.errors, v.level).quantile;
-    v.prediction = check_prediction(v.errors, map.layers[l].predicted_error, v.measured,
-                                    v.allowed_rate, alpha);
+    v.prediction =
+        check_prediction(v.errors, map.layers[l].predicted_error, v.allowed_rate, targets.alpha);
     j.layers.push_back(std::move(v));
   }
   EndToEndVerdict& e = j.end_to_end;
-  e.target = target;
+  e.target = targets.error;
   e.delta = delta;
-  e.alpha = alpha;
+  e.alpha = targets.alpha;
   e.trials = measurement.output_errors.size();
-  for (double error : measurement.output_errors) e.exceedances += error > target ? 1 : 0;
-  e.quantile = core::summarize(measurement.output_errors, confidence).quantile;
+  for (double error : measurement.output_errors) e.exceedances += error > targets.error ? 1 : 0;
+  e.quantile = core::summarize(measurement.output_errors, targets.confidence).quantile;
   if (e.trials > 0) {
     e.rate = static_cast<double>(e.exceedances) / e.trials;
-    e.upper_bound = exceedance_upper_bound(e.exceedances, e.trials, alpha);
+    e.upper_bound = exceedance_upper_bound(e.exceedances, e.trials, targets.alpha);
   }
-  e.pass = e.trials > 0 && e.upper_bound <= delta;
+  e.prediction =
+      check_prediction(measurement.output_errors, map.predicted_output_error, delta, targets.alpha);
+  std::size_t flips = 0;
+  for (bool flipped : measurement.flips) flips += flipped ? 1 : 0;
+  e.flips = test_rate(flips, measurement.flips.size(), targets.max_flip_rate, targets.alpha);
+  e.pass = e.trials > 0 && e.upper_bound <= delta && e.flips.pass();
   return j;
 }
 
-void cross_check_bounds(Judgement& judgement, const std::vector<double>& bounds, double alpha) {
-  SCPREC_ASSERT(bounds.size() == judgement.layers.size(), "one bound per layer");
+void cross_check_bounds(Judgement& judgement,
+                        const std::vector<std::vector<BoundPrediction>>& bounds, double alpha) {
+  SCPREC_ASSERT(bounds.size() == judgement.layers.size(), "bounds for every layer");
   for (std::size_t l = 0; l < bounds.size(); ++l) {
     LayerVerdict& v = judgement.layers[l];
-    v.bound = check_prediction(v.errors, bounds[l], v.measured, v.allowed_rate, alpha);
+    v.bounds.clear();
+    for (const BoundPrediction& b : bounds[l]) {
+      v.bounds.push_back({b.bound, check_prediction(v.errors, b.predicted, v.allowed_rate, alpha)});
+    }
   }
 }
 

@@ -1,102 +1,158 @@
-// The closed loop. Every state the loop keeps is measured on the RTL: the network top is
-// co-simulated on the calibration trials and scored bit for bit against the software model.
-// Because the software model is bit-exact with the RTL (and every RTL run checks it), the loop
-// screens candidate changes on the software model first, which costs milliseconds, and spends
-// an RTL build and run only on a candidate the screen passes: the RTL confirms every change
-// that is kept, and no change is kept without it.
+// The closed loop as a short sequence of named steps: split the rows, make the first map, refine
+// it on the tuning rows (refine.cpp), confirm it once on the held-out rows, classify the test
+// split, write the verdict, and cross-check every bound. Every state the loop keeps is measured
+// on the RTL: the network top is co-simulated and scored bit for bit against the software model.
 //
 // Acceptance (judgement.cpp): the Clopper-Pearson upper bound on the rate of trials whose output
-// error exceeds the target must be at most delta. The number of trials follows from delta and
-// alpha (acceptance_trials).
+// error exceeds the target must be at most delta (and the flip rate's within its limit). The
+// sign-off is that test on rows that chose nothing, at the attempt's significance.
 #include "scprec/loop/verify.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cmath>
-#include <set>
 
 #include "scprec/assign/layer_bounds.hpp"
 #include "scprec/assign/sensitivity.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/loop/acceptance.hpp"
+#include "scprec/loop/attempts.hpp"
 #include "scprec/loop/measurement.hpp"
+#include "scprec/loop/splits.hpp"
 #include "scprec/model/evaluate.hpp"
 #include "scprec/model/sc_network.hpp"
 
 namespace scprec::loop {
 namespace {
 
-// Everything the loop's steps share.
-struct Context {
-  const model::Network& network;
-  const Eigen::MatrixXd& calibration;
-  Eigen::MatrixXd trials;
-  std::vector<double> full_scales;
-  const VerifyConfig& config;
-  std::optional<assign::LengthPredictions> predictions;
-  cosim::Executor& executor;
-  Logger& logger;
-};
+constexpr assign::Bound kCrossCheckOrder[] = {assign::Bound::kHoeffding, assign::Bound::kBernstein,
+                                              assign::Bound::kBinomial, assign::Bound::kChebyshev};
 
-std::vector<std::size_t> lengths_of(const model::PrecisionMap& map) {
-  std::vector<std::size_t> lengths;
-  for (const model::LayerPrecision& layer : map.layers) lengths.push_back(layer.length);
-  return lengths;
+Eigen::MatrixXd rows_of(const Eigen::MatrixXd& x, const model::RowRange& rows) {
+  return x.middleRows(static_cast<Eigen::Index>(rows.begin), static_cast<Eigen::Index>(rows.count));
 }
 
 std::string lengths_text(const model::PrecisionMap& map) {
-  return fmt::format("{}", fmt::join(lengths_of(map), "/"));
+  std::vector<std::size_t> lengths;
+  for (const model::LayerPrecision& layer : map.layers) lengths.push_back(layer.length);
+  return fmt::format("{}", fmt::join(lengths, "/"));
 }
 
-Judgement judge_map(const Context& c, const model::PrecisionMap& map, bool rtl) {
-  const Measurement m =
-      rtl ? measure_rtl(c.network, map, c.trials, c.calibration, c.config.simulation, c.executor,
-                        c.logger)
-          : measure_software(c.network, map, c.trials, c.full_scales, c.config.simulation.threads);
-  return judge(m, map, c.config.assign.target_error, c.config.assign.confidence, c.config.alpha);
-}
+// Everything the loop's steps share: the rows that set the error scales, and how a map is
+// measured and judged on given rows.
+struct Context {
+  const model::Network& network;
+  const Eigen::MatrixXd& all_rows;
+  Eigen::MatrixXd scale_rows;  // the rows whose largest values are the errors' full scales
+  std::vector<double> full_scales;
+  const VerifyConfig& config;
+  cosim::Executor& executor;
+  Logger& logger;
 
-Step record(const model::PrecisionMap& map, const Judgement& j, std::string action) {
-  return {lengths_of(map),          j.rtl,
-          j.end_to_end.pass,        j.end_to_end.quantile,
-          j.end_to_end.upper_bound, std::move(action)};
-}
-
-// The map with layer l at `length`, its predictions updated.
-std::optional<model::PrecisionMap> with_length(const Context& c, const model::PrecisionMap& map,
-                                               std::size_t l, std::size_t length) {
-  const auto& p = *c.predictions;
-  const auto found = std::find(p.lengths.begin(), p.lengths.end(), length);
-  if (found == p.lengths.end()) return std::nullopt;
-  const auto k = static_cast<std::size_t>(found - p.lengths.begin());
-  model::PrecisionMap changed = map;
-  changed.layers[l].length = length;
-  changed.layers[l].predicted_error = p.layer_error[l][k];
-  changed.layers[l].contribution = p.contribution[l][k];
-  return changed;
-}
-
-// Layer l's curves for the report, and in `bound_at_length` the cross-check bound at the map's
-// length for that layer (a fraction of the layer's full scale, as the measurements are).
-LayerCurve layer_curve(const Context& c, const model::QuantizedNetwork& quantized,
-                       const model::PrecisionMap& map, const assign::SensitivityReport& sweep,
-                       const std::vector<model::Codes>& inputs, std::size_t l, double layer_delta,
-                       double& bound_at_length) {
-  LayerCurve curve;
-  const assign::LayerStatistics stats =
-      assign::layer_statistics(quantized.layers[l], quantized.config, inputs);
-  const auto bound = [&](std::size_t length) {
-    return assign::layer_error_bound(c.config.cross_check_bound, stats, length, layer_delta) /
-           c.full_scales[l];
-  };
-  for (const assign::SensitivityPoint& point : sweep.layers[l].points) {
-    curve.lengths.push_back(point.length);
-    curve.software.push_back(point.layer_error.quantile);
-    curve.bound.push_back(bound(point.length));
+  Targets targets(double alpha) const {
+    return {config.assign.target_error, config.assign.confidence, alpha, config.max_flip_rate};
   }
-  bound_at_length = bound(map.layers[l].length);
-  return curve;
+  Judgement judge(const model::PrecisionMap& map, const model::RowRange& rows, bool rtl,
+                  double alpha) const {
+    const Eigen::MatrixXd trials = rows_of(all_rows, rows);
+    const Measurement m =
+        rtl ? measure_rtl(network, map, trials, scale_rows, config.simulation, executor, logger)
+            : measure_software(network, map, trials, full_scales, config.simulation.threads);
+    return loop::judge(m, map, targets(alpha));
+  }
+};
+
+// Refuses settings no run can use, before any work.
+void validate(const VerifyConfig& config) {
+  const auto open_unit = [](double x) { return x > 0.0 && x < 1.0; };
+  if (!open_unit(config.assign.confidence)) {
+    throw_bad_input("", "confidence", fmt::format("{} is outside (0, 1)", config.assign.confidence),
+                    "Give a confidence such as 0.95");
+  }
+  if (!open_unit(config.alpha)) {
+    throw_bad_input("", "alpha", fmt::format("{} is outside (0, 1)", config.alpha),
+                    "Give a significance such as 0.05");
+  }
+  if (config.max_flip_rate && !open_unit(*config.max_flip_rate)) {
+    throw_bad_input("", "max flip rate", fmt::format("{} is outside (0, 1)", *config.max_flip_rate),
+                    "Give a rate such as 0.05");
+  }
+  if (!(config.assign.target_error > 0.0 && std::isfinite(config.assign.target_error))) {
+    throw_bad_input("", "target error",
+                    fmt::format("{} is not a positive finite number", config.assign.target_error),
+                    "Give a target such as 0.2 (20% of the output's full scale)");
+  }
+  cosim::validate(config.simulation);
+}
+
+// Rows per tuning or sign-off measurement: enough for the error's test and the flip rate's.
+std::size_t trials_needed(const VerifyConfig& config) {
+  const double delta = 1.0 - config.assign.confidence;
+  const double tightest = std::min(delta, config.max_flip_rate.value_or(delta));
+  const std::size_t minimum = minimum_trials(tightest, config.alpha);
+  if (config.trials != 0 && config.trials < minimum) {
+    throw_bad_input("", "trials",
+                    fmt::format("{} trials can never sign off: below {} trials even zero "
+                                "exceedances leave an upper bound above {:g} at alpha {:g}",
+                                config.trials, minimum, tightest, config.alpha),
+                    fmt::format("Use at least {} trials, or 0 for the {} the acceptance test "
+                                "wants",
+                                minimum, acceptance_trials(tightest, config.alpha)));
+  }
+  return config.trials != 0 ? config.trials : acceptance_trials(tightest, config.alpha);
+}
+
+// Which rows do what: a verify splits them (plan_splits); a sign-off uses the rows the map's
+// provenance leaves held out.
+RowUse plan_rows(const io::Dataset& calibration, const std::optional<model::PrecisionMap>& start,
+                 std::size_t trials) {
+  RowUse rows;
+  rows.data_hash = io::dataset_hash(calibration);
+  rows.rows = calibration.size();
+  if (!start) {
+    const Splits splits = plan_splits(rows.rows, trials);
+    rows.calibration = splits.calibration;
+    rows.tuning = splits.tuning;
+    rows.signoff = splits.signoff;
+    if (rows.signoff.count < trials) {
+      rows.problem =
+          fmt::format("too few held-out rows (need {}, have {})", trials, rows.signoff.count);
+    }
+    return rows;
+  }
+  const HeldOut held = held_out_rows(start->provenance, rows.data_hash, rows.rows, trials);
+  rows.signoff = held.rows;
+  rows.problem = held.problem;
+  rows.note = held.note;
+  if (start->provenance && start->provenance->data_hash == rows.data_hash) {
+    rows.calibration = start->provenance->calibration;
+    rows.tuning = start->provenance->tuning;
+  }
+  return rows;
+}
+
+// The rows whose values set the errors' full scales: the calibration rows, else every row
+// before the held-out ones, else all.
+model::RowRange scale_rows(const RowUse& rows) {
+  if (!rows.calibration.empty()) return rows.calibration;
+  if (rows.signoff.begin > 0) return {0, rows.signoff.begin};
+  return {0, rows.rows};
+}
+
+// The first map, assigned on the calibration rows, and the predictions at every length.
+std::pair<model::PrecisionMap, assign::LengthPredictions> initial_map(const Context& c,
+                                                                      const std::string& model_hash,
+                                                                      Logger& logger) {
+  const model::QuantizedNetwork quantized =
+      model::quantize(c.network, c.scale_rows, c.config.quant);
+  assign::LengthPredictions predictions =
+      assign::predict_lengths(c.network, quantized, c.scale_rows, c.config.assign, logger);
+  model::PrecisionMap map =
+      assign::assign_from_predictions(predictions, quantized, c.config.assign, logger);
+  map.model_hash = model_hash;
+  map.targets.max_flip_rate = c.config.max_flip_rate;
+  return {std::move(map), std::move(predictions)};
 }
 
 Accuracy measure_accuracy(const Context& c, const model::PrecisionMap& map,
@@ -104,17 +160,30 @@ Accuracy measure_accuracy(const Context& c, const model::PrecisionMap& map,
   Accuracy a;
   const model::QuantizedNetwork quantized = model::quantize_for_map(c.network, map);
   const model::ScNetworkModel sc(quantized, map.sc_configs());
-  a.software_images = a.float_images = test.size();
-  a.software_correct = model::count_correct(
+  const std::vector<bool> sc_right = model::correct_rows(
       model::logits_of(quantized, test.x, [&](const auto& codes) { return sc.run(codes); }),
       test.labels);
-  a.float_correct = model::count_correct(c.network.forward(test.x), test.labels);
+  const std::vector<bool> integer_right = model::correct_rows(
+      model::logits_of(quantized, test.x,
+                       [&](const auto& codes) { return model::binary_forward(quantized, codes); }),
+      test.labels);
+  const std::vector<bool> float_right = model::correct_rows(c.network.forward(test.x), test.labels);
+  const auto count = [](const std::vector<bool>& v) {
+    return static_cast<std::size_t>(std::count(v.begin(), v.end(), true));
+  };
+  a.software_images = a.float_images = test.size();
+  a.software_correct = count(sc_right);
+  a.integer_correct = count(integer_right);
+  a.float_correct = count(float_right);
+  a.vs_float = accuracy_drop(float_right, sc_right, c.config.alpha);
+  a.vs_integer = accuracy_drop(integer_right, sc_right, c.config.alpha);
+
   cosim::SimulateConfig config = c.config.simulation;
   config.trials = std::min(c.config.accuracy_images, test.size());
   config.layers = false;
   c.logger.info(fmt::format("verify: RTL accuracy on {} test images", config.trials));
   const cosim::SimulationReport report = cosim::simulate(
-      c.network, map, test.x, test.labels, c.calibration, config, c.executor, c.logger);
+      c.network, map, test.x, test.labels, c.scale_rows, config, c.executor, c.logger);
   a.rtl_images = config.trials;
   a.rtl_correct = report.rtl_correct.value_or(0);
   const cosim::DutReport& top = report.duts.back();
@@ -128,189 +197,204 @@ Accuracy measure_accuracy(const Context& c, const model::PrecisionMap& map,
   return a;
 }
 
-// Refuses settings no run can use, before any work: the acceptance test needs a confidence and
-// a significance strictly between 0 and 1, and a positive, finite error target; the
-// simulations a positive timeout.
-void validate(const VerifyConfig& config) {
-  const auto open_unit = [](double x) { return x > 0.0 && x < 1.0; };
-  if (!open_unit(config.assign.confidence)) {
-    throw_bad_input("", "confidence", fmt::format("{} is outside (0, 1)", config.assign.confidence),
-                    "Give a confidence such as 0.95");
+std::string flip_text(const RateTest& flips) {
+  return fmt::format("top-1 flips {}/{}, bound {:.3f}{}", flips.events, flips.trials, flips.upper,
+                     flips.limit ? fmt::format(" (allowed {:g})", *flips.limit) : "");
+}
+
+// The verdict's one line: what failed first, or what was shown.
+std::string verdict_text(const VerifyResult& r, const Judgement& j, bool fails_held_out,
+                         const std::string& infeasible, const VerifyConfig& config) {
+  const EndToEndVerdict& e = j.end_to_end;
+  const auto worst_text = [&] {
+    const LayerVerdict& worst = j.layers[*worst_layer(j)];
+    return fmt::format("layer {} is furthest over its budget (measured {:.4g}, budget {:.4g})",
+                       worst.name, worst.measured, worst.prediction.predicted);
+  };
+  const auto missed = [&] {
+    std::string text;
+    if (e.upper_bound > e.delta) {
+      text = fmt::format(
+          "the output error exceeds {:g} too often (exceedance bound {:.3f} > "
+          "{:g})",
+          e.target, e.upper_bound, e.delta);
+    }
+    if (!e.flips.pass()) {
+      text += (text.empty() ? "" : ", and ") +
+              fmt::format("the top-1 class flips too often ({})", flip_text(e.flips));
+    }
+    return text;
+  };
+  if (!j.problems.empty()) {
+    return fmt::format(
+        "a simulation failed, so the RTL is not measured: {}{}", j.problems.front(),
+        j.problems.size() > 1 ? fmt::format(" (and {} more)", j.problems.size() - 1) : "");
   }
-  if (!open_unit(config.alpha)) {
-    throw_bad_input("", "alpha", fmt::format("{} is outside (0, 1)", config.alpha),
-                    "Give a significance such as 0.05");
+  if (!j.bit_exact) return "the RTL does not match the software model bit for bit: " + j.difference;
+  if (!infeasible.empty()) return infeasible;
+  if (!r.rows.problem.empty()) {
+    return fmt::format("{}; nothing signs off on rows that chose the map{}", r.rows.problem,
+                       r.steps.empty() ? ""
+                                       : " (give more calibration rows, or a larger "
+                                         "--confidence gap)");
   }
-  if (!(config.assign.target_error > 0.0 && std::isfinite(config.assign.target_error))) {
-    throw_bad_input("", "target error",
-                    fmt::format("{} is not a positive finite number", config.assign.target_error),
-                    "Give a target such as 0.2 (20% of the output's full scale)");
+  if (r.signed_off) {
+    return fmt::format(
+        "output error within {:g} of full scale, exceedance bound {:.3f} <= {:g}, {}, on "
+        "held-out {} (attempt {}, alpha {:g}), {} total cycles",
+        e.target, e.upper_bound, e.delta, flip_text(e.flips), r.rows.signoff.text(), r.rows.attempt,
+        r.rows.alpha, r.map.total_cycles());
   }
-  cosim::validate(config.simulation);
+  if (fails_held_out) {
+    return fmt::format(
+        "passes on the tuning rows, but on held-out {} {}; {}: a new map judged on these rows "
+        "is a further attempt, at a stricter significance",
+        r.rows.signoff.text(), missed(), worst_text());
+  }
+  return fmt::format("{}; {}", missed(), worst_text());
+}
+
+// Per layer: the curves the report plots (the software model's measurements of the layer alone
+// at every length, and the plotted bounds), and every bound at the map's length, Hoeffding
+// first, for the cross-check.
+std::vector<std::vector<BoundPrediction>> curves_and_bounds(const Context& c,
+                                                            const model::PrecisionMap& map,
+                                                            std::size_t trials,
+                                                            std::vector<LayerCurve>& curves) {
+  const double delta = 1.0 - c.config.assign.confidence;
+  const model::QuantizedNetwork quantized = model::quantize_for_map(c.network, map);
+  assign::SensitivityConfig sweep_config = c.config.assign.analysis;
+  sweep_config.lengths =
+      assign::candidate_lengths(c.config.assign.min_length, c.config.assign.max_length);
+  sweep_config.n_trials = trials;
+  sweep_config.quantile = 1.0 - delta / static_cast<double>(map.layers.size());
+  sweep_config.generator = map.generator;
+  sweep_config.generator_width = map.generator_width;
+  sweep_config.seed = map.seed;
+  const assign::SensitivityReport sweep =
+      assign::analyze_sensitivity(c.network, quantized, c.scale_rows, sweep_config, null_logger());
+  const std::vector<std::vector<model::Codes>> inputs =
+      assign::layer_inputs(quantized, c.scale_rows);
+  const double layer_delta = 1.0 - sweep_config.quantile;
+  std::vector<std::vector<BoundPrediction>> bounds(map.layers.size());
+  for (std::size_t l = 0; l < map.layers.size(); ++l) {
+    const assign::LayerStatistics stats =
+        assign::layer_statistics(quantized.layers[l], quantized.config, inputs[l]);
+    const auto bound = [&](assign::Bound b, std::size_t length) {
+      return assign::layer_error_bound(b, stats, length, layer_delta) / c.full_scales[l];
+    };
+    LayerCurve curve;
+    for (const assign::SensitivityPoint& point : sweep.layers[l].points) {
+      curve.lengths.push_back(point.length);
+      curve.software.push_back(point.layer_error.quantile);
+    }
+    for (assign::Bound b : c.config.plotted_bounds) {
+      std::vector<double> values;
+      for (std::size_t length : curve.lengths) values.push_back(bound(b, length));
+      curve.bounds.emplace_back(assign::to_string(b), std::move(values));
+    }
+    curves.push_back(std::move(curve));
+    for (assign::Bound b : kCrossCheckOrder) {
+      bounds[l].push_back({assign::to_string(b), bound(b, map.layers[l].length)});
+    }
+  }
+  return bounds;
 }
 
 }  // namespace
+
+AccuracyDrop accuracy_drop(const std::vector<bool>& reference_correct,
+                           const std::vector<bool>& sc_correct, double alpha) {
+  SCPREC_ASSERT(reference_correct.size() == sc_correct.size(), "the same images");
+  AccuracyDrop d;
+  d.images = sc_correct.size();
+  for (std::size_t i = 0; i < d.images; ++i) {
+    d.only_reference += reference_correct[i] && !sc_correct[i] ? 1 : 0;
+    d.only_sc += !reference_correct[i] && sc_correct[i] ? 1 : 0;
+  }
+  if (d.images == 0) return d;
+  const double n = static_cast<double>(d.images);
+  d.drop = (static_cast<double>(d.only_reference) - static_cast<double>(d.only_sc)) / n;
+  // drop = p_b - p_c. Two-sided intervals for p_b and p_c, each at 1 - alpha / 2 (one-sided
+  // bounds at alpha / 4), hold together with probability at least 1 - alpha (the union bound).
+  const double side = alpha / 4;
+  d.low = exceedance_lower_bound(d.only_reference, d.images, side) -
+          exceedance_upper_bound(d.only_sc, d.images, side);
+  d.high = exceedance_upper_bound(d.only_reference, d.images, side) -
+           exceedance_lower_bound(d.only_sc, d.images, side);
+  return d;
+}
 
 VerifyResult verify(const model::Network& network, const io::Dataset& calibration,
                     const io::Dataset& test, const std::optional<model::PrecisionMap>& start,
                     const std::string& model_hash, const VerifyConfig& config,
                     cosim::Executor& executor, Logger& logger) {
   validate(config);
-  const double delta = 1.0 - config.assign.confidence;
-  Context c{network, calibration.x, {},       model::layer_full_scales(network, calibration.x),
-            config,  std::nullopt,  executor, logger};
   VerifyResult result;
   result.alpha = config.alpha;
-  result.bound_name = assign::to_string(config.cross_check_bound);
-  const std::size_t needed =
-      config.trials != 0 ? config.trials : acceptance_trials(delta, config.alpha);
-  const std::size_t minimum = minimum_trials(delta, config.alpha);
-  if (config.trials != 0 && config.trials < minimum) {
-    throw_bad_input("", "trials",
-                    fmt::format("{} trials can never sign off: below {} trials even zero "
-                                "exceedances leave an upper bound above {:g} at alpha {:g}",
-                                config.trials, minimum, delta, config.alpha),
-                    fmt::format("Use at least {} trials, or 0 for the {} the acceptance test "
-                                "wants",
-                                minimum, acceptance_trials(delta, config.alpha)));
-  }
-  if (needed > calibration.size()) {
-    throw_bad_input("", "trials",
-                    fmt::format("the acceptance test needs {} calibration inputs, the data has {}",
-                                needed, calibration.size()),
-                    "Give more calibration data, fewer --trials, or a larger --confidence gap");
-  }
-  result.trials = needed;
-  c.trials = calibration.x.topRows(static_cast<Eigen::Index>(needed));
+  result.trials = trials_needed(config);
+  result.rows = plan_rows(calibration, start, result.trials);
+  result.rows.alpha = config.alpha;
+  Context c{network,  calibration.x, rows_of(calibration.x, scale_rows(result.rows)), {}, config,
+            executor, logger};
+  c.full_scales = model::layer_full_scales(network, c.scale_rows);
 
+  // 1. The map to judge, refined on the tuning rows when verify chooses it.
   model::PrecisionMap map;
-  const bool refine = !start.has_value();
-  if (refine) {
-    const model::QuantizedNetwork quantized = model::quantize(network, calibration.x, config.quant);
-    c.predictions =
-        assign::predict_lengths(network, quantized, calibration.x, config.assign, logger);
-    map = assign::assign_from_predictions(*c.predictions, quantized, config.assign, logger);
-    map.model_hash = model_hash;
+  Judgement current;
+  std::string infeasible;
+  if (!start) {
+    auto [first, predictions] = initial_map(c, model_hash, logger);
+    logger.info(fmt::format(
+        "verify: {} trials per measurement (delta {:g}, alpha {:g}); calibration {}, tuning {}, "
+        "held-out {}; start {}",
+        result.trials, 1.0 - config.assign.confidence, config.alpha, result.rows.calibration.text(),
+        result.rows.tuning.text(), result.rows.signoff.text(), lengths_text(first)));
+    Refinement refined = refine(
+        first, predictions,
+        [&](const model::PrecisionMap& m, bool rtl) {
+          return c.judge(m, result.rows.tuning, rtl, config.alpha);
+        },
+        config.max_steps);
+    map = std::move(refined.map);
+    current = std::move(refined.judgement);
+    result.steps = std::move(refined.steps);
+    infeasible = std::move(refined.infeasible);
   } else {
     map = *start;
   }
-  logger.info(fmt::format("verify: {} trials per measurement (delta {:g}, alpha {:g}); start {}",
-                          needed, delta, config.alpha, lengths_text(map)));
 
-  Judgement current = judge_map(c, map, true);
-  result.steps.push_back(
-      record(map, current, refine ? "assigned; measured on the RTL" : "measured on the RTL"));
-  std::set<std::pair<std::size_t, std::size_t>> rejected;  // (layer, length) shortenings
-  std::size_t steps = 1;
-  while (refine && steps < config.max_steps) {
-    if (!current.measured()) break;
-    if (current.pass()) {
-      // Try halving the layers with the most slack first.
-      std::vector<std::size_t> order(map.layers.size());
-      for (std::size_t l = 0; l < order.size(); ++l) order[l] = l;
-      std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
-        return current.layers[a].prediction.looseness > current.layers[b].prediction.looseness;
-      });
-      bool kept = false;
-      for (std::size_t l : order) {
-        const std::size_t shorter = map.layers[l].length / 2;
-        if (rejected.count({l, shorter}) != 0 || steps >= config.max_steps) continue;
-        const auto candidate = with_length(c, map, l, shorter);
-        if (!candidate) continue;
-        const Judgement screen = judge_map(c, *candidate, false);
-        ++steps;
-        if (!screen.pass()) {
-          rejected.insert({l, shorter});
-          result.steps.push_back(
-              record(*candidate, screen,
-                     fmt::format("{} at {} fails the software screen: kept {}", map.layers[l].name,
-                                 shorter, map.layers[l].length)));
-          continue;
-        }
-        const Judgement confirmed = judge_map(c, *candidate, true);
-        ++steps;
-        if (confirmed.pass()) {
-          result.steps.push_back(record(
-              *candidate, confirmed,
-              fmt::format("{} shortened to {}: the RTL confirms", map.layers[l].name, shorter)));
-          map = *candidate;
-          current = confirmed;
-          kept = true;
-          break;
-        }
-        rejected.insert({l, shorter});
-        result.steps.push_back(
-            record(*candidate, confirmed,
-                   fmt::format("{} at {}: the RTL does not confirm", map.layers[l].name, shorter)));
-        if (!confirmed.measured()) {  // a finding about this map's RTL: report it, not its predecessor
-          map = *candidate;
-          current = confirmed;
-          break;
-        }
-      }
-      if (!kept) break;  // no slack left: signed off
-      continue;
-    }
-    // Failing: lengthen the layer most over its budget that can still grow, on the software
-    // model until it passes.
-    model::PrecisionMap candidate = map;
-    Judgement screen = current;
-    std::string infeasible;
-    while (!screen.pass() && steps < config.max_steps) {
-      const auto l = worst_layer(screen, [&](std::size_t k) {
-        return candidate.layers[k].length < c.predictions->lengths.back();
-      });
-      if (!l) {
-        infeasible = candidate.layers[*worst_layer(screen)].name;
-        break;
-      }
-      candidate = *with_length(c, candidate, *l, candidate.layers[*l].length * 2);
-      screen = judge_map(c, candidate, false);
-      ++steps;
-      result.steps.push_back(record(
-          candidate, screen,
-          fmt::format("{} lengthened to {} ({} on the software model)", candidate.layers[*l].name,
-                      candidate.layers[*l].length, screen.pass() ? "passes" : "still fails")));
-    }
-    if (!infeasible.empty()) {
-      result.verdict = fmt::format(
-          "infeasible: every layer is at the longest length, {}, and the output error still "
-          "exceeds the target (exceedance bound {:.3f} > {:g}); layer {} is furthest over its "
-          "budget",
-          c.predictions->lengths.back(), screen.end_to_end.upper_bound, delta, infeasible);
-      break;
-    }
-    if (!screen.pass()) break;  // out of steps
-    map = candidate;
-    current = judge_map(c, map, true);
-    ++steps;
-    result.steps.push_back(record(map, current, "measured on the RTL"));
+  // 2. The held-out judgement: once, on rows that chose nothing, at the attempt's significance.
+  // A sign-off without held-out rows still measures (for bit-exactness and the errors) on the
+  // last rows, which cannot sign it off.
+  bool fails_held_out = false;
+  bool judged_held_out = false;
+  const bool tuned_pass = !start && current.pass() && infeasible.empty();
+  const AttemptLedger ledger(config.attempts_ledger);
+  if (result.rows.problem.empty() && (start || tuned_pass)) {
+    result.rows.attempt =
+        ledger.attempt_number(result.rows.data_hash, result.rows.signoff, map_identity(map));
+    result.rows.alpha = attempt_alpha(config.alpha, result.rows.attempt);
+    logger.info(fmt::format("verify: judging {} on held-out {} (attempt {}, alpha {:g})",
+                            lengths_text(map), result.rows.signoff.text(), result.rows.attempt,
+                            result.rows.alpha));
+    current = c.judge(map, result.rows.signoff, true, result.rows.alpha);
+    judged_held_out = true;
+    fails_held_out = !start && current.measured() && !current.pass();
+    result.steps.push_back(record_step(map, current, "held-out",
+                                       fails_held_out ? "fails on the held-out rows"
+                                       : start        ? "judged on the held-out rows"
+                                                      : "confirmed on the held-out rows"));
+  } else if (start) {
+    const std::size_t count = std::min(result.trials, calibration.size());
+    const model::RowRange last{calibration.size() - count, count};
+    logger.info(
+        fmt::format("verify: {}; measuring {} for information", result.rows.problem, last.text()));
+    current = c.judge(map, last, true, config.alpha);
+    result.steps.push_back(record_step(map, current, "not held out", "measured, cannot sign off"));
   }
 
-  // The loop chose this map because it passed on c.trials, so a pass there is biased towards
-  // passing. The sign-off's bound is taken on trials the loop never saw.
-  result.acceptance_trials = fmt::format("calibration rows 0-{}", needed - 1);
-  bool fails_fresh = false;
-  if (refine && current.pass()) {
-    if (calibration.size() >= 2 * needed) {
-      Context fresh = c;
-      fresh.trials = calibration.x.middleRows(static_cast<Eigen::Index>(needed),
-                                              static_cast<Eigen::Index>(needed));
-      logger.info(fmt::format("verify: confirming {} on {} fresh calibration trials",
-                              lengths_text(map), needed));
-      current = judge_map(fresh, map, true);
-      fails_fresh = !current.pass();
-      result.steps.push_back(
-          record(map, current, fails_fresh ? "fails on fresh trials" : "confirmed on fresh trials"));
-      result.acceptance_trials =
-          fmt::format("calibration rows {}-{}, which the loop never saw", needed, 2 * needed - 1);
-    } else {
-      result.acceptance_trials += fmt::format(
-          ", the ones the loop tuned on (give {} calibration inputs for a fresh confirmation)",
-          2 * needed);
-    }
-  }
-
+  // 3. Accuracy on the test split.
   if (!test.labels.empty() && current.measured()) {
     result.accuracy = measure_accuracy(c, map, test);
     if (!result.accuracy->rtl_bit_exact && current.bit_exact) {
@@ -320,59 +404,31 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
     current.problems.insert(current.problems.end(), result.accuracy->rtl_problems.begin(),
                             result.accuracy->rtl_problems.end());
   }
-  result.signed_off = current.pass();
-  if (!current.problems.empty()) {
-    result.verdict = fmt::format("a simulation failed, so the RTL is not measured: {}{}",
-                                 current.problems.front(),
-                                 current.problems.size() > 1
-                                     ? fmt::format(" (and {} more)", current.problems.size() - 1)
-                                     : "");
-  } else if (!current.bit_exact) {
-    result.verdict = "the RTL does not match the software model bit for bit: " + current.difference;
-  } else if (result.signed_off) {
-    result.verdict = fmt::format(
-        "output error within {:g} of full scale, "
-        "exceedance bound {:.3f} <= {:g}, {} total cycles",
-        config.assign.target_error, current.end_to_end.upper_bound, delta, map.total_cycles());
-  } else if (fails_fresh) {
-    const LayerVerdict& worst = current.layers[*worst_layer(current)];
-    result.verdict = fmt::format(
-        "passes on the trials the loop tuned on, but on {} fresh trials the output error exceeds "
-        "{:g} too often (exceedance bound {:.3f} > {:g}); layer {} is furthest over its budget "
-        "(measured {:.4g}, budget {:.4g}): rerun with a higher --confidence",
-        needed, config.assign.target_error, current.end_to_end.upper_bound, delta, worst.name,
-        worst.measured, worst.prediction.predicted);
-  } else if (result.verdict.empty()) {
-    const LayerVerdict& worst = current.layers[*worst_layer(current)];
-    result.verdict = fmt::format(
-        "output error exceeds {:g} too often (exceedance bound {:.3f} > {:g}); layer {} is "
-        "furthest over its budget (measured {:.4g}, budget {:.4g})",
-        config.assign.target_error, current.end_to_end.upper_bound, delta, worst.name,
-        worst.measured, worst.prediction.predicted);
-  }
-  record_measurements(current, result.signed_off, map);
-  result.judgement = current;
 
-  // Curves for the report: each layer alone on the software model, and the bound.
-  const model::QuantizedNetwork quantized = model::quantize_for_map(network, map);
-  assign::SensitivityConfig sweep_config = config.assign.analysis;
-  sweep_config.lengths =
-      assign::candidate_lengths(config.assign.min_length, config.assign.max_length);
-  sweep_config.n_trials = needed;
-  sweep_config.quantile = 1.0 - delta / static_cast<double>(map.layers.size());
-  sweep_config.generator = map.generator;
-  sweep_config.generator_width = map.generator_width;
-  sweep_config.seed = map.seed;
-  const assign::SensitivityReport sweep =
-      assign::analyze_sensitivity(network, quantized, calibration.x, sweep_config, null_logger());
-  const std::vector<std::vector<model::Codes>> inputs =
-      assign::layer_inputs(quantized, calibration.x);
-  std::vector<double> bounds(map.layers.size());
-  for (std::size_t l = 0; l < map.layers.size(); ++l) {
-    result.curves.push_back(layer_curve(c, quantized, map, sweep, inputs[l], l,
-                                        1.0 - sweep_config.quantile, bounds[l]));
+  // 4. The verdict.
+  result.signed_off =
+      current.pass() && result.rows.problem.empty() && infeasible.empty() && (start || tuned_pass);
+  result.map = map;
+  result.verdict = verdict_text(result, current, fails_held_out, infeasible, config);
+  record_measurements(current, result.signed_off, map);
+  if (judged_held_out && current.measured()) {  // a failed simulation judged nothing
+    ledger.record({result.rows.data_hash, result.rows.signoff, map_identity(map),
+                   result.rows.attempt, result.signed_off});
   }
-  cross_check_bounds(result.judgement, bounds, config.alpha);
+  if (!start) {
+    map.provenance =
+        model::MapProvenance{result.rows.data_hash, result.rows.rows, result.rows.calibration,
+                             result.rows.tuning,    std::nullopt,     0};
+    if (judged_held_out) {
+      map.provenance->signoff = result.rows.signoff;
+      map.provenance->signoff_attempt = result.rows.attempt;
+    }
+  }
+  result.judgement = std::move(current);
+
+  // 5. The cross-check of every bound, and the curves for the report.
+  cross_check_bounds(result.judgement, curves_and_bounds(c, map, result.trials, result.curves),
+                     config.alpha);
   result.map = std::move(map);
   logger.info(std::string("verify: ") + (result.signed_off ? "signed off: " : "not signed off: ") +
               result.verdict);

@@ -26,10 +26,17 @@ th { background: #f3f3f3; }
 std::string layer_chart(const loop::VerifyResult& result, std::size_t l) {
   const loop::LayerCurve& curve = result.curves[l];
   const loop::LayerVerdict& v = result.judgement.layers[l];
-  Series bound{result.bound_name + " bound", "#4a7bd0", {}, true, true, false};
+  static constexpr const char* kBoundColours[] = {"#4a7bd0", "#2a9d8f", "#e9a23b", "#8a5cc2"};
+  std::vector<Series> series;
+  for (std::size_t b = 0; b < curve.bounds.size(); ++b) {
+    Series bound{curve.bounds[b].first + " bound", kBoundColours[b % 4], {}, true, true, false};
+    for (std::size_t k = 0; k < curve.lengths.size(); ++k) {
+      bound.points.push_back({static_cast<double>(curve.lengths[k]), curve.bounds[b].second[k]});
+    }
+    series.push_back(std::move(bound));
+  }
   Series software{"software model, layer alone", "#888", {}, true, false, true};
   for (std::size_t k = 0; k < curve.lengths.size(); ++k) {
-    bound.points.push_back({static_cast<double>(curve.lengths[k]), curve.bound[k]});
     software.points.push_back({static_cast<double>(curve.lengths[k]), curve.software[k]});
   }
   Series rtl{"RTL, whole network",
@@ -38,9 +45,10 @@ std::string layer_chart(const loop::VerifyResult& result, std::size_t l) {
              false,
              false,
              true};
-  return error_chart(fmt::format("{}: error against L (L = {})", v.name, v.length),
-                     {bound, software, rtl}, v.prediction.predicted,
-                     fmt::format("budget at L={}", v.length));
+  series.push_back(std::move(software));
+  series.push_back(std::move(rtl));
+  return error_chart(fmt::format("{}: error against L (L = {})", v.name, v.length), series,
+                     v.prediction.predicted, fmt::format("budget at L={}", v.length));
 }
 
 }  // namespace
@@ -54,10 +62,10 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
       "<title>scprec {command}: {model}</title>\n<style>{style}</style></head><body>\n"
       "<h1>scprec {command} report</h1>\n<div class=\"verdict {cls}\">{status}: {verdict}</div>\n"
       "<table>\n<tr><th>model</th><td><code>{model}</code> (sha256 {hash})</td></tr>\n"
-      "<tr><th>data</th><td><code>{data}</code>, {trials} calibration trials per "
-      "measurement; the verdict is measured on {acceptance}</td></tr>\n"
+      "<tr><th>data</th><td><code>{data}</code> (sha256 {data_hash}), {trials} trials per "
+      "measurement</td></tr>\n<tr><th>rows</th><td>{rows}</td></tr>\n"
       "<tr><th>target</th><td>output error &le; {target:g} of full scale with exceedance &le; "
-      "{delta:g}, tested at &alpha; = {alpha:g}</td></tr>\n"
+      "{delta:g}{flip_target}, tested at &alpha; = {alpha:g}</td></tr>\n"
       "<tr><th>arithmetic</th><td>{bits}-bit {encoding}, {generator} lanes ({width}-bit), seed "
       "{seed}</td></tr>\n<tr><th>cycles per input</th><td>{cycles}</td></tr>\n"
       "<tr><th>bit-exact</th><td>{exact}</td></tr>\n<tr><th>scprec</th><td>{version}</td></tr>\n"
@@ -76,36 +84,48 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
       fmt::arg("exact", j.bit_exact && j.problems.empty()
                             ? escape(bit_exact_text(j))
                             : "<b>" + escape(bit_exact_text(j)) + "</b>"),
-      fmt::arg("acceptance", escape(result.acceptance_trials)), fmt::arg("version", kVersion));
+      fmt::arg("rows", escape(rows_text(result.rows))),
+      fmt::arg("data_hash", result.rows.data_hash.substr(0, 16)),
+      fmt::arg("flip_target",
+               e.flips.limit ? fmt::format(", top-1 flip rate &le; {:g}", *e.flips.limit) : ""),
+      fmt::arg("version", kVersion));
   if (!j.problems.empty()) {
     html += "<h2>Simulation failures</h2>\n<ul>\n";
     for (const std::string& problem : j.problems) html += "<li>" + escape(problem) + "</li>\n";
     html += "</ul>\n";
   }
+  const auto shown = [](const loop::PredictionCheck& p) {
+    return fmt::format("<td{}>{:.4g}: {}</td>",
+                       p.check == loop::CrossCheck::kViolated ? " class=\"violated\"" : "",
+                       p.predicted, escape(p.describe()));
+  };
+  html += "<p>" + escape(population_text(result)) + "</p>\n";
   html += fmt::format(
       "<h2>End to end (RTL network)</h2>\n<p>{} of {} trials above the target (rate {:.3f}); "
       "Clopper-Pearson upper bound {:.4f} against the allowed {:g}: <b>{}</b>. Output-error "
-      "quantile at {:g}: {:.4g}.</p>\n",
+      "quantile at {:g}: {:.4g}.</p>\n<table><tr><th>the map's composed prediction</th>{}</tr>"
+      "</table>\n<p>Agreement: {}.</p>\n",
       e.exceedances, e.trials, e.rate, e.upper_bound, e.delta, e.pass ? "pass" : "fail",
-      1 - e.delta, e.quantile);
+      1 - e.delta, e.quantile, shown(e.prediction), escape(flips_text(e)));
   html += fmt::format(
-      "<h2>Layers: predicted against measured</h2>\n<table><tr><th>layer</th><th>L</th>"
-      "<th>predicted</th><th>measured</th><th>exceedance (allowed)</th><th>cross-check</th>"
-      "<th>{} bound</th><th>cross-check</th><th>status</th></tr>\n",
-      escape(result.bound_name));
-  const auto shown = [](const loop::PredictionCheck& p) {
-    return fmt::format("<td{}>{}</td>",
-                       p.check == loop::CrossCheck::kViolated ? " class=\"violated\"" : "",
-                       escape(p.describe()));
-  };
+      "<h2>Layers: every prediction against the measurement</h2>\n<p>Each prediction claims "
+      "that at most a fraction {:.4f} of trials exceed it; one-sided tests at &alpha; = {:g} on "
+      "the exceedance rate say it holds (upper bound within), is violated (lower bound above), "
+      "or that the trials cannot tell (inconclusive).</p>\n<table><tr><th>layer</th><th>L</th>"
+      "<th>measured</th>",
+      j.layers.empty() ? 0.0 : j.layers.front().allowed_rate, e.alpha);
+  if (!j.layers.empty()) {
+    for (const auto& [name, check] : layer_checks(j.layers.front())) {
+      html += "<th>" + escape(name) + "</th>";
+    }
+  }
+  html += "<th>status</th></tr>\n";
   for (std::size_t l = 0; l < j.layers.size(); ++l) {
     const loop::LayerVerdict& v = j.layers[l];
-    html += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td>{:.4g}</td><td>{:.4g}</td><td>{:.3f} ({:.4f})</td>{}"
-        "<td>{:.4g}</td>{}<td>{}</td></tr>\n",
-        escape(v.name), v.length, v.prediction.predicted, v.measured,
-        v.prediction.exceedance_rate, v.allowed_rate, shown(v.prediction), v.bound.predicted,
-        shown(v.bound), model::to_string(map.layers[l].status));
+    html += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.4g}</td>", escape(v.name), v.length,
+                        v.measured);
+    for (const auto& [name, check] : layer_checks(v)) html += shown(*check);
+    html += "<td>" + model::to_string(map.layers[l].status) + "</td></tr>\n";
   }
   html +=
       "</table>\n<p>Errors: fractions of each layer's full scale at the quantile level the "
@@ -135,17 +155,22 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
     html += bar_chart(fmt::format("Accuracy (float and software SC: {} test images; RTL: {})",
                                   a.float_images, escape(rtl_accuracy_text(a))),
                       models, rates, "%", 100.0);
+    html += fmt::format(
+        "<p>Exact integer network {}. SC against the integer network: {}; against float: "
+        "{}.</p>\n",
+        percent(a.integer_correct, a.software_images), drop_text(a.vs_integer, result.alpha),
+        drop_text(a.vs_float, result.alpha));
   }
   html +=
       "</div>\n<h2>Steps</h2>\n<table><tr><th>#</th><th>lengths</th><th>measured on</th>"
-      "<th>output error quantile</th><th>exceedance bound</th><th>action</th></tr>\n";
+      "<th>rows</th><th>output error quantile</th><th>exceedance bound</th><th>action</th></tr>\n";
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const loop::Step& step = result.steps[s];
     html += fmt::format(
-        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{:.4g}</td><td>{:.4f}</td>"
+        "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.4g}</td><td>{:.4f}</td>"
         "<td>{}</td></tr>\n",
-        s + 1, fmt::join(step.lengths, "/"), step.rtl ? "RTL" : "software model", step.quantile,
-        step.upper_bound, escape(step.action));
+        s + 1, fmt::join(step.lengths, "/"), step.rtl ? "RTL" : "software model", step.rows,
+        step.quantile, step.upper_bound, escape(step.action));
   }
   return html + "</table>\n</body></html>\n";
 }

@@ -69,13 +69,13 @@ std::string junit_xml(const loop::VerifyResult& result, const Provenance& proven
                      v.level, e.trials)
                : "";
     failures += failed ? 1 : 0;
-    cases += test_case(
-        "scprec.layers", fmt::format("{} at L={}", v.name, v.length), failure,
-        fmt::format("measured {:.4g}, predicted {:.4g}: {}; exceedance {:.3f} "
-                    "(allowed {:.4f}); {} bound {:.4g}: {}",
-                    v.measured, v.prediction.predicted, v.prediction.describe(),
-                    v.prediction.exceedance_rate, v.allowed_rate, result.bound_name,
-                    v.bound.predicted, v.bound.describe()));
+    cases += test_case("scprec.layers", fmt::format("{} at L={}", v.name, v.length), failure, [&] {
+      std::string text = fmt::format("measured {:.4g} (quantile {:.4g});", v.measured, v.level);
+      for (const auto& [name, check] : layer_checks(v)) {
+        text += fmt::format(" {} {:.4g}: {};", name, check->predicted, check->describe());
+      }
+      return text;
+    }());
   }
   // With failed simulations the measurement is incomplete: the end-to-end and bit-exactness
   // checks could not run, which is an error, not a failure.
@@ -83,19 +83,24 @@ std::string junit_xml(const loop::VerifyResult& result, const Provenance& proven
   for (const std::string& problem : j.problems) {
     not_run += (not_run.empty() ? "simulation failed: " : "; ") + problem;
   }
-  const std::string e2e_failure =
-      e.pass || !not_run.empty()
-          ? ""
-          : fmt::format(
-                "output error above {:g} in {} of {} trials: exceedance upper bound "
-                "{:.4f} > {:g} (quantile {:.4g})",
-                e.target, e.exceedances, e.trials, e.upper_bound, e.delta, e.quantile);
+  std::string e2e_failure;
+  if (not_run.empty() && e.upper_bound > e.delta) {
+    e2e_failure = fmt::format(
+        "output error above {:g} in {} of {} trials: exceedance upper bound {:.4f} > {:g} "
+        "(quantile {:.4g})",
+        e.target, e.exceedances, e.trials, e.upper_bound, e.delta, e.quantile);
+  }
+  if (not_run.empty() && !e.flips.pass()) {
+    e2e_failure += (e2e_failure.empty() ? "" : "; ") + flips_text(e);
+  }
   failures += e2e_failure.empty() ? 0 : 1;
   cases += test_case("scprec.end_to_end",
                      fmt::format("output error <= {:g} at confidence {:g}", e.target, 1 - e.delta),
                      e2e_failure,
-                     fmt::format("{} of {} trials above target; upper bound {:.4f} at alpha {:g}",
-                                 e.exceedances, e.trials, e.upper_bound, e.alpha),
+                     fmt::format("{} of {} trials above target; upper bound {:.4f} at alpha {:g}; "
+                                 "composed prediction {:.4g}: {}; {}",
+                                 e.exceedances, e.trials, e.upper_bound, e.alpha,
+                                 e.prediction.predicted, e.prediction.describe(), flips_text(e)),
                      not_run);
   const std::string exact_failure =
       j.bit_exact
@@ -105,7 +110,16 @@ std::string junit_xml(const loop::VerifyResult& result, const Provenance& proven
   const std::size_t errors = not_run.empty() ? 0 : 2;
   cases += test_case("scprec.bit_exact", "RTL equals the software model bit for bit", exact_failure,
                      fmt::format("{} trials on the network top", e.trials), not_run);
-  return junit_document(cases, j.layers.size() + 2, failures, errors, provenance);
+  // The verdict itself: whatever the checks above found, a map that is not signed off (too few
+  // held-out rows, an infeasible map, a failure on the held-out rows) fails this case, so that
+  // JUnit and the exit code always agree.
+  const std::string verdict_failure =
+      result.signed_off || !not_run.empty() ? "" : "not signed off: " + result.verdict;
+  failures += verdict_failure.empty() ? 0 : 1;
+  cases += test_case("scprec.signoff", "signed off on held-out rows", verdict_failure,
+                     rows_text(result.rows), not_run.empty() ? "" : not_run);
+  return junit_document(cases, j.layers.size() + 3, failures, errors + (not_run.empty() ? 0 : 1),
+                        provenance);
 }
 
 }  // namespace scprec::report

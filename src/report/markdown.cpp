@@ -11,16 +11,18 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
   const loop::Judgement& j = result.judgement;
   const loop::EndToEndVerdict& e = j.end_to_end;
   const model::PrecisionMap& map = result.map;
+  const auto shown = [](const loop::PredictionCheck& p) {
+    return p.check == loop::CrossCheck::kViolated ? "**" + p.describe() + "**" : p.describe();
+  };
   std::string md = fmt::format(
       "# scprec {command} report\n\n"
       "**{status}: {verdict}**\n\n"
       "| | |\n|---|---|\n"
       "| model | `{model}` (sha256 {hash}) |\n"
-      "| data | `{data}`, {trials} calibration trials per measurement; the verdict is measured "
-      "on {acceptance} |\n"
+      "| data | `{data}` (sha256 {data_hash}), {trials} trials per measurement |\n"
+      "| rows | {rows} |\n"
       "| target | output error <= {target:g} of full scale ({scale:.4g}) with exceedance <= "
-      "{delta:g}, "
-      "tested at alpha {alpha:g} |\n"
+      "{delta:g}{flip_target}, tested at alpha {alpha:g} |\n"
       "| arithmetic | {bits}-bit {encoding}, {generator} lanes ({width}-bit), seed {seed} |\n"
       "| lengths | {lengths}: {cycles} cycles per input |\n"
       "| bit-exact | {exact} |\n"
@@ -43,53 +45,67 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
                  }
                  return text;
                }()),
-      fmt::arg("exact", bit_exact_text(j)), fmt::arg("acceptance", result.acceptance_trials),
+      fmt::arg("exact", bit_exact_text(j)), fmt::arg("rows", rows_text(result.rows)),
+      fmt::arg("data_hash", result.rows.data_hash.substr(0, 16)),
+      fmt::arg("flip_target",
+               e.flips.limit ? fmt::format(", top-1 flip rate <= {:g}", *e.flips.limit) : ""),
       fmt::arg("version", kVersion));
   if (!j.problems.empty()) {
     md += "## Simulation failures\n\n";
     for (const std::string& problem : j.problems) md += "- " + problem + "\n";
     md += "\n";
   }
+  md += population_text(result) + "\n\n";
   md += fmt::format(
       "## End to end (RTL network)\n\n"
       "{} of {} trials above the target (rate {:.3f}); Clopper-Pearson upper bound {:.4f} "
-      "against the allowed {:g}: **{}**. Measured output-error quantile at {:g}: {:.4g}.\n\n",
+      "against the allowed {:g}: **{}**. Measured output-error quantile at {:g}: {:.4g}; the "
+      "map's composed prediction {:.4g}: {}.\n\nAgreement: {}.\n\n",
       e.exceedances, e.trials, e.rate, e.upper_bound, e.delta, e.pass ? "pass" : "fail",
-      1 - e.delta, e.quantile);
+      1 - e.delta, e.quantile, e.prediction.predicted, shown(e.prediction), flips_text(e));
   md += fmt::format(
-      "## Layers: predicted against measured\n\n"
-      "Errors are fractions of each layer's full scale, at the quantile level {:.4f} the map "
-      "predicts at; measured on the RTL network. Each prediction is checked against the "
-      "measurement: the map's own (the layer's budget) and the {} bound at the layer's length.\n\n"
-      "| layer | L | predicted | measured | exceedance (allowed) | cross-check | {} bound | "
-      "cross-check | status |\n"
-      "|---|---|---|---|---|---|---|---|---|\n",
-      j.layers.empty() ? 0.0 : j.layers.front().level, result.bound_name, result.bound_name);
-  const auto shown = [](const loop::PredictionCheck& p) {
-    return p.check == loop::CrossCheck::kViolated ? "**" + p.describe() + "**" : p.describe();
-  };
+      "## Layers: every prediction against the measurement\n\n"
+      "Errors are fractions of each layer's full scale at the quantile level {:.4f} the "
+      "predictions are made at, measured on the RTL network. Each prediction claims that at most "
+      "a fraction {:.4f} of trials exceed it; one-sided tests at alpha {:g} on the exceedance "
+      "rate say it holds (upper bound within), is violated (lower bound above), or that the "
+      "trials cannot tell (inconclusive).\n\n",
+      j.layers.empty() ? 0.0 : j.layers.front().level,
+      j.layers.empty() ? 0.0 : j.layers.front().allowed_rate, e.alpha);
+  if (!j.layers.empty()) {
+    md += "| layer | L | measured |";
+    std::string rule = "|---|---|---|";
+    for (const auto& [name, check] : layer_checks(j.layers.front())) {
+      md += " " + name + " |";
+      rule += "---|";
+    }
+    md += " status |\n" + rule + "---|\n";
+  }
   for (std::size_t l = 0; l < j.layers.size(); ++l) {
     const loop::LayerVerdict& v = j.layers[l];
-    md += fmt::format("| {} | {} | {:.4g} | {:.4g} | {:.3f} ({:.4f}) | {} | {:.4g} | {} | {} |\n",
-                      v.name, v.length, v.prediction.predicted, v.measured,
-                      v.prediction.exceedance_rate, v.allowed_rate, shown(v.prediction),
-                      v.bound.predicted, shown(v.bound), model::to_string(map.layers[l].status));
+    md += fmt::format("| {} | {} | {:.4g} |", v.name, v.length, v.measured);
+    for (const auto& [name, check] : layer_checks(v)) {
+      md += fmt::format(" {:.4g}: {} |", check->predicted, shown(*check));
+    }
+    md += " " + model::to_string(map.layers[l].status) + " |\n";
   }
   if (result.accuracy) {
     const loop::Accuracy& a = *result.accuracy;
     md += fmt::format(
-        "\n## Accuracy\n\n| model | accuracy |\n|---|---|\n| float | {} |\n"
-        "| software SC (bit-exact model), whole test split | {} |\n| RTL network | {} |\n",
-        percent(a.float_correct, a.float_images), percent(a.software_correct, a.software_images),
-        rtl_accuracy_text(a));
+        "\n## Accuracy\n\n| model | accuracy | SC's change |\n|---|---|---|\n"
+        "| float | {} | {} |\n| exact integer | {} | {} |\n"
+        "| software SC (bit-exact model), whole test split | {} | |\n| RTL network | {} | |\n",
+        percent(a.float_correct, a.float_images), drop_text(a.vs_float, result.alpha),
+        percent(a.integer_correct, a.software_images), drop_text(a.vs_integer, result.alpha),
+        percent(a.software_correct, a.software_images), rtl_accuracy_text(a));
   }
   md +=
-      "\n## Steps\n\n| # | lengths | measured on | output error quantile | exceedance bound | "
-      "action |\n|---|---|---|---|---|---|\n";
+      "\n## Steps\n\n| # | lengths | measured on | rows | output error quantile | exceedance "
+      "bound | action |\n|---|---|---|---|---|---|---|\n";
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const loop::Step& step = result.steps[s];
-    md += fmt::format("| {} | {} | {} | {:.4g} | {:.4f} | {} |\n", s + 1,
-                      fmt::join(step.lengths, "/"), step.rtl ? "RTL" : "software model",
+    md += fmt::format("| {} | {} | {} | {} | {:.4g} | {:.4f} | {} |\n", s + 1,
+                      fmt::join(step.lengths, "/"), step.rtl ? "RTL" : "software model", step.rows,
                       step.quantile, step.upper_bound, step.action);
   }
   return md;

@@ -81,4 +81,50 @@ std::string escape(const std::string& text) {
   return out;
 }
 
+std::vector<std::pair<std::string, const loop::PredictionCheck*>> layer_checks(
+    const loop::LayerVerdict& v) {
+  std::vector<std::pair<std::string, const loop::PredictionCheck*>> checks;
+  for (const loop::BoundCheck& b : v.bounds) checks.emplace_back(b.bound, &b.check);
+  checks.emplace_back("map (budget)", &v.prediction);
+  return checks;
+}
+
+std::string rows_text(const loop::RowUse& rows) {
+  std::string text =
+      fmt::format("calibration {}, tuning {}, held-out {} of {} calibration rows",
+                  rows.calibration.text(), rows.tuning.text(), rows.signoff.text(), rows.rows);
+  if (!rows.signoff.empty()) {
+    text += fmt::format(" (attempt {} on them, alpha {:g})", rows.attempt, rows.alpha);
+  }
+  if (!rows.problem.empty()) text += "; " + rows.problem;
+  if (!rows.note.empty()) text += "; " + rows.note;
+  return text;
+}
+
+std::string population_text(const loop::VerifyResult& result) {
+  const model::PrecisionMap& map = result.map;
+  return fmt::format(
+      "The exceedance bounds hold for inputs drawn like the calibration rows (data sha256 {}), "
+      "run through this RTL (bit-exact with the software model) with these fixed seeds ({} "
+      "lanes, {}-bit, base seed {}); not for other inputs, seeds or hardware.",
+      result.rows.data_hash.substr(0, 16), core::to_string(map.generator), map.generator_width,
+      map.seed);
+}
+
+std::string flips_text(const loop::EndToEndVerdict& e) {
+  const loop::RateTest& f = e.flips;
+  if (f.trials == 0) return "not measured";
+  return fmt::format(
+      "top-1 differs from the exact integer network's on {} of {} trials ({:.2f}%, {:.0f}% "
+      "interval {:.2f}-{:.2f}%){}",
+      f.events, f.trials, 100 * f.rate, 100 * (1 - 2 * e.alpha), 100 * f.lower, 100 * f.upper,
+      f.limit ? fmt::format("; allowed {:g}%: {}", 100 * *f.limit, f.pass() ? "pass" : "fail")
+              : "; no limit set");
+}
+
+std::string drop_text(const loop::AccuracyDrop& d, double alpha) {
+  return fmt::format("{:+.2f} points ({:.0f}% interval {:+.2f} to {:+.2f})", -100 * d.drop,
+                     100 * (1 - alpha), -100 * d.high, -100 * d.low);
+}
+
 }  // namespace scprec::report

@@ -4,8 +4,11 @@
 #include <fmt/format.h>
 
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "scprec/loop/verify.hpp"
+#include "scprec/report/report.hpp"
 
 namespace scprec::report {
 
@@ -37,5 +40,10 @@ inline std::string rtl_accuracy_text(const loop::Accuracy& a) {
   return a.rtl_problems.empty() ? percent(a.rtl_correct, a.rtl_images)
                                 : "unavailable: " + a.rtl_problems.front();
 }
+
+/// The predictions a layer's measurement is checked against, in the order the reports show
+/// them: every analytic bound (Hoeffding first), then the map's own (its budget).
+std::vector<std::pair<std::string, const loop::PredictionCheck*>> layer_checks(
+    const loop::LayerVerdict& v);
 
 }  // namespace scprec::report

@@ -76,62 +76,79 @@ TEST_CASE("loop: the end-to-end test bounds the exceedance rate", "[loop]") {
   const auto map = two_layer_map(0.1, 0.1);
   // 100 trials, none above 0.1: upper bound 0.0295 <= 0.05.
   const auto pass =
-      scprec::loop::judge(measurement(100, 0.05, 0, 0.01, 0.01), map, 0.1, 0.95, 0.05);
+      scprec::loop::judge(measurement(100, 0.05, 0, 0.01, 0.01), map, {0.1, 0.95, 0.05});
   CHECK(pass.end_to_end.pass);
   CHECK(pass.pass());
   CHECK(pass.end_to_end.upper_bound == Approx(0.0295).margin(1e-3));
   // 3 of 100 above target: upper bound 0.0757 > 0.05.
   const auto fail =
-      scprec::loop::judge(measurement(100, 0.06, 3, 0.01, 0.01), map, 0.1, 0.95, 0.05);
+      scprec::loop::judge(measurement(100, 0.06, 3, 0.01, 0.01), map, {0.1, 0.95, 0.05});
   CHECK_FALSE(fail.end_to_end.pass);
   CHECK(fail.end_to_end.exceedances == 3);
   auto not_exact = measurement(100, 0.05, 0, 0.01, 0.01);
   not_exact.mismatches = 1;
-  CHECK_FALSE(scprec::loop::judge(not_exact, map, 0.1, 0.95, 0.05).pass());
+  CHECK_FALSE(scprec::loop::judge(not_exact, map, {0.1, 0.95, 0.05}).pass());
 }
 
-TEST_CASE("loop: the cross-check says holds, loose or violated", "[loop]") {
-  // Layer a measured at 0.04 against a prediction of 0.1: loose by 2.5x. Layer b at 0.2
+TEST_CASE("loop: the cross-check says holds, loose, violated or inconclusive", "[loop]") {
+  // 200 trials, allowed rate 1/40. Layer a measured at 0.04 * (1 + 0.001 t), at most 0.048,
+  // against a prediction of 0.1: no exceedance, upper bound 0.0149 <= 0.025, and 2x or more
+  // above the quantile's whole interval: loose. Layer b at 0.2
   // against 0.1: every trial exceeds, violated.
-  const auto j = scprec::loop::judge(measurement(60, 0.01, 0, 0.04, 0.2), two_layer_map(0.1, 0.1),
-                                     0.1, 0.95, 0.05);
+  const auto j = scprec::loop::judge(measurement(200, 0.01, 0, 0.04, 0.2), two_layer_map(0.1, 0.1),
+                                     {0.1, 0.95, 0.05});
   CHECK(j.layers[0].prediction.check == CrossCheck::kLoose);
-  CHECK_THAT(j.layers[0].prediction.describe(), Catch::StartsWith("loose by 2."));
+  CHECK(j.layers[0].prediction.exceedance_upper == Approx(0.0149).margin(1e-4));
+  CHECK_THAT(j.layers[0].prediction.describe(),
+             Catch::StartsWith("loose by 2.") && Catch::Contains("-2."));
   CHECK(j.layers[1].prediction.check == CrossCheck::kViolated);
-  CHECK_THAT(j.layers[1].prediction.describe(), Catch::Contains("2.00x over"));
+  CHECK_THAT(j.layers[1].prediction.describe(), Catch::Contains("200/200 above"));
   CHECK(j.layers[0].level == Approx(0.975));
-  // One exceedance in 60 against an allowed 1/40 is no evidence of a violation.
-  auto borderline = measurement(60, 0.01, 0, 0.09, 0.05);
-  borderline.layer_errors[0][0] = 0.2;
-  const auto k = scprec::loop::judge(borderline, two_layer_map(0.1, 0.06), 0.1, 0.95, 0.05);
+  // Within 2x of the measured quantile: holds.
+  CHECK(scprec::loop::judge(measurement(200, 0.01, 0, 0.04, 0.01), two_layer_map(0.06, 0.1),
+                            {0.1, 0.95, 0.05})
+            .layers[0]
+            .prediction.check == CrossCheck::kHolds);
+  // 60 trials with no exceedance cannot show a rate of at most 1/40 (the upper bound is 0.049),
+  // nor one exceedance a violation: inconclusive, never "holds" without evidence.
+  auto few = measurement(60, 0.01, 0, 0.09, 0.05);
+  few.layer_errors[0][0] = 0.2;
+  const auto k = scprec::loop::judge(few, two_layer_map(0.1, 0.06), {0.1, 0.95, 0.05});
   CHECK(k.layers[0].prediction.exceedances == 1);
-  CHECK(k.layers[0].prediction.check == CrossCheck::kHolds);
-  CHECK(
-      scprec::loop::judge(measurement(10, 0.01, 0, 0.1, 0.1), two_layer_map(0, 0), 0.1, 0.95, 0.05)
-          .layers[0]
-          .prediction.check == CrossCheck::kNoPrediction);
+  CHECK(k.layers[0].prediction.check == CrossCheck::kInconclusive);
+  CHECK(k.layers[1].prediction.check == CrossCheck::kInconclusive);
+  CHECK(k.layers[1].prediction.describe() == "inconclusive: 0/60 above, cannot show <= 2.5%");
+  CHECK(scprec::loop::judge(measurement(10, 0.01, 0, 0.1, 0.1), two_layer_map(0, 0),
+                            {0.1, 0.95, 0.05})
+            .layers[0]
+            .prediction.check == CrossCheck::kNoPrediction);
 }
 
-TEST_CASE("loop: an analytic bound is cross-checked like the map's prediction", "[loop]") {
-  auto j = scprec::loop::judge(measurement(60, 0.01, 0, 0.04, 0.2), two_layer_map(0.1, 0.1), 0.1,
-                               0.95, 0.05);
-  CHECK(j.layers[0].bound.check == CrossCheck::kNoPrediction);  // until bounds are given
-  scprec::loop::cross_check_bounds(j, {0.05, 0.1}, 0.05);
-  // Layer a: errors 0.04 .. 0.0424 under a bound of 0.05, less than 2x: holds.
-  CHECK(j.layers[0].bound.check == CrossCheck::kHolds);
-  CHECK(j.layers[0].bound.predicted == 0.05);
-  CHECK(j.layers[0].bound.exceedances == 0);
+TEST_CASE("loop: every analytic bound is cross-checked like the map's prediction", "[loop]") {
+  auto j = scprec::loop::judge(measurement(200, 0.01, 0, 0.04, 0.2), two_layer_map(0.1, 0.1),
+                               {0.1, 0.95, 0.05});
+  CHECK(j.layers[0].bounds.empty());  // until bounds are given
+  scprec::loop::cross_check_bounds(
+      j, {{{"hoeffding", 0.05}, {"bernstein", 0.3}}, {{"hoeffding", 0.1}, {"bernstein", 0.3}}},
+      0.05);
+  REQUIRE(j.layers[0].bounds.size() == 2);
+  CHECK(j.layers[0].bounds[0].bound == "hoeffding");
+  // Layer a: errors up to 0.048 under a bound of 0.05, less than 2x: holds.
+  CHECK(j.layers[0].bounds[0].check.check == CrossCheck::kHolds);
+  CHECK(j.layers[0].bounds[0].check.predicted == 0.05);
+  CHECK(j.layers[0].bounds[0].check.exceedances == 0);
+  CHECK(j.layers[0].bounds[1].check.check == CrossCheck::kLoose);
   // Layer b: every trial at 0.2 above a bound of 0.1: violated, as its prediction is.
-  CHECK(j.layers[1].bound.check == CrossCheck::kViolated);
-  CHECK(j.layers[1].bound.exceedances == 60);
+  CHECK(j.layers[1].bounds[0].check.check == CrossCheck::kViolated);
+  CHECK(j.layers[1].bounds[0].check.exceedances == 200);
   CHECK(j.layers[1].prediction.check == CrossCheck::kViolated);
-  // Nothing measured (every simulation failed): neither check can say anything.
+  // Nothing measured (every simulation failed): no check can say anything.
   scprec::loop::Measurement none;
   none.layer_errors.resize(2);
-  auto n = scprec::loop::judge(none, two_layer_map(0.1, 0.1), 0.1, 0.95, 0.05);
-  scprec::loop::cross_check_bounds(n, {0.05, 0.1}, 0.05);
+  auto n = scprec::loop::judge(none, two_layer_map(0.1, 0.1), {0.1, 0.95, 0.05});
+  scprec::loop::cross_check_bounds(n, {{{"hoeffding", 0.05}}, {{"hoeffding", 0.1}}}, 0.05);
   CHECK(n.layers[0].prediction.check == CrossCheck::kNotMeasured);
-  CHECK(n.layers[1].bound.describe() == "not measured");
+  CHECK(n.layers[1].bounds[0].check.describe() == "not measured");
   CHECK_FALSE(n.pass());
 }
 
@@ -192,7 +209,7 @@ TEST_CASE("loop: the end-to-end verdict flips exactly at the exceedance count th
            << " exceedances allowed");
     for (std::size_t k : {allowed, allowed + 1}) {
       const Boundary b(2, n, target, k, 0.1, 0);
-      const auto j = scprec::loop::judge(b.m, b.map, target, confidence, alpha);
+      const auto j = scprec::loop::judge(b.m, b.map, {target, confidence, alpha});
       CHECK(j.end_to_end.exceedances == k);  // errors equal to the target are not above it
       CHECK(j.end_to_end.pass == (any_allowed && k == allowed));
     }
@@ -215,7 +232,7 @@ TEST_CASE("loop: a layer's prediction is violated exactly when the exceedance lo
     INFO(layers << " layers: violated from " << first_violation << " exceedances");
     for (std::size_t k : {first_violation - 1, first_violation}) {
       const Boundary b(layers, n, 1.0, 0, 0.1, k);
-      const auto j = scprec::loop::judge(b.m, b.map, 1.0, confidence, alpha);
+      const auto j = scprec::loop::judge(b.m, b.map, {1.0, confidence, alpha});
       for (const auto& v : j.layers) {
         CHECK(v.level == Approx(1.0 - allowed));
         CHECK(v.allowed_rate == Approx(allowed));
@@ -224,4 +241,45 @@ TEST_CASE("loop: a layer's prediction is violated exactly when the exceedance lo
       }
     }
   }
+}
+
+TEST_CASE(
+    "loop: a layer's prediction holds exactly when the exceedance upper bound is within "
+    "delta / layers",
+    "[loop]") {
+  // Holds iff the one-sided upper bound is at most the allowed rate, i.e. iff
+  // P(Binomial(n, delta / layers) <= k) <= alpha; with fewer trials it is inconclusive.
+  const double confidence = 0.95;
+  const double alpha = 0.05;
+  for (const auto& [n, layers] : {std::pair<std::size_t, std::size_t>{153, 1}, {400, 3}}) {
+    const double allowed = (1.0 - confidence) / static_cast<double>(layers);
+    std::size_t last_hold = 0;
+    while (binomial_cdf(last_hold + 1, n, allowed) <= alpha) ++last_hold;
+    REQUIRE(binomial_cdf(0, n, allowed) <= alpha);
+    INFO(n << " trials, " << layers << " layers: holds up to " << last_hold << " exceedances");
+    for (std::size_t k : {last_hold, last_hold + 1}) {
+      const Boundary b(layers, n, 1.0, 0, 0.1, k);
+      const auto j = scprec::loop::judge(b.m, b.map, {1.0, confidence, alpha});
+      for (const auto& v : j.layers) {
+        CHECK(v.prediction.check ==
+              (k == last_hold ? CrossCheck::kHolds : CrossCheck::kInconclusive));
+      }
+    }
+  }
+}
+
+TEST_CASE("loop: the flip rate is tested like the exceedance rate when a limit is set", "[loop]") {
+  auto m = measurement(153, 0.01, 0, 0.01, 0.01);
+  m.flips.assign(153, false);
+  for (std::size_t t = 0; t < 4; ++t) m.flips[t] = true;  // 4 flips: 3 pass at 153 trials
+  const auto map = two_layer_map(0.1, 0.1);
+  const auto reported = scprec::loop::judge(m, map, {0.1, 0.95, 0.05});
+  CHECK(reported.end_to_end.flips.events == 4);
+  CHECK_FALSE(reported.end_to_end.flips.limit.has_value());
+  CHECK(reported.pass());  // no limit: reported, not tested
+  const auto tested = scprec::loop::judge(m, map, {0.1, 0.95, 0.05, 0.05});
+  CHECK(tested.end_to_end.flips.upper > 0.05);
+  CHECK_FALSE(tested.pass());
+  m.flips[3] = false;  // 3 flips
+  CHECK(scprec::loop::judge(m, map, {0.1, 0.95, 0.05, 0.05}).pass());
 }

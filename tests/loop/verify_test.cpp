@@ -99,7 +99,7 @@ TEST_CASE("loop: a simulation that fails is an error that blames no layer, exit 
   CHECK_THAT(r.out, Catch::Contains("NOT SIGNED OFF: a simulation failed") &&
                         Catch::Contains("timed out") && Catch::Contains("job.log"));
   const std::string junit = scprec::io::read_file(dir + "/junit.xml");
-  CHECK_THAT(junit, Catch::Contains("errors=\"2\"") &&
+  CHECK_THAT(junit, Catch::Contains("errors=\"3\"") &&
                         Catch::Contains("<error message=\"simulation failed: job top"));
   CHECK_THAT(junit, !Catch::Contains("<failure"));
 }
@@ -148,5 +148,6 @@ TEST_CASE("loop: exactly the minimum number of trials is accepted", "[loop]") {
                      work("minimum_trials")});
   CHECK(r.code == 2);
   CHECK_THAT(r.err, !Catch::Contains("can never sign off") &&
-                        Catch::Contains("needs 59 calibration inputs, the data has 5"));
+                        Catch::Contains("5 calibration rows cannot hold the 100 rows a map is "
+                                        "assigned from and the 59 a tuning measurement needs"));
 }

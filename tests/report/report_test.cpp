@@ -11,7 +11,11 @@ scprec::loop::VerifyResult result(bool signed_off) {
   r.signed_off = signed_off;
   r.verdict = signed_off ? "signed off" : "failed: layer <b> is over";
   r.trials = 100;
-  r.bound_name = "bernstein";
+  r.rows.data_hash = "abc123";
+  r.rows.rows = 1000;
+  r.rows.calibration = {0, 694};
+  r.rows.tuning = {694, 153};
+  r.rows.signoff = {847, 153};
   for (std::size_t l = 0; l < 2; ++l) {
     scprec::model::LayerPrecision row;
     row.index = l;
@@ -30,13 +34,31 @@ scprec::loop::VerifyResult result(bool signed_off) {
     v.prediction.check =
         l == 0 ? scprec::loop::CrossCheck::kLoose : scprec::loop::CrossCheck::kViolated;
     v.prediction.looseness = 0.1 / v.measured;
-    v.bound = {0.4, 0, 0.0, 0.0, 0.4 / v.measured, scprec::loop::CrossCheck::kLoose};
+    scprec::loop::PredictionCheck hoeffding;
+    hoeffding.predicted = 0.4;
+    hoeffding.looseness = hoeffding.looseness_low = hoeffding.looseness_high = 0.4 / v.measured;
+    hoeffding.check = scprec::loop::CrossCheck::kLoose;
+    v.bounds = {{"hoeffding", hoeffding}};
     r.judgement.layers.push_back(v);
-    r.curves.push_back({{32, 64, 128}, {0.3, 0.2, 0.1}, {0.5, 0.35, 0.25}});
+    r.curves.push_back({{32, 64, 128}, {0.3, 0.2, 0.1}, {{"bernstein", {0.5, 0.35, 0.25}}}});
   }
-  r.judgement.end_to_end = {0.2,  0.05, 0.05, 100,       signed_off ? 0u : 9u,
-                            0.09, 0.15, 0.25, signed_off};
-  r.accuracy = scprec::loop::Accuracy{170, 200, 1700, 2000, 1770, 2000, true, "", {}};
+  auto& e = r.judgement.end_to_end;
+  e.target = 0.2;
+  e.delta = e.alpha = 0.05;
+  e.trials = 100;
+  e.exceedances = signed_off ? 0 : 9;
+  e.rate = 0.09;
+  e.upper_bound = 0.15;
+  e.quantile = 0.25;
+  e.pass = signed_off;
+  e.flips = scprec::loop::test_rate(2, 100, std::nullopt, 0.05);
+  r.accuracy = scprec::loop::Accuracy{};
+  r.accuracy->rtl_correct = 170;
+  r.accuracy->rtl_images = 200;
+  r.accuracy->software_correct = 1700;
+  r.accuracy->software_images = r.accuracy->float_images = 2000;
+  r.accuracy->float_correct = 1770;
+  r.accuracy->integer_correct = 1750;
   return r;
 }
 
@@ -46,10 +68,11 @@ const scprec::report::Provenance kProvenance{"signoff", "m.npz", "d.npz"};
 
 TEST_CASE("report: JUnit has a case per layer, end to end and bit-exactness", "[report]") {
   const std::string pass = scprec::report::junit_xml(result(true), kProvenance);
-  CHECK_THAT(pass, Catch::Contains("tests=\"4\" failures=\"0\""));
+  CHECK_THAT(pass, Catch::Contains("tests=\"5\" failures=\"0\""));
+  CHECK_THAT(pass, Catch::Contains("held-out rows 847-999 of 1000"));
   CHECK_THAT(pass, Catch::Contains("name=\"fc1 at L=128\""));
   const std::string fail = scprec::report::junit_xml(result(false), kProvenance);
-  CHECK_THAT(fail, Catch::Contains("failures=\"2\""));
+  CHECK_THAT(fail, Catch::Contains("failures=\"3\""));  // a layer, end to end, the verdict
   CHECK_THAT(fail,
              Catch::Contains("layer &lt;b&gt; at L=128 is the furthest over its budget: measured "
                                    "error 0.3 &gt; budget 0.1"));
@@ -60,8 +83,11 @@ TEST_CASE("report: JUnit has a case per layer, end to end and bit-exactness", "[
 TEST_CASE("report: Markdown and HTML carry the verdict, the tables and the charts", "[report]") {
   const std::string md = scprec::report::markdown_report(result(false), kProvenance);
   CHECK_THAT(md, Catch::Contains("**Not signed off: failed: layer <b> is over**"));
-  CHECK_THAT(md, Catch::Contains("| fc1 | 128 | 0.1 | 0.05 |"));
-  CHECK_THAT(md, Catch::Contains("| 0.4 | loose by 8.0x | passed |"));  // the bound's check
+  CHECK_THAT(md, Catch::Contains("| layer | L | measured | hoeffding | map (budget) | status |"));
+  CHECK_THAT(md, Catch::Contains("| fc1 | 128 | 0.05 | 0.4: loose by 8.0x (8.0-8.0x) | 0.1: "));
+  CHECK_THAT(md, Catch::Contains("| exact integer | 87.50% (1750/2000) |"));
+  CHECK_THAT(md, Catch::Contains("top-1 differs from the exact integer network's on 2 of 100"));
+  CHECK_THAT(md, Catch::Contains("held-out rows 847-999 of 1000"));
   CHECK_THAT(md, Catch::Contains("| RTL network | 85.00% (170/200) |"));
   const std::string html = scprec::report::html_report(result(false), kProvenance);
   CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>"));
@@ -78,7 +104,7 @@ TEST_CASE("report: a failed simulation is an error, not a failed check, and blam
   auto r = result(false);
   r.judgement.problems = {"job top[0..9] timed out after 60 s (log: sim/jobs/x/job.log)"};
   const std::string junit = scprec::report::junit_xml(r, kProvenance);
-  CHECK_THAT(junit, Catch::Contains("errors=\"2\""));  // end to end and bit-exactness
+  CHECK_THAT(junit, Catch::Contains("errors=\"3\""));  // end to end, bit-exactness, verdict
   CHECK_THAT(junit, !Catch::Contains("<failure message=\"output error above"));
   CHECK_THAT(junit, Catch::Contains("<error message=\"simulation failed: job top[0..9] timed out"));
   const std::string md = scprec::report::markdown_report(r, kProvenance);

@@ -137,6 +137,10 @@ model::PrecisionMap assign_from_predictions(const LengthPredictions& predictions
                                             const AssignConfig& config,
                                             Logger& logger = null_logger());
 
+/// The map's output error composed from its layers' contributions by its
+/// targets.composition: root-sum-square or plain sum.
+double composed_output_error(const model::PrecisionMap& map);
+
 /// The candidate lengths: powers of two in [min_length, max_length]. Throws Error (kBadInput)
 /// if the range holds none or min_length > max_length.
 std::vector<std::size_t> candidate_lengths(std::size_t min_length, std::size_t max_length);

@@ -11,6 +11,8 @@ enum class Bound { kHoeffding, kChebyshev, kBernstein, kBinomial };
 
 /// "hoeffding", "chebyshev", "bernstein", "binomial".
 std::string to_string(Bound bound);
+/// Parses the names above; throws Error (kBadInput) naming `field` otherwise.
+Bound parse_bound(const std::string& text, const std::string& field);
 
 /// One neuron's counter under the ideal stream model: each cycle adds `terms` independent
 /// Bernoulli product bits (the synapses that can be 1) whose variances p(1 - p) sum to

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <vector>
 
 namespace scprec::loop {
 
@@ -23,5 +24,21 @@ std::size_t acceptance_trials(double delta, double alpha);
 /// The fewest trials with which any map can pass: the least n whose upper bound with zero
 /// exceedances is at most delta (59 for delta = alpha = 0.05). Fewer can never sign off.
 std::size_t minimum_trials(double delta, double alpha);
+
+/// The significance of attempt `attempt` (1, 2, ...) at a test on the same held-out rows:
+/// alpha / 2^(attempt - 1). Geometric alpha spending: the first attempt keeps full alpha, and over
+/// any number of attempts the chance of a false sign-off stays below 2 alpha (family_alpha).
+double attempt_alpha(double alpha, std::size_t attempt);
+
+/// A distribution-free two-sided confidence interval, at confidence 1 - alpha, for the quantile
+/// at `level` of the distribution that `values` (independent draws) came from: the order
+/// statistics x_(r) <= x_(s) with P(Binomial(n, level) < r) <= alpha / 2 and
+/// P(Binomial(n, level) >= s) <= alpha / 2. `low` is -infinity and `high` +infinity when n is too
+/// small for that side. level and alpha in (0, 1).
+struct QuantileInterval {
+  double low = 0.0;
+  double high = 0.0;
+};
+QuantileInterval quantile_interval(std::vector<double> values, double level, double alpha);
 
 }  // namespace scprec::loop

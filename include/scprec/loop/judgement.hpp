@@ -13,36 +13,48 @@
 
 namespace scprec::loop {
 
-/// How a layer's prediction compares with its measurement. The prediction says at most a
-/// fraction delta / layers of trials exceed it; it is violated only when the data show, at
-/// confidence 1 - alpha, that more do.
+/// How a prediction compares with its measurement. A prediction at quantile level 1 - r says at
+/// most a fraction r of trials exceed it. One-sided tests at confidence 1 - alpha on the
+/// measured exceedance rate decide: a verdict either way needs evidence.
 enum class CrossCheck {
-  kHolds,         ///< consistent with the measurement, and tight (less than 2x)
-  kLoose,         ///< consistent, and 2x or more above the measured quantile
-  kViolated,      ///< the exceedance rate's lower confidence bound is above delta / layers
-  kNoPrediction,  ///< the map predicts nothing for the layer
+  kHolds,         ///< the exceedance rate's upper confidence bound is at most r, within 2x
+  kLoose,         ///< holds, and the prediction is 2x or more the measured quantile (with evidence)
+  kViolated,      ///< the exceedance rate's lower confidence bound is above r
+  kInconclusive,  ///< neither: too few trials to tell
+  kNoPrediction,  ///< nothing is predicted
   kNotMeasured,   ///< no trial was measured (the simulations failed)
 };
 std::string to_string(CrossCheck check);
 
-/// A prediction of a layer's error at the verdict's quantile level, checked against the
-/// layer errors measured over the trials.
+/// A prediction checked against the errors measured over the trials.
 struct PredictionCheck {
   double predicted = 0.0;
-  std::size_t exceedances = 0;  ///< trials whose layer error exceeded the prediction
+  std::size_t trials = 0;
+  std::size_t exceedances = 0;  ///< trials whose error exceeded the prediction
+  double allowed_rate = 0.0;    ///< r: the rate of exceedances the prediction allows
   double exceedance_rate = 0.0;
-  double exceedance_lower = 0.0;  ///< Clopper-Pearson lower bound on the exceedance rate
-  double looseness = 0.0;         ///< predicted / measured quantile
+  double exceedance_lower = 0.0;  ///< one-sided Clopper-Pearson bounds on the exceedance rate
+  double exceedance_upper = 1.0;
+  /// predicted / the measured quantile at level 1 - r, with an interval from the quantile's
+  /// distribution-free confidence interval (looseness_high is infinite when the quantile's
+  /// lower limit is 0).
+  double looseness = 0.0, looseness_low = 0.0, looseness_high = 0.0;
   CrossCheck check = CrossCheck::kNoPrediction;
-  /// "holds", "loose by 3.1x", "violated (1.4x over)", "no prediction", "not measured".
+  /// "holds", "loose by 3.1x (2.2-4.0x)", "violated: 9/153 above, rate >= 3.1% > 1.67%",
+  /// "inconclusive: 0/153 above, cannot show <= 1.67%", "no prediction", "not measured".
   std::string describe() const;
 };
 
-/// `predicted` checked against `errors`, whose quantile at the verdict's level is `measured`;
-/// violated when the lower bound on the exceedance rate at confidence 1 - alpha is above
-/// `allowed_rate`. A prediction of 0 is no prediction.
+/// `predicted` checked against `errors` at exceedance rate `allowed_rate`, with one-sided
+/// bounds at confidence 1 - alpha. A prediction of 0 or less is no prediction.
 PredictionCheck check_prediction(const std::vector<double>& errors, double predicted,
-                                 double measured, double allowed_rate, double alpha);
+                                 double allowed_rate, double alpha);
+
+/// An analytic bound's prediction of a layer's error, checked.
+struct BoundCheck {
+  std::string bound;  ///< "hoeffding", "bernstein", "binomial", "chebyshev"
+  PredictionCheck check;
+};
 
 struct LayerVerdict {
   std::string name;
@@ -51,9 +63,24 @@ struct LayerVerdict {
   double measured = 0.0;      ///< the measured quantile at `level`
   double allowed_rate = 0.0;  ///< delta / layers
   PredictionCheck prediction;  ///< the map's predicted layer error: the layer's budget
-  PredictionCheck bound;       ///< an analytic bound at this length (cross_check_bounds)
+  /// Every analytic bound at this length (cross_check_bounds): Hoeffding first.
+  std::vector<BoundCheck> bounds;
   std::vector<double> errors;  ///< the layer's measured error per trial
 };
+
+/// A rate tested against a limit: passes when the one-sided Clopper-Pearson upper bound at
+/// confidence 1 - alpha is at most the limit.
+struct RateTest {
+  std::size_t events = 0;
+  std::size_t trials = 0;
+  double rate = 0.0;
+  double lower = 0.0;           ///< one-sided lower bound at 1 - alpha
+  double upper = 1.0;           ///< one-sided upper bound at 1 - alpha
+  std::optional<double> limit;  ///< none: reported, not tested
+  bool pass() const { return !limit || (trials > 0 && upper <= *limit); }
+};
+RateTest test_rate(std::size_t events, std::size_t trials, std::optional<double> limit,
+                   double alpha);
 
 struct EndToEndVerdict {
   double target = 0.0;  ///< relative output error
@@ -64,7 +91,20 @@ struct EndToEndVerdict {
   double rate = 0.0;
   double upper_bound = 0.0;  ///< Clopper-Pearson upper bound on the exceedance rate
   double quantile = 0.0;     ///< measured output-error quantile at 1 - delta
-  bool pass = false;         ///< upper_bound <= delta
+  bool pass = false;         ///< upper_bound <= delta, and the flip rate within its limit
+  /// The map's composed prediction of the output error, checked at rate delta.
+  PredictionCheck prediction;
+  /// Trials whose top-1 class differs from the exact integer network's, against
+  /// --max-flip-rate when one is set.
+  RateTest flips;
+};
+
+/// What a measurement is judged against.
+struct Targets {
+  double error = 0.0;        ///< relative output error
+  double confidence = 0.95;  ///< per input, the error is within target with this probability
+  double alpha = 0.05;       ///< the acceptance tests' significance
+  std::optional<double> max_flip_rate;
 };
 
 struct Judgement {
@@ -97,13 +137,19 @@ void record_measurements(const Judgement& judgement, bool signed_off, model::Pre
 /// differs, else how many trials were off the design's latency.
 std::string difference_text(const std::string& first_difference, std::size_t off_latency_trials);
 
-/// Judges `measurement` of `map` against an output-error target at `confidence`, with an
-/// acceptance test at significance `alpha`.
-Judgement judge(const Measurement& measurement, const model::PrecisionMap& map, double target,
-                double confidence, double alpha);
+/// Judges `measurement` of `map` against `targets`.
+Judgement judge(const Measurement& measurement, const model::PrecisionMap& map,
+                const Targets& targets);
 
-/// Checks each layer's measured errors against `bounds[l]`, an analytic bound on its error at
-/// its length and at the verdict's level, as `prediction` is checked against the map's.
-void cross_check_bounds(Judgement& judgement, const std::vector<double>& bounds, double alpha);
+/// An analytic bound's value for a layer at its length and the verdict's level.
+struct BoundPrediction {
+  std::string bound;
+  double predicted = 0.0;  ///< a fraction of the layer's full scale
+};
+
+/// Checks each layer's measured errors against every analytic bound in `bounds[l]` (Hoeffding
+/// first), as `prediction` is checked against the map's.
+void cross_check_bounds(Judgement& judgement,
+                        const std::vector<std::vector<BoundPrediction>>& bounds, double alpha);
 
 }  // namespace scprec::loop

@@ -19,6 +19,9 @@ struct Measurement {
   std::vector<double> output_errors;  ///< per trial, fraction of the output's full scale
   std::vector<std::vector<double>>
       layer_errors;                   ///< [layer][trial], fractions of layer full scales
+  /// Per trial, whether the top-1 class of the measured logits differs from the exact integer
+  /// network's (cosim::top1_flipped).
+  std::vector<bool> flips;
   std::size_t mismatches = 0;         ///< RTL outputs differing from the software model
   std::string first_difference;       ///< the first of them (cosim::compare_outputs), or ""
   std::size_t off_latency_trials = 0; ///< RTL trials not done in the design's latency

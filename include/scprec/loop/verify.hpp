@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scprec/assign/assigner.hpp"
@@ -13,6 +14,7 @@
 #include "scprec/cosim/simulate.hpp"
 #include "scprec/io/model_io.hpp"
 #include "scprec/loop/judgement.hpp"
+#include "scprec/loop/refine.hpp"
 #include "scprec/model/precision_map.hpp"
 
 namespace scprec::loop {
@@ -26,61 +28,80 @@ struct VerifyConfig {
     return config;
   }();
   model::QuantConfig quant;           ///< bits and encoding of the assigned map
-  double alpha = 0.05;                ///< significance of the acceptance test
-  std::size_t trials = 0;             ///< calibration trials; 0: acceptance_trials(delta, alpha)
+  double alpha = 0.05;                ///< significance of the acceptance tests
+  std::optional<double> max_flip_rate;  ///< top-1 flips allowed per input, if tested
+  std::size_t trials = 0;  ///< rows per tuning or sign-off measurement; 0: acceptance_trials
   std::size_t max_steps = 12;         ///< refinement steps (screenings and RTL runs together)
   std::size_t accuracy_images = 200;  ///< test images the RTL network classifies at the end
-  assign::Bound cross_check_bound = assign::Bound::kBernstein;  ///< the bound curve reported
+  /// The bounds whose curves the report plots; the cross-check table has every bound.
+  std::vector<assign::Bound> plotted_bounds = {assign::Bound::kHoeffding};
+  /// The ledger of sign-off attempts (attempts.hpp): the held-out test runs at
+  /// attempt_alpha(alpha, attempt). "": none, every attempt counts as the first.
+  std::string attempts_ledger;
   cosim::SimulateConfig simulation;  ///< work directory, cache, jobs, timeouts
-};
-
-/// One step of the loop.
-struct Step {
-  std::vector<std::size_t> lengths;
-  bool rtl = false;          ///< measured on the RTL (else screened on the software model)
-  bool pass = false;         ///< the end-to-end test passed
-  double quantile = 0.0;     ///< output-error quantile at the confidence
-  double upper_bound = 0.0;  ///< exceedance upper bound
-  std::string action;        ///< what the loop did with it
 };
 
 /// Per layer, error against length for the report's plots.
 struct LayerCurve {
   std::vector<std::size_t> lengths;
   std::vector<double> software;  ///< measured quantile, this layer alone in SC (bit-exact model)
-  std::vector<double> bound;     ///< the cross-check bound's prediction
+  /// Per plotted bound, its prediction at each length.
+  std::vector<std::pair<std::string, std::vector<double>>> bounds;
 };
+
+/// An accuracy drop, reference minus SC, on the same images, with a simultaneous
+/// (1 - alpha) interval from Clopper-Pearson bounds on the two kinds of disagreement.
+struct AccuracyDrop {
+  std::size_t images = 0;
+  std::size_t only_reference = 0;            ///< images the reference gets right and SC wrong
+  std::size_t only_sc = 0;                   ///< images SC gets right and the reference wrong
+  double drop = 0.0, low = 0.0, high = 0.0;  ///< fractions of the images
+};
+AccuracyDrop accuracy_drop(const std::vector<bool>& reference_correct,
+                           const std::vector<bool>& sc_correct, double alpha);
 
 struct Accuracy {
   std::size_t rtl_correct = 0, rtl_images = 0;            ///< the RTL top, test split
   std::size_t software_correct = 0, software_images = 0;  ///< software SC, whole test split
   std::size_t float_correct = 0, float_images = 0;        ///< float network, whole test split
+  std::size_t integer_correct = 0;        ///< the exact integer network, whole test split
+  AccuracyDrop vs_float, vs_integer;      ///< software SC's drop (bit-exact with the RTL)
   bool rtl_bit_exact = true;              ///< the test images' RTL run matched the software model
   std::string rtl_difference;             ///< if not, what differed first
   std::vector<std::string> rtl_problems;  ///< its simulations that failed (rtl_correct is partial)
 };
 
+/// Which rows decided what, and what population the verdict covers.
+struct RowUse {
+  std::string data_hash;  ///< io::dataset_hash of the calibration split
+  std::size_t rows = 0;
+  model::RowRange calibration;  ///< verify: rows that fixed scales and predictions
+  model::RowRange tuning;       ///< verify: rows the loop decided on
+  model::RowRange signoff;      ///< the held-out rows the verdict was measured on
+  std::string problem;          ///< why no held-out verdict was possible (then not signed off)
+  std::string note;             ///< what a reader must know about the rows
+  std::size_t attempt = 1;      ///< the attempt on these held-out rows
+  double alpha = 0.05;          ///< the significance the held-out tests ran at
+};
+
 struct VerifyResult {
   model::PrecisionMap map;  ///< the final map, with measured errors and statuses
-  Judgement judgement;      ///< of the final map, on the RTL
+  Judgement judgement;      ///< of the final map, on the RTL, held-out rows when there are any
   bool signed_off = false;
   std::string verdict;  ///< one line: signed off, or what failed and where
   std::vector<Step> steps;
   std::size_t trials = 0;
-  std::string acceptance_trials;  ///< which calibration rows the final judgement measured
+  RowUse rows;
   double alpha = 0.05;
   std::vector<LayerCurve> curves;
-  std::string bound_name;  ///< the cross-check bound
   std::optional<Accuracy> accuracy;
 };
 
-/// The closed loop. Starts from assign_lengths (or from `start`, when given, without
-/// refinement: a sign-off). Each state is measured on the RTL (network top, bit-exact checked)
-/// over `trials` calibration inputs and judged; a failing map lengthens the layer most over its
-/// budget until the bit-exact software model passes, then the RTL confirms; a passing map tries
-/// halving layers with slack, most slack first, screened on the software model and kept only if
-/// the RTL confirms. Stops when signed off, when a layer at max_length still fails
-/// (infeasible), or after max_steps. Throws Error for bad input or a tool failure.
+/// The closed loop. Splits the calibration rows (plan_splits); assigns the first map on the
+/// calibration rows (or starts from `start`, a sign-off, judged only on the rows its provenance
+/// leaves held out: held_out_rows); refines it on the tuning rows (refine); confirms the final
+/// map once on the held-out rows at the attempt's significance; classifies the test split for
+/// accuracy; and cross-checks every bound. Throws Error for bad input or a tool failure.
 VerifyResult verify(const model::Network& network, const io::Dataset& calibration,
                     const io::Dataset& test, const std::optional<model::PrecisionMap>& start,
                     const std::string& model_hash, const VerifyConfig& config,

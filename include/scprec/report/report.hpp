@@ -14,6 +14,20 @@ struct Provenance {
   std::string data_path;
 };
 
+/// The rows behind the verdict: "calibration rows 0-693, tuning rows 694-846, held-out rows
+/// 847-999 of 1000 (attempt 1 on them, alpha 0.05)", with the provenance's note or problem.
+std::string rows_text(const loop::RowUse& rows);
+
+/// "top-1 differs from the exact integer network's on 3 of 153 trials (1.96%, 90% interval
+/// 0.54-5.0%); allowed 5%: pass".
+std::string flips_text(const loop::EndToEndVerdict& e);
+
+/// "-0.85 points (95% interval -1.6 to -0.1)": SC's accuracy minus the reference's.
+std::string drop_text(const loop::AccuracyDrop& d, double alpha);
+
+/// The population the guarantee covers.
+std::string population_text(const loop::VerifyResult& result);
+
 /// report.md: verdict, targets, per-layer table with the cross-check, accuracy, the loop's
 /// steps.
 std::string markdown_report(const loop::VerifyResult& result, const Provenance& provenance);
