@@ -41,6 +41,15 @@ void check_identifiers(const model::QuantizedNetwork& network, const std::string
   }
 }
 
+// The layer's description with the scales and requantizer of the quantized layer, which the
+// plan leaves out because the RTL needs only their integers (ROMs, REQUANT_MULT, REQUANT_SHIFT).
+LayerDesign with_scales(LayerDesign design, const model::QuantLayer& layer) {
+  design.input_scale = layer.input_scale;
+  design.weight_scale = layer.weight_scale;
+  if (!layer.is_output) design.requantizer = layer.requant;
+  return design;
+}
+
 }  // namespace
 
 std::size_t auto_inputs_per_cycle(std::size_t inputs, std::size_t outputs) {
@@ -61,7 +70,7 @@ RtlDesign generate_rtl(const model::QuantizedNetwork& network, const model::Prec
   for (std::size_t l = 0; l < network.layers.size(); ++l) {
     plans.push_back(plan_layer(network, map, l, config));
     const LayerPlan& plan = plans.back();
-    design.layers.push_back(plan.design);
+    design.layers.push_back(with_scales(plan.design, network.layers[l]));
     design.top_latency += plan.design.latency;
     const std::string module_file = plan.design.module + ".v";
     design.files.push_back({module_file, layer_module_text(plan)});
@@ -85,6 +94,10 @@ RtlDesign generate_rtl(const model::QuantizedNetwork& network, const model::Prec
 std::string design_json(const RtlDesign& design, const model::PrecisionMap& map) {
   nlohmann::ordered_json layers = nlohmann::ordered_json::array();
   for (const LayerDesign& d : design.layers) {
+    nlohmann::ordered_json requantizer = nullptr;
+    if (d.requantizer) {
+      requantizer = {{"multiplier", d.requantizer->multiplier}, {"shift", d.requantizer->shift}};
+    }
     layers.push_back({{"index", d.index},
                       {"name", d.name},
                       {"module", d.module},
@@ -98,7 +111,10 @@ std::string design_json(const RtlDesign& design, const model::PrecisionMap& map)
                       {"result_bits", d.result_bits},
                       {"is_output", d.is_output},
                       {"latency", d.latency},
-                      {"rom_bits", d.rom_bits}});
+                      {"rom_bits", d.rom_bits},
+                      {"input_scale", d.input_scale},
+                      {"weight_scale", d.weight_scale},
+                      {"requantizer", requantizer}});
   }
   const nlohmann::ordered_json json = {{"schema", "scprec.rtl-design/1"},
                                        {"scprec_version", kVersion},

@@ -1,10 +1,14 @@
 // Tests for the Verilog generator: golden files of a tiny network, determinism, ROM images
-// that hold exactly the quantized integers and the software model's lane starts, and errors.
+// that hold exactly the quantized integers and the software model's lane starts, design.json's
+// scales and requantizers, and errors.
 #include "scprec/rtl/generator.hpp"
 
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
+#include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 
 #include "../fixture_path.hpp"
@@ -135,6 +139,59 @@ TEST_CASE("rtl: ROM images hold the quantized weights, biases and the model's la
       CHECK(hex_field(lane_words[i / chunk], slot * lane_bits, lane_bits) ==
             (sobol ? start >> 8 : start));
     }
+  }
+}
+
+TEST_CASE("rtl: design.json carries the scales and requantizers the software model uses", "[rtl]") {
+  // The software model of a map (cosim's reference) is quantize_for_map; the RTL's integers are
+  // the wrapper's REQUANT_MULT and REQUANT_SHIFT. design.json must state both exactly.
+  const auto encoding =
+      GENERATE(scprec::core::Encoding::kSignMagnitude, scprec::core::Encoding::kBipolar);
+  const scprec::model::Network network =
+      scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
+  const scprec::model::QuantizedNetwork quantized =
+      scprec::model::quantize(network,
+                              scprec::io::read_dataset(scprec::test::npz_fixture("data_ok.npz"),
+                                                       scprec::io::Split::kCalibration)
+                                  .x,
+                              {8, encoding});
+  const auto map =
+      scprec::model::manual_map(quantized, scprec::io::network_hash(network), {16, 32});
+  const scprec::model::QuantizedNetwork model = scprec::model::quantize_for_map(network, map);
+  const RtlDesign design = scprec::rtl::generate_rtl(model, map, {});
+  const auto json = nlohmann::json::parse(file_of(design, "design.json"));
+  REQUIRE(json["layers"].size() == model.layers.size());
+  INFO(to_string(encoding));
+  for (std::size_t l = 0; l < model.layers.size(); ++l) {
+    const scprec::model::QuantLayer& layer = model.layers[l];
+    const auto& entry = json["layers"][l];
+    INFO("layer " << layer.name);
+    // Exactly equal: JSON numbers round-trip the doubles.
+    CHECK(entry["input_scale"].get<double>() == layer.input_scale);
+    CHECK(entry["weight_scale"].get<double>() == layer.weight_scale);
+    CHECK(entry["weight_scale"].get<double>() == quantized.layers[l].weight_scale);
+    const std::string& wrapper = file_of(design, design.layers[l].module + ".v");
+    std::smatch mult;
+    std::smatch shift;
+    REQUIRE(std::regex_search(wrapper, mult, std::regex(R"(REQUANT_MULT = 15'd(\d+);)")));
+    REQUIRE(std::regex_search(wrapper, shift, std::regex(R"(REQUANT_SHIFT = (\d+);)")));
+    if (layer.is_output) {
+      CHECK(entry["requantizer"].is_null());
+      continue;
+    }
+    const std::int64_t m = entry["requantizer"]["multiplier"].get<std::int64_t>();
+    const int s = entry["requantizer"]["shift"].get<int>();
+    CHECK(m == layer.requant.multiplier);
+    CHECK(s == layer.requant.shift);
+    CHECK(m == std::stoll(mult[1]));
+    CHECK(s == std::stoi(shift[1]));
+    // docs/sc-arithmetic.md, section 1: m / 2^s is the ratio a_in s_w / a_out to the nearest
+    // 2^-s, with m in [2^14, 2^15) for ratios in [2^-48, 2^14 - 1/4).
+    const double ratio = layer.weight_scale * layer.input_scale / layer.output_scale;
+    CHECK(m >= (std::int64_t{1} << 14));
+    CHECK(m < (std::int64_t{1} << 15));
+    CHECK(std::fabs(static_cast<double>(m) - std::ldexp(ratio, s)) <= 0.5);
+    CHECK(json["layers"][l + 1]["input_scale"].get<double>() == layer.output_scale);
   }
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -40,6 +41,11 @@ struct LayerDesign {
   bool is_output = false;
   std::uint64_t latency = 0;   ///< cycles from start to done
   std::uint64_t rom_bits = 0;  ///< weights, lane seeds or shifts, and biases
+  double input_scale = 1.0;    ///< a_in: the real value of one input code
+  double weight_scale = 1.0;   ///< s_w: the real value of one weight code
+  /// Hidden layers: the (m, s) that turn accumulators into the next layer's codes; the output
+  /// layer has none.
+  std::optional<model::Requantizer> requantizer;
 };
 
 struct RtlDesign {
@@ -62,7 +68,8 @@ std::size_t auto_inputs_per_cycle(std::size_t inputs, std::size_t outputs);
 RtlDesign generate_rtl(const model::QuantizedNetwork& network, const model::PrecisionMap& map,
                        const RtlConfig& config);
 
-/// The design description written as design.json (schema "scprec.rtl-design/1").
+/// The design description written as design.json (schema "scprec.rtl-design/1"), with each
+/// layer's scales and requantizer exactly as the software model holds them.
 std::string design_json(const RtlDesign& design, const model::PrecisionMap& map);
 
 }  // namespace scprec::rtl
