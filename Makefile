@@ -27,6 +27,7 @@ bench: build
 	$(BUILD_DIR)/bench/bench_assign_headline
 	$(BUILD_DIR)/bench/bench_bound_tightness
 	$(BUILD_DIR)/bench/bench_cosim_speed
+	$(BUILD_DIR)/bench/bench_acceptance_procedure
 	bench/top_build_jobs.sh $(BUILD_DIR)
 
 build: configure

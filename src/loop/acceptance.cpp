@@ -1,5 +1,7 @@
 // Clopper-Pearson bounds (Clopper and Pearson 1934) by bisection on the exact binomial CDF,
-// summed in log space so that thousands of trials stay accurate.
+// summed in log space so that thousands of trials stay accurate. Repeated sign-offs on the same
+// held-out rows spend alpha geometrically (alpha / 2^(k-1) at attempt k), so that by the union
+// (Bonferroni) bound their family-wise false sign-off rate stays below 2 alpha.
 #include "scprec/loop/acceptance.hpp"
 
 #include <algorithm>
@@ -80,8 +82,22 @@ std::size_t acceptance_trials(double delta, double alpha) {
 }
 
 double attempt_alpha(double alpha, std::size_t attempt) {
-  SCPREC_ASSERT(attempt >= 1, "attempts count from 1");
-  return std::ldexp(alpha, -static_cast<int>(std::min<std::size_t>(attempt - 1, 1000)));
+  SCPREC_ASSERT(attempt >= 1, "attempts are counted from 1");
+  SCPREC_ASSERT(alpha > 0.0 && alpha < 1.0, "alpha in (0, 1)");
+  // ldexp scales by a power of two exactly, and underflows to 0 instead of overflowing.
+  constexpr std::size_t kBeyondUnderflow = 2000;
+  return std::ldexp(alpha, -static_cast<int>(std::min(attempt - 1, kBeyondUnderflow)));
+}
+
+double family_alpha(double alpha, std::size_t attempts) {
+  SCPREC_ASSERT(alpha > 0.0 && alpha < 1.0, "alpha in (0, 1)");
+  double sum = 0.0;
+  for (std::size_t k = 1; k <= attempts; ++k) {
+    const double spent = attempt_alpha(alpha, k);
+    if (spent == 0.0) break;
+    sum += spent;
+  }
+  return sum;
 }
 
 QuantileInterval quantile_interval(std::vector<double> values, double level, double alpha) {

@@ -1,12 +1,16 @@
 // Tests for the acceptance statistics: Clopper-Pearson bounds against known values and their
-// definition, and the trial count's power.
+// definition, the trial count's power, and the alpha spent on repeated sign-off attempts.
 #include "scprec/loop/acceptance.hpp"
 
 #include <catch2/catch.hpp>
 #include <cmath>
 
+#include "scprec/core/error.hpp"
+
+using scprec::loop::attempt_alpha;
 using scprec::loop::exceedance_lower_bound;
 using scprec::loop::exceedance_upper_bound;
+using scprec::loop::family_alpha;
 
 namespace {
 
@@ -56,4 +60,35 @@ TEST_CASE("loop: fewer than the minimum trials can never pass, the minimum can",
     CHECK(exceedance_upper_bound(0, n - 1, 0.05) > delta);
   }
   CHECK(scprec::loop::minimum_trials(0.05, 0.05) == 59);
+}
+
+TEST_CASE("loop: repeated sign-off attempts halve alpha, the first keeps it whole", "[loop]") {
+  // Scaling by a power of two is exact, so these compare equal.
+  CHECK(attempt_alpha(0.05, 1) == 0.05);
+  CHECK(attempt_alpha(0.05, 2) == 0.025);
+  CHECK(attempt_alpha(0.05, 3) == 0.0125);
+  CHECK(attempt_alpha(0.1, 11) == 0.1 / 1024);
+  CHECK(attempt_alpha(0.05, 5000) == 0.0);
+  CHECK_THROWS_AS(attempt_alpha(0.05, 0), scprec::Error);
+  CHECK_THROWS_AS(attempt_alpha(0.0, 1), scprec::Error);
+  CHECK_THROWS_AS(attempt_alpha(1.0, 1), scprec::Error);
+}
+
+TEST_CASE("loop: the family-wise alpha sums the attempts' alphas and stays below twice alpha",
+          "[loop]") {
+  CHECK(family_alpha(0.05, 0) == 0.0);
+  CHECK(family_alpha(0.05, 1) == 0.05);
+  CHECK(family_alpha(0.05, 2) == Approx(0.075).epsilon(1e-15));
+  CHECK(family_alpha(0.05, 5) == Approx(0.05 * 31 / 16).epsilon(1e-15));
+  CHECK(family_alpha(0.05, 20) == Approx(0.05 * (2 - std::ldexp(1.0, -19))).epsilon(1e-15));
+  double sum = 0;
+  for (std::size_t k = 1; k <= 60; ++k) {
+    sum += attempt_alpha(0.05, k);
+    CHECK(family_alpha(0.05, k) == Approx(sum).epsilon(1e-15));
+    // Below 2 alpha exactly; rounding reaches 2 alpha once the remainder is under an ulp.
+    CHECK(family_alpha(0.05, k) <= 2 * 0.05);
+    if (k <= 40) CHECK(family_alpha(0.05, k) < 2 * 0.05);
+  }
+  CHECK(family_alpha(0.05, 5000) <= 2 * 0.05);
+  CHECK_THROWS_AS(family_alpha(0.0, 3), scprec::Error);
 }

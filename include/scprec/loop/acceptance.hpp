@@ -25,10 +25,23 @@ std::size_t acceptance_trials(double delta, double alpha);
 /// exceedances is at most delta (59 for delta = alpha = 0.05). Fewer can never sign off.
 std::size_t minimum_trials(double delta, double alpha);
 
-/// The significance of attempt `attempt` (1, 2, ...) at a test on the same held-out rows:
-/// alpha / 2^(attempt - 1). Geometric alpha spending: the first attempt keeps full alpha, and over
-/// any number of attempts the chance of a false sign-off stays below 2 alpha (family_alpha).
+/// The significance at which the attempt-th sign-off on the same held-out rows is tested:
+/// alpha / 2^(attempt - 1), so the first attempt keeps the full alpha. Geometric alpha spending:
+/// a user who retries after a held-out failure tests a new map on rows the failure already used,
+/// and each attempt is another chance for a bad map to pass; halving alpha at every attempt
+/// keeps the chance that any attempt falsely signs off below alpha + alpha/2 + ... < 2 alpha
+/// (the union bound, whatever the dependence between the maps; `family_alpha`). This holds when
+/// each attempt's map is fixed before its test and depends on earlier held-out results only
+/// through their failing. Underflows to 0 (no map can pass) after about a thousand attempts.
+/// Throws an internal Error unless attempt >= 1 and alpha is in (0, 1).
 double attempt_alpha(double alpha, std::size_t attempt);
+
+/// The bound on the false sign-off rate over `attempts` attempts on the same held-out rows: the
+/// sum of attempt_alpha over attempts 1 to `attempts`, alpha * (2 - 2^(1 - attempts)), which is
+/// alpha for one attempt, 0 for none and below 2 alpha for any number (in floating point, at
+/// most 2 alpha: the remainder rounds away after about 50 attempts). Throws an internal Error
+/// unless alpha is in (0, 1).
+double family_alpha(double alpha, std::size_t attempts);
 
 /// A distribution-free two-sided confidence interval, at confidence 1 - alpha, for the quantile
 /// at `level` of the distribution that `values` (independent draws) came from: the order
