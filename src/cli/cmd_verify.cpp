@@ -27,11 +27,16 @@
 namespace scprec::cli {
 namespace {
 
+// verify's and demo's default output-error target, a fraction of the output's full scale: one
+// the bundled example can meet.
+constexpr double kDefaultTarget = 0.2;
+
 struct LoopOptions {
   ModelOptions model;
   double signoff_target = std::nan("");      // signoff: overrides the map's error target
   double signoff_confidence = std::nan("");  // signoff: overrides the map's confidence
   double max_flip_rate = std::nan("");       // signoff: overrides the map's
+  double range_error = std::nan("");         // signoff: overrides the map's
   std::string cross_check = "hoeffding";
   std::string method = "sensitivity";
   std::string map_path;  // signoff
@@ -73,6 +78,11 @@ void add_loop_options(CLI::App& app, LoopOptions& o, bool with_targets) {
                                 "network's (default: not tested, reported)"
                               : "top-1 flip rate limit (default: the map's)")
       ->check(check::kFraction);
+  app.add_option("--target-range-error", o.range_error,
+                 with_targets ? "output error target as a fraction of each input's own logit "
+                                "range (default: not tested, reported)"
+                              : "range error target (default: the map's)")
+      ->check(check::kPositive);
   if (!with_targets) {
     app.add_option("--target-error", o.signoff_target, "output error target (default: the map's)")
         ->check(check::kPositive);
@@ -103,8 +113,6 @@ void add_loop_options(CLI::App& app, LoopOptions& o, bool with_targets) {
   add_generator_options(app, o.model);
 }
 
-std::string rows_text(const loop::RowUse& rows);
-
 std::vector<assign::Bound> parse_bounds(const std::string& text) {
   std::vector<assign::Bound> bounds;
   std::size_t start = 0;
@@ -134,49 +142,26 @@ void print_result(const loop::VerifyResult& result, std::ostream& out) {
       : result.judgement.bit_exact       ? "RTL bit-exact with the software model"
                                          : "RTL NOT bit-exact");
   for (const std::string& problem : result.judgement.problems) out << "  " << problem << "\n";
-  const loop::RateTest& flips = e.flips;
-  if (flips.trials > 0) {
-    out << fmt::format(
-        "agreement: top-1 differs from the exact integer network's on {} of {} trials ({:.2f}%, "
-        "{:.0f}% interval {:.2f}-{:.2f}%){}\n",
-        flips.events, flips.trials, 100 * flips.rate, 100 * (1 - 2 * e.alpha), 100 * flips.lower,
-        100 * flips.upper,
-        flips.limit
-            ? fmt::format("; allowed {:g}%: {}", 100 * *flips.limit, flips.pass() ? "pass" : "FAIL")
-            : "");
-  }
+  out << "per input: " << report::range_text(e) << "\n";
+  out << "agreement: " << report::flips_text(e) << "\n";
   if (result.accuracy) {
     const loop::Accuracy& a = *result.accuracy;
     const auto percent = [](std::size_t k, std::size_t n) {
       return 100.0 * static_cast<double>(k) / static_cast<double>(std::max<std::size_t>(1, n));
     };
-    const auto drop = [&](const loop::AccuracyDrop& d) {
-      return fmt::format("{:+.2f} points ({:.0f}% interval {:+.2f} to {:+.2f})", -100 * d.drop,
-                         100 * (1 - result.alpha), -100 * d.high, -100 * d.low);
-    };
     out << fmt::format(
-        "accuracy on {} test images: float {:.2f}%, integer {:.2f}%, SC {:.2f}% (vs integer {}, "
+        "accuracy on {} test images: float {:.2f}%, integer {:.2f}%, SC {:.2f}% (vs integer {}; "
         "vs float {}); RTL {}\n",
         a.software_images, percent(a.float_correct, a.float_images),
         percent(a.integer_correct, a.software_images),
-        percent(a.software_correct, a.software_images), drop(a.vs_integer), drop(a.vs_float),
-        a.rtl_problems.empty() ? fmt::format("{:.2f}% on the first {} (bit-exact with SC)",
+        percent(a.software_correct, a.software_images),
+        report::drop_text(a.vs_integer, result.alpha), report::drop_text(a.vs_float, result.alpha),
+        a.rtl_problems.empty() ? fmt::format("{:.2f}% on the first {}",
                                              percent(a.rtl_correct, a.rtl_images), a.rtl_images)
                                : "unavailable (simulations failed)");
   }
-  out << "rows: " << rows_text(result.rows) << "\n";
+  out << "rows: " << report::rows_text(result.rows) << "\n";
   out << (result.signed_off ? "SIGNED OFF: " : "NOT SIGNED OFF: ") << result.verdict << "\n";
-}
-
-std::string rows_text(const loop::RowUse& rows) {
-  std::string text =
-      fmt::format("calibration {}, tuning {}, held-out {} of {}", rows.calibration.text(),
-                  rows.tuning.text(), rows.signoff.text(), rows.rows);
-  if (!rows.signoff.empty()) {
-    text += fmt::format(" (attempt {} on them, alpha {:g})", rows.attempt, rows.alpha);
-  }
-  if (!rows.note.empty()) text += "; " + rows.note;
-  return text;
 }
 
 // What verify and signoff publish in DIR; signoff keeps the map it may have been given there.
@@ -221,8 +206,10 @@ int run_loop_to_verdict(LoopOptions& o, bool refine, const std::string& command,
     o.config.assign.confidence =
         std::isnan(o.signoff_confidence) ? start->targets.confidence : o.signoff_confidence;
     o.config.max_flip_rate = start->targets.max_flip_rate;
+    o.config.range_error = start->targets.range_error;
   }
   if (!std::isnan(o.max_flip_rate)) o.config.max_flip_rate = o.max_flip_rate;
+  if (!std::isnan(o.range_error)) o.config.range_error = o.range_error;
   o.config.plotted_bounds = parse_bounds(o.cross_check);
   if (o.config.attempts_ledger.empty()) {
     const std::string& cache = o.config.simulation.build.cache_dir;
@@ -306,6 +293,7 @@ int usage_error(const std::vector<std::string>& args, const std::string& command
 
 int run_verify(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   LoopOptions o;
+  o.config.assign.target_error = kDefaultTarget;
   CLI::App app(
       "The closed loop: assigns lengths, generates the RTL, co-simulates it, measures the error "
       "it really makes, and refines until the map is signed off. Writes DIR/{map.json, rtl/, "
@@ -343,7 +331,7 @@ int run_demo(const std::vector<std::string>& args, std::ostream& out, std::ostre
   LoopOptions o;
   std::string example = std::string(SCPREC_SOURCE_DIR) + "/examples/fashion_mlp";
   o.out = "demo";
-  o.config.assign.target_error = 0.2;
+  o.config.assign.target_error = kDefaultTarget;
   CLI::App app(
       "`scprec verify` on the bundled Fashion-MNIST example with its defaults: sensitivity "
       "method, output error <= 0.2 of full scale at 95% confidence.",

@@ -37,6 +37,19 @@ double output_error(const std::vector<std::int64_t>& logits, std::size_t trial,
   return worst * quantized.logit_scale() / full_scales.back();
 }
 
+double range_error(const std::vector<std::int64_t>& logits, std::size_t trial,
+                   const SoftwareRun& software) {
+  const std::vector<std::int64_t>& exact = software.integer_logits[trial];
+  const auto [low, high] = std::minmax_element(exact.begin(), exact.end());
+  double worst = 0.0;
+  for (std::size_t k = 0; k < logits.size(); ++k) {
+    worst = std::max(worst, std::fabs(static_cast<double>(logits[k] - exact[k])));
+  }
+  if (worst == 0.0) return 0.0;
+  const double range = static_cast<double>(*high - *low);
+  return range > 0.0 ? worst / range : INFINITY;
+}
+
 bool top1_flipped(const std::vector<std::int64_t>& logits, std::size_t trial,
                   const SoftwareRun& software) {
   const std::vector<std::int64_t>& exact = software.integer_logits[trial];

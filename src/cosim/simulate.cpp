@@ -284,6 +284,7 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
           dut.errors.push_back(
               output_error(result.outputs.back(), trial, quantized, software, full_scales));
           dut.flips.push_back(top1_flipped(result.outputs.back(), trial, software));
+          dut.range_errors.push_back(range_error(result.outputs.back(), trial, software));
           dut.layer_errors.resize(quantized.layers.size());
           for (std::size_t l = 0; l < quantized.layers.size(); ++l) {
             dut.layer_errors[l].push_back(layer_error(l, result.outputs[2 * l],

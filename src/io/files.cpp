@@ -107,6 +107,7 @@ void write_file_atomically(const std::string& given, const std::string& content)
                     "Give the path of a file to write");
   }
   const fs::path target(path);
+  ec.clear();  // status() of a file not yet written set it
   if (target.has_parent_path()) fs::create_directories(target.parent_path(), ec);
   if (ec) {
     errno = ec.value();

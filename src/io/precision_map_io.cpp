@@ -191,6 +191,7 @@ std::string precision_map_json(const model::PrecisionMap& map) {
                      {"targets",
                       {{"error", optional_json(map.targets.error)},
                        {"max_flip_rate", optional_json(map.targets.max_flip_rate)},
+                       {"range_error", optional_json(map.targets.range_error)},
                        {"confidence", map.targets.confidence},
                        {"budget", optional_json(map.targets.budget)},
                        {"cost", map.targets.cost},
@@ -241,7 +242,8 @@ model::PrecisionMap parse_precision_map(const std::string& text, const std::stri
 
   const Reader targets = root.object("targets");
   map.targets.error = targets.optional_number("error");
-  // Maps from before flip-rate targets have no such field: no target.
+  // Maps from before flip-rate and range targets have no such fields: no target.
+  if (targets.has("range_error")) map.targets.range_error = targets.optional_number("range_error");
   if (targets.has("max_flip_rate")) {
     map.targets.max_flip_rate = targets.optional_number("max_flip_rate");
     if (map.targets.max_flip_rate && !(*map.targets.max_flip_rate < 1.0)) {

@@ -146,7 +146,15 @@ Judgement judge(const Measurement& measurement, const model::PrecisionMap& map,
   std::size_t flips = 0;
   for (bool flipped : measurement.flips) flips += flipped ? 1 : 0;
   e.flips = test_rate(flips, measurement.flips.size(), targets.max_flip_rate, targets.alpha);
-  e.pass = e.trials > 0 && e.upper_bound <= delta && e.flips.pass();
+  std::size_t above_range = 0;
+  for (double error : measurement.range_errors) {
+    above_range += targets.range_error && error > *targets.range_error ? 1 : 0;
+  }
+  e.range_quantile = core::summarize(measurement.range_errors, targets.confidence).quantile;
+  e.range = test_rate(above_range, measurement.range_errors.size(),
+                      targets.range_error ? std::optional<double>(delta) : std::nullopt,
+                      targets.alpha);
+  e.pass = e.trials > 0 && e.upper_bound <= delta && e.flips.pass() && e.range.pass();
   return j;
 }
 

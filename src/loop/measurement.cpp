@@ -19,6 +19,7 @@ Measurement measure_software(const model::Network& network, const model::Precisi
     const cosim::GroupValues& groups = run.top.expected[t];  // per layer pos, neg; then logits
     m.output_errors.push_back(cosim::output_error(groups.back(), t, quantized, run, full_scales));
     m.flips.push_back(cosim::top1_flipped(groups.back(), t, run));
+    m.range_errors.push_back(cosim::range_error(groups.back(), t, run));
     for (std::size_t l = 0; l < quantized.layers.size(); ++l) {
       m.layer_errors[l].push_back(cosim::layer_error(l, groups[2 * l], groups[2 * l + 1], t,
                                                      quantized, map, run, full_scales));
@@ -41,6 +42,7 @@ Measurement measure_rtl(const model::Network& network, const model::PrecisionMap
   m.trials = top.completed;
   m.output_errors = top.errors;
   m.flips = top.flips;
+  m.range_errors = top.range_errors;
   m.layer_errors = top.layer_errors;
   // Filled per completed trial: when every job failed there are none, but still one list per layer.
   m.layer_errors.resize(map.layers.size());

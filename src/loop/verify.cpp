@@ -51,7 +51,8 @@ struct Context {
   Logger& logger;
 
   Targets targets(double alpha) const {
-    return {config.assign.target_error, config.assign.confidence, alpha, config.max_flip_rate};
+    return {config.assign.target_error, config.assign.confidence, alpha, config.max_flip_rate,
+            config.range_error};
   }
   Judgement judge(const model::PrecisionMap& map, const model::RowRange& rows, bool rtl,
                   double alpha) const {
@@ -73,6 +74,11 @@ void validate(const VerifyConfig& config) {
   if (!open_unit(config.alpha)) {
     throw_bad_input("", "alpha", fmt::format("{} is outside (0, 1)", config.alpha),
                     "Give a significance such as 0.05");
+  }
+  if (config.range_error && !(*config.range_error > 0.0 && std::isfinite(*config.range_error))) {
+    throw_bad_input("", "range error",
+                    fmt::format("{} is not a positive finite number", *config.range_error),
+                    "Give a target such as 0.25 (a quarter of each input's logit range)");
   }
   if (config.max_flip_rate && !open_unit(*config.max_flip_rate)) {
     throw_bad_input("", "max flip rate", fmt::format("{} is outside (0, 1)", *config.max_flip_rate),
@@ -152,6 +158,7 @@ std::pair<model::PrecisionMap, assign::LengthPredictions> initial_map(const Cont
       assign::assign_from_predictions(predictions, quantized, c.config.assign, logger);
   map.model_hash = model_hash;
   map.targets.max_flip_rate = c.config.max_flip_rate;
+  map.targets.range_error = c.config.range_error;
   return {std::move(map), std::move(predictions)};
 }
 
@@ -218,6 +225,12 @@ std::string verdict_text(const VerifyResult& r, const Judgement& j, bool fails_h
           "the output error exceeds {:g} too often (exceedance bound {:.3f} > "
           "{:g})",
           e.target, e.upper_bound, e.delta);
+    }
+    if (!e.range.pass()) {
+      text += (text.empty() ? "" : ", and ") +
+              fmt::format("the output error exceeds {:g} of the input's logit range too often "
+                          "({}/{} trials, bound {:.3f} > {:g})",
+                          *e.range.limit, e.range.events, e.range.trials, e.range.upper, e.delta);
     }
     if (!e.flips.pass()) {
       text += (text.empty() ? "" : ", and ") +

@@ -104,9 +104,9 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
       "<h2>End to end (RTL network)</h2>\n<p>{} of {} trials above the target (rate {:.3f}); "
       "Clopper-Pearson upper bound {:.4f} against the allowed {:g}: <b>{}</b>. Output-error "
       "quantile at {:g}: {:.4g}.</p>\n<table><tr><th>the map's composed prediction</th>{}</tr>"
-      "</table>\n<p>Agreement: {}.</p>\n",
+      "</table>\n<p>Per input: {}.</p>\n<p>Agreement: {}.</p>\n",
       e.exceedances, e.trials, e.rate, e.upper_bound, e.delta, e.pass ? "pass" : "fail",
-      1 - e.delta, e.quantile, shown(e.prediction), escape(flips_text(e)));
+      1 - e.delta, e.quantile, shown(e.prediction), escape(range_text(e)), escape(flips_text(e)));
   html += fmt::format(
       "<h2>Layers: every prediction against the measurement</h2>\n<p>Each prediction claims "
       "that at most a fraction {:.4f} of trials exceed it; one-sided tests at &alpha; = {:g} on "

@@ -90,6 +90,9 @@ std::string junit_xml(const loop::VerifyResult& result, const Provenance& proven
         "(quantile {:.4g})",
         e.target, e.exceedances, e.trials, e.upper_bound, e.delta, e.quantile);
   }
+  if (not_run.empty() && !e.range.pass()) {
+    e2e_failure += (e2e_failure.empty() ? "" : "; ") + range_text(e);
+  }
   if (not_run.empty() && !e.flips.pass()) {
     e2e_failure += (e2e_failure.empty() ? "" : "; ") + flips_text(e);
   }
@@ -98,9 +101,10 @@ std::string junit_xml(const loop::VerifyResult& result, const Provenance& proven
                      fmt::format("output error <= {:g} at confidence {:g}", e.target, 1 - e.delta),
                      e2e_failure,
                      fmt::format("{} of {} trials above target; upper bound {:.4f} at alpha {:g}; "
-                                 "composed prediction {:.4g}: {}; {}",
+                                 "composed prediction {:.4g}: {}; {}; {}",
                                  e.exceedances, e.trials, e.upper_bound, e.alpha,
-                                 e.prediction.predicted, e.prediction.describe(), flips_text(e)),
+                                 e.prediction.predicted, e.prediction.describe(), range_text(e),
+                                 flips_text(e)),
                      not_run);
   const std::string exact_failure =
       j.bit_exact

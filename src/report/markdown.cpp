@@ -60,9 +60,9 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
       "## End to end (RTL network)\n\n"
       "{} of {} trials above the target (rate {:.3f}); Clopper-Pearson upper bound {:.4f} "
       "against the allowed {:g}: **{}**. Measured output-error quantile at {:g}: {:.4g}; the "
-      "map's composed prediction {:.4g}: {}.\n\nAgreement: {}.\n\n",
+      "map's composed prediction {:.4g}: {}.\n\nPer input: {}.\n\nAgreement: {}.\n\n",
       e.exceedances, e.trials, e.rate, e.upper_bound, e.delta, e.pass ? "pass" : "fail",
-      1 - e.delta, e.quantile, e.prediction.predicted, shown(e.prediction), flips_text(e));
+      1 - e.delta, e.quantile, e.prediction.predicted, shown(e.prediction), range_text(e), flips_text(e));
   md += fmt::format(
       "## Layers: every prediction against the measurement\n\n"
       "Errors are fractions of each layer's full scale at the quantile level {:.4f} the "

@@ -122,6 +122,19 @@ std::string flips_text(const loop::EndToEndVerdict& e) {
               : "; no limit set");
 }
 
+std::string range_text(const loop::EndToEndVerdict& e) {
+  const loop::RateTest& r = e.range;
+  if (r.trials == 0) return "not measured";
+  std::string text = fmt::format("output error over the input's own logit range: quantile {:.4g} "
+                                 "at {:g}",
+                                 e.range_quantile, 1 - e.delta);
+  if (r.limit) {
+    text += fmt::format("; {} of {} trials above the target, bound {:.4f} (allowed {:g}): {}",
+                        r.events, r.trials, r.upper, *r.limit, r.pass() ? "pass" : "fail");
+  }
+  return text;
+}
+
 std::string drop_text(const loop::AccuracyDrop& d, double alpha) {
   return fmt::format("{:+.2f} points ({:.0f}% interval {:+.2f} to {:+.2f})", -100 * d.drop,
                      100 * (1 - alpha), -100 * d.high, -100 * d.low);

@@ -79,3 +79,19 @@ TEST_CASE("io: a capped read of a FIFO stops at the cap while the writer goes on
   check_too_large(fifo, 1 << 20, "1 MiB");
   writer.join();
 }
+
+TEST_CASE("io: an output named without a folder is written in the working folder", "[io]") {
+  // `scprec assign -o map.json` once failed here: the check that the output is not a folder left
+  // an error code set for a file not yet written, read as a failure to create its folder.
+  const TempDir dir("bare-name");
+  const std::filesystem::path previous = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  try {
+    scprec::io::write_file_atomically("map.json", "{}\n");
+  } catch (...) {
+    std::filesystem::current_path(previous);
+    throw;
+  }
+  std::filesystem::current_path(previous);
+  CHECK(scprec::io::read_file((dir.path() / "map.json").string()) == "{}\n");
+}

@@ -27,6 +27,9 @@ PrecisionMap sample_map() {
   map.seed = 18446744073709551615ULL;
   map.targets.error = 0.02;
   map.targets.confidence = 0.99;
+  map.targets.max_flip_rate = 0.05;
+  map.provenance = scprec::model::MapProvenance{std::string(64, 'd'), 1000, {0, 694},
+                                                {694, 153},        {{847, 153}}, 2};
   map.method = "binomial";
   map.gain = "empirical";
   map.output_full_scale = 17.25;
@@ -85,6 +88,11 @@ TEST_CASE("io: precision maps round-trip exactly through JSON", "[io][map]") {
   CHECK_FALSE(back.layers[0].measured_error.has_value());
   CHECK(back.total_cycles() == 384);
   CHECK(nlohmann::json::parse(text)["schema"] == "scprec.precision-map/1");
+  REQUIRE(back.provenance.has_value());
+  CHECK(back.provenance->tuning == scprec::model::RowRange{694, 153});
+  CHECK(back.provenance->signoff == scprec::model::RowRange{847, 153});
+  CHECK(back.provenance->signoff_attempt == 2);
+  CHECK(back.targets.max_flip_rate == 0.05);
 
   const scprec::test::TempDir dir("map-round-trip");
   const std::string path = dir.file("nested/map.json");
@@ -119,6 +127,21 @@ TEST_CASE("io: invalid precision maps are rejected naming the field", "[io][map]
                  "is not a number");
   check_rejected(edited([](auto& j) { j["layers"] = nlohmann::json::array(); }), "layers",
                  "non-empty list");
+  check_rejected(edited([](auto& j) { j["provenance"]["tuning_rows"]["count"] = 400; }),
+                 "provenance.tuning_rows", "reaches past the data's 1000 rows");
+  check_rejected(edited([](auto& j) { j["targets"]["max_flip_rate"] = 1.5; }),
+                 "targets.max_flip_rate", "is not below 1");
+}
+
+TEST_CASE("io: a map from before provenance and flip targets reads as unknown provenance",
+          "[io][map]") {
+  const PrecisionMap map = scprec::io::parse_precision_map(edited([](auto& j) {
+                                                             j.erase("provenance");
+                                                             j["targets"].erase("max_flip_rate");
+                                                           }),
+                                                           "old.json");
+  CHECK_FALSE(map.provenance.has_value());
+  CHECK_FALSE(map.targets.max_flip_rate.has_value());
 }
 
 TEST_CASE("io: numbers JSON cannot hold are bad input, not a crash", "[io][map]") {

@@ -4,8 +4,12 @@
 
 #include <catch2/catch.hpp>
 #include <cmath>
+#include <random>
+#include <vector>
 
+#include "../test_seed.hpp"
 #include "scprec/core/error.hpp"
+#include "scprec/loop/verify.hpp"
 
 using scprec::loop::attempt_alpha;
 using scprec::loop::exceedance_lower_bound;
@@ -91,4 +95,53 @@ TEST_CASE("loop: the family-wise alpha sums the attempts' alphas and stays below
   }
   CHECK(family_alpha(0.05, 5000) <= 2 * 0.05);
   CHECK_THROWS_AS(family_alpha(0.0, 3), scprec::Error);
+}
+
+TEST_CASE("loop: the quantile's interval covers the quantile at its confidence, by simulation",
+          "[loop]") {
+  // Uniform draws: the quantile at level q is q. Over many samples the interval must miss it
+  // at most alpha of the time (each side at most alpha / 2), up to sampling error.
+  const std::uint64_t seed = scprec::test::test_seed(11);
+  INFO("seed " << seed);
+  std::mt19937_64 random(seed);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  const double level = 0.9;
+  const double alpha = 0.1;
+  const int samples = 2000;
+  int below = 0, above = 0;
+  for (int k = 0; k < samples; ++k) {
+    std::vector<double> values(100);
+    for (double& v : values) v = uniform(random);
+    const auto q = scprec::loop::quantile_interval(values, level, alpha);
+    REQUIRE(q.low <= q.high);
+    below += q.high < level ? 1 : 0;
+    above += q.low > level ? 1 : 0;
+  }
+  // 2000 samples: a miss rate of alpha / 2 = 5% gives at most about 132 misses per side at
+  // 4 standard deviations.
+  CHECK(below <= 132);
+  CHECK(above <= 132);
+  // Too few values for a side: that side is unbounded.
+  const auto few = scprec::loop::quantile_interval({0.1, 0.2, 0.3}, 0.99, 0.05);
+  CHECK(std::isinf(few.high));
+}
+
+TEST_CASE("loop: an accuracy drop's interval is built from both kinds of disagreement",
+          "[loop]") {
+  // 1000 images: the reference alone right on 30, SC alone right on 10: drop 2 points.
+  std::vector<bool> reference(1000, true), sc(1000, true);
+  for (int i = 0; i < 30; ++i) sc[i] = false;
+  for (int i = 30; i < 40; ++i) reference[i] = false;
+  const auto d = scprec::loop::accuracy_drop(reference, sc, 0.05);
+  CHECK(d.only_reference == 30);
+  CHECK(d.only_sc == 10);
+  CHECK(d.drop == Approx(0.02));
+  CHECK(d.low < 0.02);
+  CHECK(d.high > 0.02);
+  CHECK(d.low > 0.0);  // 30 against 10 in 1000 is evidence of a drop
+  // Agreement on every image: no drop, and an interval around 0.
+  const auto none = scprec::loop::accuracy_drop(reference, reference, 0.05);
+  CHECK(none.drop == 0.0);
+  CHECK(none.low < 0.0);
+  CHECK(none.high > 0.0);
 }

@@ -283,3 +283,19 @@ TEST_CASE("loop: the flip rate is tested like the exceedance rate when a limit i
   m.flips[3] = false;  // 3 flips
   CHECK(scprec::loop::judge(m, map, {0.1, 0.95, 0.05, 0.05}).pass());
 }
+
+TEST_CASE("loop: the per-input range error is reported always and tested when a target is set",
+          "[loop]") {
+  auto m = measurement(153, 0.01, 0, 0.01, 0.01);
+  m.range_errors.assign(153, 0.1);
+  for (std::size_t t = 0; t < 4; ++t) m.range_errors[t] = 0.5;  // 4 above 0.25: 3 pass
+  const auto map = two_layer_map(0.1, 0.1);
+  const auto reported = scprec::loop::judge(m, map, {0.1, 0.95, 0.05});
+  CHECK(reported.end_to_end.range_quantile == Approx(0.1));
+  CHECK(reported.pass());
+  const auto tested = scprec::loop::judge(m, map, {0.1, 0.95, 0.05, std::nullopt, 0.25});
+  CHECK(tested.end_to_end.range.events == 4);
+  CHECK_FALSE(tested.pass());
+  m.range_errors[3] = 0.25;  // at the target is not above it
+  CHECK(scprec::loop::judge(m, map, {0.1, 0.95, 0.05, std::nullopt, 0.25}).pass());
+}

@@ -22,6 +22,12 @@ double output_error(const std::vector<std::int64_t>& logits, std::size_t trial,
                     const model::QuantizedNetwork& quantized, const SoftwareRun& software,
                     const std::vector<double>& full_scales);
 
+/// The output error of one trial's logits relative to that input's own logit range: max over
+/// outputs of |logit - exact integer logit| over (largest - smallest exact integer logit). An
+/// error on an input whose exact logits are all equal is infinite.
+double range_error(const std::vector<std::int64_t>& logits, std::size_t trial,
+                   const SoftwareRun& software);
+
 /// Whether one trial's logits pick another class than the exact integer network's (the top-1,
 /// a tie going to the lowest index, as model::count_correct).
 bool top1_flipped(const std::vector<std::int64_t>& logits, std::size_t trial,

@@ -57,6 +57,7 @@ struct DutReport {
   /// The top only: per completed trial, whether its top-1 class differs from the exact integer
   /// network's (top1_flipped).
   std::vector<bool> flips;
+  std::vector<double> range_errors;  ///< the top only: per completed trial (range_error)
   /// The top only: each layer's error per completed trial, from the layer's counters as the
   /// top ran them (the same measure as a layer alone: its inputs are the previous SC layer's).
   std::vector<std::vector<double>> layer_errors;

@@ -94,6 +94,10 @@ struct EndToEndVerdict {
   bool pass = false;         ///< upper_bound <= delta, and the flip rate within its limit
   /// The map's composed prediction of the output error, checked at rate delta.
   PredictionCheck prediction;
+  /// The output error relative to each input's own logit range: its quantile at 1 - delta, and
+  /// the trials above the range target (tested at delta when one is set).
+  double range_quantile = 0.0;
+  RateTest range;
   /// Trials whose top-1 class differs from the exact integer network's, against
   /// --max-flip-rate when one is set.
   RateTest flips;
@@ -105,6 +109,9 @@ struct Targets {
   double confidence = 0.95;  ///< per input, the error is within target with this probability
   double alpha = 0.05;       ///< the acceptance tests' significance
   std::optional<double> max_flip_rate;
+  /// Per input, the output error over that input's logit range is within this with probability
+  /// confidence (cosim::range_error), if set.
+  std::optional<double> range_error;
 };
 
 struct Judgement {

@@ -22,6 +22,8 @@ struct Measurement {
   /// Per trial, whether the top-1 class of the measured logits differs from the exact integer
   /// network's (cosim::top1_flipped).
   std::vector<bool> flips;
+  /// Per trial, the output error relative to the input's own logit range (cosim::range_error).
+  std::vector<double> range_errors;
   std::size_t mismatches = 0;         ///< RTL outputs differing from the software model
   std::string first_difference;       ///< the first of them (cosim::compare_outputs), or ""
   std::size_t off_latency_trials = 0; ///< RTL trials not done in the design's latency

@@ -30,6 +30,7 @@ struct VerifyConfig {
   model::QuantConfig quant;           ///< bits and encoding of the assigned map
   double alpha = 0.05;                ///< significance of the acceptance tests
   std::optional<double> max_flip_rate;  ///< top-1 flips allowed per input, if tested
+  std::optional<double> range_error;    ///< output error over each input's logit range, if tested
   std::size_t trials = 0;  ///< rows per tuning or sign-off measurement; 0: acceptance_trials
   std::size_t max_steps = 12;         ///< refinement steps (screenings and RTL runs together)
   std::size_t accuracy_images = 200;  ///< test images the RTL network classifies at the end

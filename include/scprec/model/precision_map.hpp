@@ -65,6 +65,9 @@ struct PrecisionTargets {
   /// The most often the SC network's top-1 class may differ from the exact integer network's
   /// (a rate per input, tested like the error's exceedance rate), if any.
   std::optional<double> max_flip_rate;
+  /// Per input, the output error over that input's own logit range (largest minus smallest exact
+  /// logit), within this with the map's confidence, if any.
+  std::optional<double> range_error;
   double confidence = 0.95;             ///< probability per input that the error is within target
   std::optional<std::uint64_t> budget;  ///< total cycle budget, if any
   std::string cost = "cycles";          ///< what was minimised: "cycles" or "synapse-cycles"

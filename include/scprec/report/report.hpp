@@ -22,6 +22,10 @@ std::string rows_text(const loop::RowUse& rows);
 /// 0.54-5.0%); allowed 5%: pass".
 std::string flips_text(const loop::EndToEndVerdict& e);
 
+/// "output error over the input's own logit range: quantile 0.21 at 0.95; 4 of 153 trials above
+/// 0.25, bound 0.058 (allowed 0.05): fail" (the target part only when one is set).
+std::string range_text(const loop::EndToEndVerdict& e);
+
 /// "-0.85 points (95% interval -1.6 to -0.1)": SC's accuracy minus the reference's.
 std::string drop_text(const loop::AccuracyDrop& d, double alpha);
 
@@ -33,12 +37,13 @@ std::string population_text(const loop::VerifyResult& result);
 std::string markdown_report(const loop::VerifyResult& result, const Provenance& provenance);
 
 /// report.html: the same, self-contained (inline CSS and SVG): per layer error against length
-/// (the bound's curve, the software model's measurements, the RTL's measurement, the budget),
+/// (the plotted bounds' curves, the software model's measurements, the RTL's measurement, the budget),
 /// the lengths per layer, and accuracy float / software SC / RTL.
 std::string html_report(const loop::VerifyResult& result, const Provenance& provenance);
 
-/// junit.xml: one test case per layer, one end to end, one for bit-exactness. Failures carry
-/// the measured value and the target.
+/// junit.xml: one test case per layer, one end to end, one for bit-exactness, and one for the
+/// verdict (failing whenever the map is not signed off). Failures carry the measured value and
+/// the target.
 std::string junit_xml(const loop::VerifyResult& result, const Provenance& provenance);
 
 /// junit.xml for a run that stopped before it had a verdict (a missing tool, a failed build):
