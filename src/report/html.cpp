@@ -2,6 +2,7 @@
 // a hardware engineer can attach to a review.
 #include <fmt/format.h>
 
+#include "reproduce.hpp"
 #include "scprec/core/version.hpp"
 #include "scprec/report/report.hpp"
 #include "svg.hpp"
@@ -147,7 +148,8 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
         s + 1, fmt::join(step.lengths, "/"), step.rtl ? "RTL" : "software model", step.quantile,
         step.upper_bound, escape(step.action));
   }
-  return html + "</table>\n</body></html>\n";
+  return html + "</table>\n" + html_reproduction(reproduction_properties(result, provenance)) +
+         "</body></html>\n";
 }
 
 }  // namespace scprec::report

@@ -4,6 +4,7 @@
 // they could not be checked); failure messages carry measured against target.
 #include <fmt/format.h>
 
+#include "reproduce.hpp"
 #include "scprec/report/report.hpp"
 #include "text.hpp"
 
@@ -28,27 +29,30 @@ std::string test_case(const std::string& classname, const std::string& name,
   return xml;
 }
 
-// The XML document around `cases`.
+// The XML document around `cases`, its suite carrying `properties`.
 std::string junit_document(const std::string& cases, std::size_t tests, std::size_t failures,
-                           std::size_t errors, const Provenance& provenance) {
+                           std::size_t errors, const Provenance& provenance,
+                           const Properties& properties) {
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<testsuites name=\"scprec\" tests=\"{tests}\" failures=\"{failures}\" "
       "errors=\"{errors}\">\n"
       "  <testsuite name=\"scprec {command}: {model}\" tests=\"{tests}\" failures=\"{failures}\" "
       "errors=\"{errors}\">\n"
-      "{cases}  </testsuite>\n</testsuites>\n",
+      "{properties}{cases}  </testsuite>\n</testsuites>\n",
       fmt::arg("tests", tests), fmt::arg("failures", failures), fmt::arg("errors", errors),
       fmt::arg("command", escape(provenance.command)),
-      fmt::arg("model", escape(provenance.model_path)), fmt::arg("cases", cases));
+      fmt::arg("model", escape(provenance.model_path)), fmt::arg("cases", cases),
+      fmt::arg("properties", junit_properties(properties)));
 }
 
 }  // namespace
 
 std::string junit_error_xml(const std::string& message, const Provenance& provenance) {
-  return junit_document(test_case("scprec.run", "scprec " + provenance.command + " ran to a verdict",
-                                  "", "", message),
-                        1, 0, 1, provenance);
+  return junit_document(
+      test_case("scprec.run", "scprec " + provenance.command + " ran to a verdict", "", "",
+                message),
+      1, 0, 1, provenance, reproduction_properties(provenance));
 }
 
 std::string junit_xml(const loop::VerifyResult& result, const Provenance& provenance) {
@@ -105,7 +109,8 @@ std::string junit_xml(const loop::VerifyResult& result, const Provenance& proven
   const std::size_t errors = not_run.empty() ? 0 : 2;
   cases += test_case("scprec.bit_exact", "RTL equals the software model bit for bit", exact_failure,
                      fmt::format("{} trials on the network top", e.trials), not_run);
-  return junit_document(cases, j.layers.size() + 2, failures, errors, provenance);
+  return junit_document(cases, j.layers.size() + 2, failures, errors, provenance,
+                        reproduction_properties(result, provenance));
 }
 
 }  // namespace scprec::report

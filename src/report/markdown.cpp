@@ -1,6 +1,7 @@
 // report.md: the sign-off in a form that reads well in a review tool or a terminal.
 #include <fmt/format.h>
 
+#include "reproduce.hpp"
 #include "scprec/core/version.hpp"
 #include "scprec/report/report.hpp"
 #include "text.hpp"
@@ -92,7 +93,7 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
                       fmt::join(step.lengths, "/"), step.rtl ? "RTL" : "software model",
                       step.quantile, step.upper_bound, step.action);
   }
-  return md;
+  return md + markdown_reproduction(reproduction_properties(result, provenance));
 }
 
 }  // namespace scprec::report
