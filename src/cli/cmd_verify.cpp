@@ -2,11 +2,13 @@
 // map, and the closed loop on the bundled example. Each publishes DIR/rtl/, DIR/report.md,
 // DIR/report.html and DIR/junit.xml (verify and demo DIR/map.json too) as one set
 // (io::OutputDir), prints a per-layer table and the verdict, and exits 0 when signed off, 1
-// when not, 3 when a simulation failed.
+// when not, 3 when a simulation failed. The reports say what reproduces the verdict: the command
+// line, the inputs and their hashes, the tools' versions, and commands that rerun it.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
 #include <cmath>
+#include <filesystem>
 #include <ostream>
 
 #include "cli_parse.hpp"
@@ -19,6 +21,7 @@
 #include "scprec/io/files.hpp"
 #include "scprec/io/output_dir.hpp"
 #include "scprec/io/precision_map_io.hpp"
+#include "scprec/io/sha256.hpp"
 #include "scprec/loop/verify.hpp"
 #include "scprec/report/report.hpp"
 #include "scprec/rtl/generator.hpp"
@@ -164,6 +167,64 @@ void print_result(const loop::VerifyResult& result, std::ostream& out) {
   out << (result.signed_off ? "SIGNED OFF: " : "NOT SIGNED OFF: ") << result.verdict << "\n";
 }
 
+// A run's command line and working directory. The program is named `scprec`: commands receive
+// their arguments without it (run_cli), and a rerun runs the scprec on PATH, whose version the
+// reports give.
+report::Provenance invocation(const std::string& command, const std::vector<std::string>& args,
+                              const std::string& model, const std::string& data) {
+  report::Provenance provenance{command, model, data};
+  provenance.argv = {"scprec", command};
+  provenance.argv.insert(provenance.argv.end(), args.begin(), args.end());
+  std::error_code ec;
+  provenance.working_directory = std::filesystem::current_path(ec).string();
+  return provenance;
+}
+
+// DIR as given, without trailing slashes, to name files in it and folders beside it.
+std::string out_folder(const LoopOptions& o) {
+  std::string out = o.out;
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  return out;
+}
+
+// A sign-off of the map verify writes to DIR/map.json: the same inputs and acceptance settings
+// (the targets, confidence and seeds are the map's), published beside DIR, not over it.
+std::vector<std::string> signoff_of_written_map(const LoopOptions& o) {
+  const std::string out = out_folder(o);
+  std::vector<std::string> argv = {"scprec", "signoff", "--model", o.model.model};
+  if (!o.model.manifest.empty()) argv.insert(argv.end(), {"--manifest", o.model.manifest});
+  argv.insert(argv.end(),
+              {"--data", o.model.data, "--map", out + "/map.json", "--alpha",
+               fmt::format("{}", o.config.alpha), "--trials", std::to_string(o.config.trials),
+               "--accuracy-images", std::to_string(o.config.accuracy_images), "--timeout",
+               fmt::format("{}", o.config.simulation.timeout_seconds)});
+  if (!o.config.simulation.build.cache_dir.empty()) {
+    argv.insert(argv.end(), {"--cache", o.config.simulation.build.cache_dir});
+  }
+  argv.insert(argv.end(), {"--out", out + "-signoff"});
+  return argv;
+}
+
+// What the CLI knows of a run before it reads anything: its command line, where it runs, its
+// inputs. The hashes and tool versions come later (add_input_hashes, run_loop), and verify's
+// map when it is written (run_loop_to_verdict).
+report::Provenance run_provenance(const LoopOptions& o, bool refine, const std::string& command,
+                                  const std::vector<std::string>& args) {
+  report::Provenance provenance = invocation(command, args, o.model.model, o.model.data);
+  provenance.manifest_path = o.model.manifest;
+  if (!refine) provenance.map_path = o.map_path;
+  return provenance;
+}
+
+// The SHA-256 of each input file, read just after the run has read it, and the network's hash.
+void add_input_hashes(const LoopOptions& o, const std::string& network_hash,
+                      report::Provenance& provenance) {
+  provenance.model_sha256 = io::file_sha256(o.model.model);
+  provenance.network_hash = network_hash;
+  if (!o.model.manifest.empty()) provenance.manifest_sha256 = io::file_sha256(o.model.manifest);
+  provenance.data_sha256 = io::file_sha256(o.model.data);
+}
+
 // What verify and signoff publish in DIR; signoff keeps the map it may have been given there.
 // `sim` is where job folders lived before the state folder held them.
 io::OutputSetSpec output_set(const LoopOptions& o, bool refine) {
@@ -172,8 +233,8 @@ io::OutputSetSpec output_set(const LoopOptions& o, bool refine) {
   return spec;
 }
 
-int run_loop_to_verdict(LoopOptions& o, bool refine, const std::string& command, io::OutputDir& dir,
-                        std::ostream& out, std::ostream& err) {
+int run_loop_to_verdict(LoopOptions& o, bool refine, report::Provenance& provenance,
+                        io::OutputDir& dir, std::ostream& out, std::ostream& err) {
   o.config.simulation.build.jobs = o.jobs;
   o.config.simulation.work_dir = dir.work();
   o.config.assign.method = assign::parse_method(o.method, "--method");
@@ -190,9 +251,14 @@ int run_loop_to_verdict(LoopOptions& o, bool refine, const std::string& command,
                                                        network.input_size(), network.output_size())
                                .value_or(io::Dataset{});
   const std::string hash = io::network_hash(network);
+  add_input_hashes(o, hash, provenance);
   std::optional<model::PrecisionMap> start;
   if (!refine) {
-    start = io::read_precision_map(o.map_path);
+    // Hashed as read: the bytes parsed are the bytes the report names.
+    const std::string map_text =
+        io::read_file_capped(o.map_path, io::kMaxPrecisionMapBytes, "precision map");
+    provenance.map_sha256 = io::sha256_hex(map_text);
+    start = io::parse_precision_map(map_text, o.map_path);
     model::check_map_matches(*start, network, hash, o.map_path);
     if (!std::isnan(o.signoff_target)) {
       o.config.assign.target_error = o.signoff_target;
@@ -222,12 +288,17 @@ int run_loop_to_verdict(LoopOptions& o, bool refine, const std::string& command,
       loop::verify(network, calibration, test, start, hash, o.config, executor, logger);
 
   // The set is staged whole, then published at once; signoff carries the map it was given over
-  // unchanged. The reports carry the measurements.
-  const report::Provenance provenance{command, o.model.model, o.model.data};
+  // unchanged. The reports carry the measurements, and the hash of the map as written.
   const std::string staging = dir.staging();
   const model::QuantizedNetwork quantized = model::quantize_for_map(network, result.map);
   cosim::write_design(rtl::generate_rtl(quantized, result.map, {}), staging + "/rtl");
-  if (refine) io::write_precision_map(result.map, staging + "/map.json");
+  if (refine) {
+    const std::string map_json = io::precision_map_json(result.map);
+    io::write_file_atomically(staging + "/map.json", map_json);
+    provenance.map_path = out_folder(o) + "/map.json";
+    provenance.map_sha256 = io::sha256_hex(map_json);
+    provenance.signoff = signoff_of_written_map(o);
+  }
   io::write_file_atomically(staging + "/report.md", report::markdown_report(result, provenance));
   io::write_file_atomically(staging + "/report.html", report::html_report(result, provenance));
   io::write_file_atomically(staging + "/junit.xml", report::junit_xml(result, provenance));
@@ -257,16 +328,17 @@ void refuse_overwriting_inputs(const LoopOptions& o, const io::OutputSetSpec& sp
 // folder's lock, is mark the previous verdict superseded, so that a run that stops, by an error
 // or a kill, never leaves an earlier pass for CI to read; a run that stops with an error writes
 // that error into DIR/junit.xml (run_outputs.hpp). The rest of the previous set stays intact.
-int run_loop(LoopOptions& o, bool refine, const std::string& command, std::ostream& out,
-             std::ostream& err) {
-  const report::Provenance provenance{command, o.model.model, o.model.data};
+int run_loop(LoopOptions& o, bool refine, const std::string& command,
+             const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  report::Provenance provenance = run_provenance(o, refine, command, args);
   std::optional<io::OutputDir> dir;
   try {
     const io::OutputSetSpec spec = output_set(o, refine);
     refuse_overwriting_inputs(o, spec);
     dir.emplace(spec);
     supersede_previous(*dir, provenance);
-    return run_loop_to_verdict(o, refine, command, *dir, out, err);
+    provenance.tools = cosim::probe_tool_versions();  // once per run, for every report
+    return run_loop_to_verdict(o, refine, provenance, *dir, out, err);
   } catch (const std::exception& e) {
     record_run_error(o.out, dir ? &*dir : nullptr, e.what(), provenance, loop_inputs(o));
     throw;
@@ -280,7 +352,7 @@ int usage_error(const std::vector<std::string>& args, const std::string& command
   const auto input = [&](const char* name) { return raw_option(args, name).value_or(""); };
   if (!out.empty()) {
     record_run_error(out, nullptr, "usage error: " + problem,
-                     {command, input("--model"), input("--data")},
+                     invocation(command, args, input("--model"), input("--data")),
                      {{"--model", input("--model")},
                       {"--manifest", input("--manifest")},
                       {"--data", input("--data")},
@@ -306,7 +378,7 @@ int run_verify(const std::vector<std::string>& args, std::ostream& out, std::ost
   if (const auto code = parse_args(app, args, out, err, &problem)) {
     return *code == 0 ? 0 : usage_error(args, "verify", "", problem);
   }
-  return run_loop(o, true, "verify", out, err);
+  return run_loop(o, true, "verify", args, out, err);
 }
 
 int run_signoff(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -324,7 +396,7 @@ int run_signoff(const std::vector<std::string>& args, std::ostream& out, std::os
   if (const auto code = parse_args(app, args, out, err, &problem)) {
     return *code == 0 ? 0 : usage_error(args, "signoff", "", problem);
   }
-  return run_loop(o, false, "signoff", out, err);
+  return run_loop(o, false, "signoff", args, out, err);
 }
 
 int run_demo(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
@@ -345,7 +417,7 @@ int run_demo(const std::vector<std::string>& args, std::ostream& out, std::ostre
   }
   o.model.model = example + "/model.npz";
   o.model.data = example + "/data.npz";
-  return run_loop(o, true, "demo", out, err);
+  return run_loop(o, true, "demo", args, out, err);
 }
 
 }  // namespace scprec::cli

@@ -38,6 +38,10 @@ const std::vector<std::string> kVerilatorOptions = {"--sc",       "--pins-bv", "
                                                     "--prefix",   "Vdut",      "--x-assign",
                                                     "fast",       "--x-initial", "fast"};
 constexpr const char* kTestbenchOptimisation = "-O1";
+// How each tool's version is asked for: the same commands for the cache key and the reports.
+const std::vector<std::string> kVerilatorVersion = {"verilator", "--version"};
+const std::vector<std::string> kCompilerVersion = {"g++", "--version"};
+const std::vector<std::string> kSystemcVersion = {"pkg-config", "--modversion", "systemc"};
 
 std::string first_line(const std::string& text) {
   return text.substr(0, text.find('\n'));
@@ -235,15 +239,27 @@ Toolchain detect_toolchain() {
       "Run scripts/install-deps (or apt-get install verilator "
       "libsystemc-dev build-essential pkg-config)";
   Toolchain tools;
-  tools.verilator_version = trimmed(first_line(tool_output({"verilator", "--version"}, install)));
+  tools.verilator_version = trimmed(first_line(tool_output(kVerilatorVersion, install)));
   tools.verilator_root = trimmed(tool_output({"verilator", "--getenv", "VERILATOR_ROOT"}, install));
-  tools.compiler_version = trimmed(first_line(tool_output({"g++", "--version"}, install)));
+  tools.compiler_version = trimmed(first_line(tool_output(kCompilerVersion, install)));
   tool_output({"make", "--version"}, install);
-  tools.systemc_version = trimmed(tool_output({"pkg-config", "--modversion", "systemc"}, install));
+  tools.systemc_version = trimmed(tool_output(kSystemcVersion, install));
   tools.systemc_cflags = split_words(tool_output({"pkg-config", "--cflags", "systemc"}, install));
   tools.systemc_libs = split_words(tool_output({"pkg-config", "--libs", "systemc"}, install));
   tools.ccache = program_available("ccache");
   return tools;
+}
+
+ToolVersions probe_tool_versions() {
+  const auto version = [](const std::vector<std::string>& argv) -> std::string {
+    try {
+      const std::string line = trimmed(first_line(tool_output(argv, "")));
+      return line.empty() ? "unavailable" : line;
+    } catch (const std::exception&) {
+      return "unavailable";
+    }
+  };
+  return {version(kVerilatorVersion), version(kSystemcVersion), version(kCompilerVersion)};
 }
 
 std::string default_cache_dir() {

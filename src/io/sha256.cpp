@@ -3,6 +3,8 @@
 
 #include <openssl/evp.h>
 
+#include <fstream>
+
 #include "scprec/core/error.hpp"
 
 namespace scprec::io {
@@ -41,6 +43,25 @@ std::string Sha256::hex() {
     text += kHex[digest[k] & 15];
   }
   return text;
+}
+
+std::string sha256_hex(std::string_view bytes) {
+  Sha256 hash;
+  hash.add(bytes.data(), bytes.size());
+  return hash.hex();
+}
+
+std::string file_sha256(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) throw_bad_input(path, "", "cannot be opened", "Check the path and its permissions");
+  Sha256 hash;
+  std::string buffer(std::size_t{1} << 16, '\0');
+  while (file.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) ||
+         file.gcount() > 0) {
+    hash.add(buffer.data(), static_cast<std::size_t>(file.gcount()));
+  }
+  if (file.bad()) throw_bad_input(path, "", "cannot be read", "Check the file and its disk");
+  return hash.hex();
 }
 
 }  // namespace scprec::io

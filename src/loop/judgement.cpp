@@ -155,6 +155,12 @@ Judgement judge(const Measurement& measurement, const model::PrecisionMap& map,
                       targets.range_error ? std::optional<double>(delta) : std::nullopt,
                       targets.alpha);
   e.pass = e.trials > 0 && e.upper_bound <= delta && e.flips.pass() && e.range.pass();
+  const auto within_aim = [](std::size_t events, std::size_t trials, double allowed) {
+    return static_cast<double>(events) <= allowed / 4 * static_cast<double>(trials);
+  };
+  e.aim = e.pass && within_aim(e.exceedances, e.trials, delta) &&
+          (!e.flips.limit || within_aim(e.flips.events, e.flips.trials, *e.flips.limit)) &&
+          (!e.range.limit || within_aim(e.range.events, e.range.trials, delta));
   return j;
 }
 

@@ -54,7 +54,7 @@ bool try_halving(const assign::LengthPredictions& predictions, Refinement& r,
     const auto candidate = with_length(predictions, r.map, l, shorter);
     if (!candidate) continue;
     const Judgement screen = judge(*candidate, false);
-    if (!screen.pass()) {
+    if (!on_aim(screen)) {
       rejected.insert({l, shorter});
       r.steps.push_back(record_step(*candidate, screen, kTuning,
                                     fmt::format("{} at {} fails the software screen: kept {}", name,
@@ -63,7 +63,7 @@ bool try_halving(const assign::LengthPredictions& predictions, Refinement& r,
     }
     if (!judge.left()) return false;
     const Judgement confirmed = judge(*candidate, true);
-    const bool kept = confirmed.pass();
+    const bool kept = on_aim(confirmed);
     r.steps.push_back(
         record_step(*candidate, confirmed, kTuning,
                     kept ? fmt::format("{} shortened to {}: the RTL confirms", name, shorter)
@@ -80,32 +80,39 @@ bool try_halving(const assign::LengthPredictions& predictions, Refinement& r,
   return false;
 }
 
-// A failing map: lengthen the layer most over its budget that can still grow, on the software
-// model until it passes, then measure on the RTL. Returns false when it cannot go on.
+// A map short of the aim: lengthen the layer most over its budget that can still grow, on the
+// software model until on aim, then measure on the RTL. Returns false when it cannot go on.
 bool lengthen(const assign::LengthPredictions& predictions, Refinement& r, Budget& judge) {
   model::PrecisionMap candidate = r.map;
   Judgement screen = r.judgement;
-  while (!screen.pass() && judge.left()) {
+  bool changed = false;
+  while (!on_aim(screen) && judge.left()) {
     const auto l = worst_layer(screen, [&](std::size_t k) {
       return candidate.layers[k].length < predictions.lengths.back();
     });
+    if (!l && screen.pass()) break;  // passes, short of the aim: the held-out rows will tell
     if (!l) {
+      const EndToEndVerdict& e = screen.end_to_end;
       r.infeasible = fmt::format(
-          "infeasible: every layer is at the longest length, {}, and the output error still "
-          "exceeds the target (exceedance bound {:.3f} > {:g}); layer {} is furthest over its "
-          "budget",
-          predictions.lengths.back(), screen.end_to_end.upper_bound, screen.end_to_end.delta,
+          "infeasible: every layer is at the longest length, {}, and the map still fails on the "
+          "tuning rows (exceedance bound {:.3f}, allowed {:g}; top-1 flips {} of {}); layer {} is "
+          "furthest over its budget",
+          predictions.lengths.back(), e.upper_bound, e.delta, e.flips.events, e.flips.trials,
           candidate.layers[*worst_layer(screen)].name);
       return false;
     }
+    changed = true;
     candidate = *with_length(predictions, candidate, *l, candidate.layers[*l].length * 2);
     screen = judge(candidate, false);
-    r.steps.push_back(record_step(
-        candidate, screen, kTuning,
-        fmt::format("{} lengthened to {} ({} on the software model)", candidate.layers[*l].name,
-                    candidate.layers[*l].length, screen.pass() ? "passes" : "still fails")));
+    r.steps.push_back(
+        record_step(candidate, screen, kTuning,
+                    fmt::format("{} lengthened to {} ({} on the software model)",
+                                candidate.layers[*l].name, candidate.layers[*l].length,
+                                on_aim(screen)  ? "meets the aim"
+                                : screen.pass() ? "passes, short of the aim"
+                                                : "still fails")));
   }
-  if (!screen.pass() || !judge.left()) return false;
+  if (!screen.pass() || !judge.left() || !changed) return false;
   r.map = candidate;
   r.judgement = judge(r.map, true);
   r.steps.push_back(record_step(r.map, r.judgement, kTuning, "measured on the RTL"));
@@ -113,6 +120,10 @@ bool lengthen(const assign::LengthPredictions& predictions, Refinement& r, Budge
 }
 
 }  // namespace
+
+bool on_aim(const Judgement& j) {
+  return j.pass() && j.end_to_end.aim;
+}
 
 Step record_step(const model::PrecisionMap& map, const Judgement& j, std::string rows,
                  std::string action) {
@@ -143,8 +154,8 @@ Refinement refine(const model::PrecisionMap& start, const assign::LengthPredicti
   r.steps.push_back(record_step(r.map, r.judgement, kTuning, "assigned; measured on the RTL"));
   std::set<std::pair<std::size_t, std::size_t>> rejected;  // (layer, length) shortenings
   while (judge.left() && r.judgement.measured()) {
-    const bool go_on = r.judgement.pass() ? try_halving(predictions, r, rejected, judge)
-                                          : lengthen(predictions, r, judge);
+    const bool go_on = on_aim(r.judgement) ? try_halving(predictions, r, rejected, judge)
+                                           : lengthen(predictions, r, judge);
     if (!go_on) break;
   }
   return r;

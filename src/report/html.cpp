@@ -2,6 +2,7 @@
 // a hardware engineer can attach to a review.
 #include <fmt/format.h>
 
+#include "reproduce.hpp"
 #include "scprec/core/version.hpp"
 #include "scprec/report/report.hpp"
 #include "svg.hpp"
@@ -61,8 +62,9 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       "<title>scprec {command}: {model}</title>\n<style>{style}</style></head><body>\n"
       "<h1>scprec {command} report</h1>\n<div class=\"verdict {cls}\">{status}: {verdict}</div>\n"
-      "<table>\n<tr><th>model</th><td><code>{model}</code> (sha256 {hash})</td></tr>\n"
-      "<tr><th>data</th><td><code>{data}</code> (sha256 {data_hash}), {trials} trials per "
+      "<table>\n<tr><th>model</th><td><code>{model}</code> (network hash {hash})</td></tr>\n"
+      "<tr><th>data</th><td><code>{data}</code> (calibration inputs hash {data_hash}), {trials} "
+      "trials per "
       "measurement</td></tr>\n<tr><th>rows</th><td>{rows}</td></tr>\n"
       "<tr><th>target</th><td>output error &le; {target:g} of full scale with exceedance &le; "
       "{delta:g}{flip_target}, tested at &alpha; = {alpha:g}</td></tr>\n"
@@ -172,7 +174,8 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
         s + 1, fmt::join(step.lengths, "/"), step.rtl ? "RTL" : "software model", step.rows,
         step.quantile, step.upper_bound, escape(step.action));
   }
-  return html + "</table>\n</body></html>\n";
+  return html + "</table>\n" + html_reproduction(reproduction_properties(result, provenance)) +
+         "</body></html>\n";
 }
 
 }  // namespace scprec::report

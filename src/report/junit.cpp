@@ -4,6 +4,7 @@
 // they could not be checked); failure messages carry measured against target.
 #include <fmt/format.h>
 
+#include "reproduce.hpp"
 #include "scprec/report/report.hpp"
 #include "text.hpp"
 
@@ -28,27 +29,30 @@ std::string test_case(const std::string& classname, const std::string& name,
   return xml;
 }
 
-// The XML document around `cases`.
+// The XML document around `cases`, its suite carrying `properties`.
 std::string junit_document(const std::string& cases, std::size_t tests, std::size_t failures,
-                           std::size_t errors, const Provenance& provenance) {
+                           std::size_t errors, const Provenance& provenance,
+                           const Properties& properties) {
   return fmt::format(
       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
       "<testsuites name=\"scprec\" tests=\"{tests}\" failures=\"{failures}\" "
       "errors=\"{errors}\">\n"
       "  <testsuite name=\"scprec {command}: {model}\" tests=\"{tests}\" failures=\"{failures}\" "
       "errors=\"{errors}\">\n"
-      "{cases}  </testsuite>\n</testsuites>\n",
+      "{properties}{cases}  </testsuite>\n</testsuites>\n",
       fmt::arg("tests", tests), fmt::arg("failures", failures), fmt::arg("errors", errors),
       fmt::arg("command", escape(provenance.command)),
-      fmt::arg("model", escape(provenance.model_path)), fmt::arg("cases", cases));
+      fmt::arg("model", escape(provenance.model_path)), fmt::arg("cases", cases),
+      fmt::arg("properties", junit_properties(properties)));
 }
 
 }  // namespace
 
 std::string junit_error_xml(const std::string& message, const Provenance& provenance) {
-  return junit_document(test_case("scprec.run", "scprec " + provenance.command + " ran to a verdict",
-                                  "", "", message),
-                        1, 0, 1, provenance);
+  return junit_document(
+      test_case("scprec.run", "scprec " + provenance.command + " ran to a verdict", "", "",
+                message),
+      1, 0, 1, provenance, reproduction_properties(provenance));
 }
 
 std::string junit_xml(const loop::VerifyResult& result, const Provenance& provenance) {
@@ -84,18 +88,20 @@ std::string junit_xml(const loop::VerifyResult& result, const Provenance& proven
     not_run += (not_run.empty() ? "simulation failed: " : "; ") + problem;
   }
   std::string e2e_failure;
-  if (not_run.empty() && e.upper_bound > e.delta) {
+  const bool e2e_failed = not_run.empty() && !e.pass;
+  if (e2e_failed && e.upper_bound > e.delta) {
     e2e_failure = fmt::format(
         "output error above {:g} in {} of {} trials: exceedance upper bound {:.4f} > {:g} "
         "(quantile {:.4g})",
         e.target, e.exceedances, e.trials, e.upper_bound, e.delta, e.quantile);
   }
-  if (not_run.empty() && !e.range.pass()) {
+  if (e2e_failed && !e.range.pass()) {
     e2e_failure += (e2e_failure.empty() ? "" : "; ") + range_text(e);
   }
-  if (not_run.empty() && !e.flips.pass()) {
+  if (e2e_failed && !e.flips.pass()) {
     e2e_failure += (e2e_failure.empty() ? "" : "; ") + flips_text(e);
   }
+  if (e2e_failed && e2e_failure.empty()) e2e_failure = "no trial was measured";
   failures += e2e_failure.empty() ? 0 : 1;
   cases += test_case("scprec.end_to_end",
                      fmt::format("output error <= {:g} at confidence {:g}", e.target, 1 - e.delta),
@@ -123,7 +129,7 @@ std::string junit_xml(const loop::VerifyResult& result, const Provenance& proven
   cases += test_case("scprec.signoff", "signed off on held-out rows", verdict_failure,
                      rows_text(result.rows), not_run.empty() ? "" : not_run);
   return junit_document(cases, j.layers.size() + 3, failures, errors + (not_run.empty() ? 0 : 1),
-                        provenance);
+                        provenance, reproduction_properties(result, provenance));
 }
 
 }  // namespace scprec::report

@@ -1,6 +1,7 @@
 // report.md: the sign-off in a form that reads well in a review tool or a terminal.
 #include <fmt/format.h>
 
+#include "reproduce.hpp"
 #include "scprec/core/version.hpp"
 #include "scprec/report/report.hpp"
 #include "text.hpp"
@@ -18,8 +19,8 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
       "# scprec {command} report\n\n"
       "**{status}: {verdict}**\n\n"
       "| | |\n|---|---|\n"
-      "| model | `{model}` (sha256 {hash}) |\n"
-      "| data | `{data}` (sha256 {data_hash}), {trials} trials per measurement |\n"
+      "| model | `{model}` (network hash {hash}) |\n"
+      "| data | `{data}` (calibration inputs hash {data_hash}), {trials} trials per measurement |\n"
       "| rows | {rows} |\n"
       "| target | output error <= {target:g} of full scale ({scale:.4g}) with exceedance <= "
       "{delta:g}{flip_target}, tested at alpha {alpha:g} |\n"
@@ -108,7 +109,7 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
                       fmt::join(step.lengths, "/"), step.rtl ? "RTL" : "software model", step.rows,
                       step.quantile, step.upper_bound, step.action);
   }
-  return md;
+  return md + markdown_reproduction(reproduction_properties(result, provenance));
 }
 
 }  // namespace scprec::report

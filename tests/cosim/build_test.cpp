@@ -1,6 +1,7 @@
 // Tests of the simulator build and its cache (label `sim`, except where no tool runs): a corrupt
 // cached simulator is rebuilt and then simulates correctly, two concurrent builds of one DUT
-// compile it once, and a cache that is a file or cannot be written is an environment error.
+// compile it once, and a cache that is a file or cannot be written is an environment error; the
+// tools' versions are probed without failing when a tool is missing.
 #include "scprec/cosim/build.hpp"
 
 #include <sys/wait.h>
@@ -15,6 +16,7 @@
 #include "../fixture_path.hpp"
 #include "../recording_logger.hpp"
 #include "scprec/core/error.hpp"
+#include "scprec/cosim/process.hpp"
 #include "scprec/cosim/simulate.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/model_io.hpp"
@@ -126,6 +128,21 @@ TEST_CASE("cosim: two concurrent builds of one simulator compile it once", "[.si
   CHECK(simulators[0].binary == simulators[1].binary);
   CHECK_THAT(logger.text(), Catch::Contains("waiting for another build of"));
   CHECK(fs::exists(simulators[0].binary));
+}
+
+TEST_CASE("cosim: tool versions come from the tools, or say unavailable for a missing one",
+          "[cosim]") {
+  if (scprec::cosim::program_available("verilator")) {
+    CHECK_THAT(scprec::cosim::probe_tool_versions().verilator, Catch::StartsWith("Verilator "));
+  }
+  // With nothing on PATH no tool can be found; the probe says so instead of throwing.
+  const std::string path = std::getenv("PATH") != nullptr ? std::getenv("PATH") : "";
+  ::setenv("PATH", "/nonexistent", 1);
+  const scprec::cosim::ToolVersions missing = scprec::cosim::probe_tool_versions();
+  ::setenv("PATH", path.c_str(), 1);
+  CHECK(missing.verilator == "unavailable");
+  CHECK(missing.systemc == "unavailable");
+  CHECK(missing.compiler == "unavailable");
 }
 
 TEST_CASE("cosim: a cache that is a file is an environment error before any tool runs", "[cosim]") {

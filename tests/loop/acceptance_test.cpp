@@ -128,17 +128,17 @@ TEST_CASE("loop: the quantile's interval covers the quantile at its confidence, 
 
 TEST_CASE("loop: an accuracy drop's interval is built from both kinds of disagreement",
           "[loop]") {
-  // 1000 images: the reference alone right on 30, SC alone right on 10: drop 2 points.
+  // 1000 images: the reference alone right on 40, SC alone right on 5: drop 3.5 points.
   std::vector<bool> reference(1000, true), sc(1000, true);
-  for (int i = 0; i < 30; ++i) sc[i] = false;
-  for (int i = 30; i < 40; ++i) reference[i] = false;
+  for (int i = 0; i < 40; ++i) sc[i] = false;
+  for (int i = 40; i < 45; ++i) reference[i] = false;
   const auto d = scprec::loop::accuracy_drop(reference, sc, 0.05);
-  CHECK(d.only_reference == 30);
-  CHECK(d.only_sc == 10);
-  CHECK(d.drop == Approx(0.02));
-  CHECK(d.low < 0.02);
-  CHECK(d.high > 0.02);
-  CHECK(d.low > 0.0);  // 30 against 10 in 1000 is evidence of a drop
+  CHECK(d.only_reference == 40);
+  CHECK(d.only_sc == 5);
+  CHECK(d.drop == Approx(0.035));
+  CHECK(d.low < 0.035);
+  CHECK(d.high > 0.035);
+  CHECK(d.low > 0.0);  // 40 against 5 in 1000 is evidence of a drop
   // Agreement on every image: no drop, and an interval around 0.
   const auto none = scprec::loop::accuracy_drop(reference, reference, 0.05);
   CHECK(none.drop == 0.0);

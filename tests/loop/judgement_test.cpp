@@ -34,6 +34,18 @@ scprec::loop::Measurement measurement(std::size_t trials, double output, std::si
   return m;
 }
 
+scprec::loop::Targets targets(double error, double confidence, double alpha,
+                              std::optional<double> max_flip_rate = std::nullopt,
+                              std::optional<double> range_error = std::nullopt) {
+  scprec::loop::Targets t;
+  t.error = error;
+  t.confidence = confidence;
+  t.alpha = alpha;
+  t.max_flip_rate = max_flip_rate;
+  t.range_error = range_error;
+  return t;
+}
+
 // P(Binomial(n, p) <= k), summed term by term: the reference the boundaries are derived from.
 double binomial_cdf(std::size_t k, std::size_t n, double p) {
   double sum = 0;
@@ -76,18 +88,18 @@ TEST_CASE("loop: the end-to-end test bounds the exceedance rate", "[loop]") {
   const auto map = two_layer_map(0.1, 0.1);
   // 100 trials, none above 0.1: upper bound 0.0295 <= 0.05.
   const auto pass =
-      scprec::loop::judge(measurement(100, 0.05, 0, 0.01, 0.01), map, {0.1, 0.95, 0.05});
+      scprec::loop::judge(measurement(100, 0.05, 0, 0.01, 0.01), map, targets(0.1, 0.95, 0.05));
   CHECK(pass.end_to_end.pass);
   CHECK(pass.pass());
   CHECK(pass.end_to_end.upper_bound == Approx(0.0295).margin(1e-3));
   // 3 of 100 above target: upper bound 0.0757 > 0.05.
   const auto fail =
-      scprec::loop::judge(measurement(100, 0.06, 3, 0.01, 0.01), map, {0.1, 0.95, 0.05});
+      scprec::loop::judge(measurement(100, 0.06, 3, 0.01, 0.01), map, targets(0.1, 0.95, 0.05));
   CHECK_FALSE(fail.end_to_end.pass);
   CHECK(fail.end_to_end.exceedances == 3);
   auto not_exact = measurement(100, 0.05, 0, 0.01, 0.01);
   not_exact.mismatches = 1;
-  CHECK_FALSE(scprec::loop::judge(not_exact, map, {0.1, 0.95, 0.05}).pass());
+  CHECK_FALSE(scprec::loop::judge(not_exact, map, targets(0.1, 0.95, 0.05)).pass());
 }
 
 TEST_CASE("loop: the cross-check says holds, loose, violated or inconclusive", "[loop]") {
@@ -96,7 +108,7 @@ TEST_CASE("loop: the cross-check says holds, loose, violated or inconclusive", "
   // above the quantile's whole interval: loose. Layer b at 0.2
   // against 0.1: every trial exceeds, violated.
   const auto j = scprec::loop::judge(measurement(200, 0.01, 0, 0.04, 0.2), two_layer_map(0.1, 0.1),
-                                     {0.1, 0.95, 0.05});
+                                     targets(0.1, 0.95, 0.05));
   CHECK(j.layers[0].prediction.check == CrossCheck::kLoose);
   CHECK(j.layers[0].prediction.exceedance_upper == Approx(0.0149).margin(1e-4));
   CHECK_THAT(j.layers[0].prediction.describe(),
@@ -106,27 +118,27 @@ TEST_CASE("loop: the cross-check says holds, loose, violated or inconclusive", "
   CHECK(j.layers[0].level == Approx(0.975));
   // Within 2x of the measured quantile: holds.
   CHECK(scprec::loop::judge(measurement(200, 0.01, 0, 0.04, 0.01), two_layer_map(0.06, 0.1),
-                            {0.1, 0.95, 0.05})
+                            targets(0.1, 0.95, 0.05))
             .layers[0]
             .prediction.check == CrossCheck::kHolds);
   // 60 trials with no exceedance cannot show a rate of at most 1/40 (the upper bound is 0.049),
   // nor one exceedance a violation: inconclusive, never "holds" without evidence.
   auto few = measurement(60, 0.01, 0, 0.09, 0.05);
   few.layer_errors[0][0] = 0.2;
-  const auto k = scprec::loop::judge(few, two_layer_map(0.1, 0.06), {0.1, 0.95, 0.05});
+  const auto k = scprec::loop::judge(few, two_layer_map(0.1, 0.06), targets(0.1, 0.95, 0.05));
   CHECK(k.layers[0].prediction.exceedances == 1);
   CHECK(k.layers[0].prediction.check == CrossCheck::kInconclusive);
   CHECK(k.layers[1].prediction.check == CrossCheck::kInconclusive);
   CHECK(k.layers[1].prediction.describe() == "inconclusive: 0/60 above, cannot show <= 2.5%");
   CHECK(scprec::loop::judge(measurement(10, 0.01, 0, 0.1, 0.1), two_layer_map(0, 0),
-                            {0.1, 0.95, 0.05})
+                            targets(0.1, 0.95, 0.05))
             .layers[0]
             .prediction.check == CrossCheck::kNoPrediction);
 }
 
 TEST_CASE("loop: every analytic bound is cross-checked like the map's prediction", "[loop]") {
   auto j = scprec::loop::judge(measurement(200, 0.01, 0, 0.04, 0.2), two_layer_map(0.1, 0.1),
-                               {0.1, 0.95, 0.05});
+                               targets(0.1, 0.95, 0.05));
   CHECK(j.layers[0].bounds.empty());  // until bounds are given
   scprec::loop::cross_check_bounds(
       j, {{{"hoeffding", 0.05}, {"bernstein", 0.3}}, {{"hoeffding", 0.1}, {"bernstein", 0.3}}},
@@ -145,7 +157,7 @@ TEST_CASE("loop: every analytic bound is cross-checked like the map's prediction
   // Nothing measured (every simulation failed): no check can say anything.
   scprec::loop::Measurement none;
   none.layer_errors.resize(2);
-  auto n = scprec::loop::judge(none, two_layer_map(0.1, 0.1), {0.1, 0.95, 0.05});
+  auto n = scprec::loop::judge(none, two_layer_map(0.1, 0.1), targets(0.1, 0.95, 0.05));
   scprec::loop::cross_check_bounds(n, {{{"hoeffding", 0.05}}, {{"hoeffding", 0.1}}}, 0.05);
   CHECK(n.layers[0].prediction.check == CrossCheck::kNotMeasured);
   CHECK(n.layers[1].bounds[0].check.describe() == "not measured");
@@ -209,7 +221,7 @@ TEST_CASE("loop: the end-to-end verdict flips exactly at the exceedance count th
            << " exceedances allowed");
     for (std::size_t k : {allowed, allowed + 1}) {
       const Boundary b(2, n, target, k, 0.1, 0);
-      const auto j = scprec::loop::judge(b.m, b.map, {target, confidence, alpha});
+      const auto j = scprec::loop::judge(b.m, b.map, targets(target, confidence, alpha));
       CHECK(j.end_to_end.exceedances == k);  // errors equal to the target are not above it
       CHECK(j.end_to_end.pass == (any_allowed && k == allowed));
     }
@@ -232,7 +244,7 @@ TEST_CASE("loop: a layer's prediction is violated exactly when the exceedance lo
     INFO(layers << " layers: violated from " << first_violation << " exceedances");
     for (std::size_t k : {first_violation - 1, first_violation}) {
       const Boundary b(layers, n, 1.0, 0, 0.1, k);
-      const auto j = scprec::loop::judge(b.m, b.map, {1.0, confidence, alpha});
+      const auto j = scprec::loop::judge(b.m, b.map, targets(1.0, confidence, alpha));
       for (const auto& v : j.layers) {
         CHECK(v.level == Approx(1.0 - allowed));
         CHECK(v.allowed_rate == Approx(allowed));
@@ -259,7 +271,7 @@ TEST_CASE(
     INFO(n << " trials, " << layers << " layers: holds up to " << last_hold << " exceedances");
     for (std::size_t k : {last_hold, last_hold + 1}) {
       const Boundary b(layers, n, 1.0, 0, 0.1, k);
-      const auto j = scprec::loop::judge(b.m, b.map, {1.0, confidence, alpha});
+      const auto j = scprec::loop::judge(b.m, b.map, targets(1.0, confidence, alpha));
       for (const auto& v : j.layers) {
         CHECK(v.prediction.check ==
               (k == last_hold ? CrossCheck::kHolds : CrossCheck::kInconclusive));
@@ -273,15 +285,15 @@ TEST_CASE("loop: the flip rate is tested like the exceedance rate when a limit i
   m.flips.assign(153, false);
   for (std::size_t t = 0; t < 4; ++t) m.flips[t] = true;  // 4 flips: 3 pass at 153 trials
   const auto map = two_layer_map(0.1, 0.1);
-  const auto reported = scprec::loop::judge(m, map, {0.1, 0.95, 0.05});
+  const auto reported = scprec::loop::judge(m, map, targets(0.1, 0.95, 0.05));
   CHECK(reported.end_to_end.flips.events == 4);
   CHECK_FALSE(reported.end_to_end.flips.limit.has_value());
   CHECK(reported.pass());  // no limit: reported, not tested
-  const auto tested = scprec::loop::judge(m, map, {0.1, 0.95, 0.05, 0.05});
+  const auto tested = scprec::loop::judge(m, map, targets(0.1, 0.95, 0.05, 0.05));
   CHECK(tested.end_to_end.flips.upper > 0.05);
   CHECK_FALSE(tested.pass());
   m.flips[3] = false;  // 3 flips
-  CHECK(scprec::loop::judge(m, map, {0.1, 0.95, 0.05, 0.05}).pass());
+  CHECK(scprec::loop::judge(m, map, targets(0.1, 0.95, 0.05, 0.05)).pass());
 }
 
 TEST_CASE("loop: the per-input range error is reported always and tested when a target is set",
@@ -290,12 +302,12 @@ TEST_CASE("loop: the per-input range error is reported always and tested when a 
   m.range_errors.assign(153, 0.1);
   for (std::size_t t = 0; t < 4; ++t) m.range_errors[t] = 0.5;  // 4 above 0.25: 3 pass
   const auto map = two_layer_map(0.1, 0.1);
-  const auto reported = scprec::loop::judge(m, map, {0.1, 0.95, 0.05});
+  const auto reported = scprec::loop::judge(m, map, targets(0.1, 0.95, 0.05));
   CHECK(reported.end_to_end.range_quantile == Approx(0.1));
   CHECK(reported.pass());
-  const auto tested = scprec::loop::judge(m, map, {0.1, 0.95, 0.05, std::nullopt, 0.25});
+  const auto tested = scprec::loop::judge(m, map, targets(0.1, 0.95, 0.05, std::nullopt, 0.25));
   CHECK(tested.end_to_end.range.events == 4);
   CHECK_FALSE(tested.pass());
   m.range_errors[3] = 0.25;  // at the target is not above it
-  CHECK(scprec::loop::judge(m, map, {0.1, 0.95, 0.05, std::nullopt, 0.25}).pass());
+  CHECK(scprec::loop::judge(m, map, targets(0.1, 0.95, 0.05, std::nullopt, 0.25)).pass());
 }

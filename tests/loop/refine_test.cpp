@@ -63,7 +63,7 @@ struct StandIn {
       pass = pass && v.length >= need[l];
       j.layers.push_back(v);
     }
-    j.end_to_end.pass = pass;
+    j.end_to_end.pass = j.end_to_end.aim = pass;
     j.end_to_end.delta = 0.05;
     j.end_to_end.upper_bound = pass ? 0.03 : 0.2;
     if (rtl && fail_rtl) j.problems.push_back("job top[0..9] crashed");

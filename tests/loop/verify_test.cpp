@@ -2,15 +2,18 @@
 // that is too short fails sign-off with exit 1 and a JUnit failure naming the layer; a generous
 // map passes; a simulation that fails is an error (exit 3), not a failed check; a verify
 // interrupted after its first RTL measurement, rerun, reuses the finished simulations and ends
-// with the same map as an uninterrupted run. Fewer trials and a looser confidence than the
-// defaults keep the runs short.
+// with the same map as an uninterrupted run; the sign-off a verify report names as its rerun
+// reads the very map verify wrote and signs it off. Fewer trials and a looser confidence than
+// the defaults keep the runs short.
 #include <catch2/catch.hpp>
 
 #include "../fixture_path.hpp"
 #include "../run_command.hpp"
 #include "commands.hpp"
+#include "scprec/cosim/process.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/precision_map_io.hpp"
+#include "scprec/io/sha256.hpp"
 
 using scprec::test::example_file;
 
@@ -51,6 +54,39 @@ std::vector<std::size_t> lengths(const std::string& map_path) {
   return out;
 }
 
+// The value of JUnit property `name` in `junit`, its XML entities decoded.
+std::string property(const std::string& junit, const std::string& name) {
+  const std::string start = "<property name=\"" + name + "\" value=\"";
+  const std::size_t from = junit.find(start);
+  if (from == std::string::npos) return "";
+  const std::size_t begin = from + start.size();
+  std::string value = junit.substr(begin, junit.find("\"/>", begin) - begin);
+  for (const auto& [entity, text] : std::vector<std::pair<std::string, std::string>>{
+           {"&apos;", "'"}, {"&quot;", "\""}, {"&lt;", "<"}, {"&gt;", ">"}, {"&amp;", "&"}}) {
+    for (std::size_t at = value.find(entity); at != std::string::npos;
+         at = value.find(entity, at + 1)) {
+      value.replace(at, entity.size(), text);
+    }
+  }
+  return value;
+}
+
+// A one-line "cd DIR && scprec ..." command split into its arguments by bash itself, without
+// "scprec".
+std::vector<std::string> shell_split(const std::string& command) {
+  const std::size_t at = command.find(" && scprec ");
+  REQUIRE(at != std::string::npos);
+  const auto split = scprec::cosim::run_process(
+      {"bash", "-c", command.substr(0, at) + " && printf '%s\\0' " + command.substr(at + 11)}, {});
+  REQUIRE(split.succeeded());
+  std::vector<std::string> words;
+  for (std::size_t begin = 0, end; (end = split.output.find('\0', begin)) != std::string::npos;
+       begin = end + 1) {
+    words.push_back(split.output.substr(begin, end - begin));
+  }
+  return words;
+}
+
 }  // namespace
 
 TEST_CASE("loop: a map that is too short fails sign-off naming the layer", "[.sim][loop]") {
@@ -84,8 +120,35 @@ TEST_CASE("loop: a generous map passes sign-off", "[.sim][loop]") {
   INFO(r.out << r.err);
   CHECK(r.code == 0);
   CHECK_THAT(r.out, Catch::Contains("SIGNED OFF") && Catch::Contains("bit-exact"));
-  CHECK_THAT(scprec::io::read_file(dir + "/junit.xml"), Catch::Contains("failures=\"0\""));
+  const std::string junit = scprec::io::read_file(dir + "/junit.xml");
+  CHECK_THAT(junit, Catch::Contains("failures=\"0\""));
   CHECK(scprec::io::read_file(dir + "/report.md").find("| RTL network |") != std::string::npos);
+  // The map is named by the hash of the file it read; the rerun is this command again.
+  CHECK(property(junit, "map.sha256") == scprec::io::file_sha256(dir + "/map.json"));
+  CHECK_THAT(property(junit, "verilator.version"), Catch::StartsWith("Verilator"));
+  CHECK_THAT(property(junit, "rerun"), Catch::Contains(" && scprec signoff --model "));
+  CHECK_THAT(scprec::io::read_file(dir + "/report.md"), Catch::Contains("| rerun | `cd "));
+}
+
+TEST_CASE("loop: the sign-off a verify report names reads the map verify wrote and signs it off",
+          "[.sim][loop]") {
+  const std::string dir = work("rerun_signoff");
+  const Run verified =
+      run(example({"verify", "--target-error", "0.3", "--confidence", "0.75", "--trials", "40",
+                   "--accuracy-images", "10", "-q", "--out", dir}));
+  INFO(verified.out << verified.err);
+  REQUIRE(verified.code == 0);
+  const std::string junit = scprec::io::read_file(dir + "/junit.xml");
+  CHECK(property(junit, "map.sha256") == scprec::io::file_sha256(dir + "/map.json"));
+  std::vector<std::string> args = shell_split(property(junit, "rerun.signoff"));
+  REQUIRE(args.size() > 2);
+  CHECK(args.back() == dir + "-signoff");
+  const Run signed_off = run(args);
+  INFO(signed_off.out << signed_off.err);
+  CHECK(signed_off.code == 0);
+  const std::string signoff_junit = scprec::io::read_file(dir + "-signoff/junit.xml");
+  CHECK(property(signoff_junit, "map.sha256") == property(junit, "map.sha256"));
+  CHECK(property(signoff_junit, "model.sha256") == property(junit, "model.sha256"));
 }
 
 TEST_CASE("loop: a simulation that fails is an error that blames no layer, exit 3",

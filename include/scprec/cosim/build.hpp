@@ -26,6 +26,18 @@ struct Toolchain {
 /// Finds Verilator, g++, make and SystemC. Throws Error (kEnvironment) naming what is missing.
 Toolchain detect_toolchain();
 
+/// The versions of the tools a simulator build uses, as detect_toolchain reads them (and the
+/// build cache keys on), for the reports.
+struct ToolVersions {
+  std::string verilator;  ///< `verilator --version`, first line
+  std::string systemc;    ///< `pkg-config --modversion systemc`: the installed SystemC
+  std::string compiler;   ///< `g++ --version`, first line: the compiler of the simulators
+};
+
+/// Asks each tool for its version (three short processes). A tool that is missing or fails
+/// gives "unavailable" in its field; never throws, so that a report can say so.
+ToolVersions probe_tool_versions();
+
 struct BuildConfig {
   std::string cache_dir;                   ///< where builds are kept ("" : default_cache_dir())
   bool trace = false;                      ///< build with VCD tracing (for --trace)

@@ -28,4 +28,12 @@ class Sha256 {
   std::unique_ptr<State> state_;
 };
 
+/// The SHA-256 of `bytes` as 64 lowercase hex digits (no terminator added, unlike add_text):
+/// what `sha256sum` prints for a file holding them.
+std::string sha256_hex(std::string_view bytes);
+
+/// The SHA-256 of the file's contents, read in pieces, as `sha256sum` prints it. Throws Error
+/// (kBadInput) naming the path if it cannot be opened or read.
+std::string file_sha256(const std::string& path);
+
 }  // namespace scprec::io

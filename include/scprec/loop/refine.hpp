@@ -25,6 +25,10 @@ struct Step {
   std::string action;        ///< what the loop did with it
 };
 
+/// Whether the loop keeps a judged map as it is: it passes, and within the tuning aim
+/// (EndToEndVerdict::aim), so that it has a fair chance on the held-out rows.
+bool on_aim(const Judgement& judgement);
+
 /// A step's record of a judged map.
 Step record_step(const model::PrecisionMap& map, const Judgement& judgement, std::string rows,
                  std::string action);
@@ -47,12 +51,13 @@ std::optional<model::PrecisionMap> with_length(const assign::LengthPredictions& 
                                                const model::PrecisionMap& map, std::size_t l,
                                                std::size_t length);
 
-/// Refines `start`: it is judged on the RTL; a failing map lengthens the layer most over its
-/// budget (doubling, on the software model, until it passes), then the RTL confirms; a passing
-/// map tries halving layers with slack, most slack first, screened on the software model and
-/// kept only if the RTL confirms. Stops when no halving survives, when every layer that could
-/// still help is at the longest candidate length (infeasible), when an RTL judgement is not
-/// measured (a failed simulation, a mismatch), or after `max_steps` judgements.
+/// Refines `start`: it is judged on the RTL; a map short of the aim (on_aim) lengthens the layer
+/// most over its budget (doubling, on the software model, until on aim), then the RTL confirms;
+/// a map on aim tries halving layers with slack, most slack first, screened on the software
+/// model and kept only if the RTL confirms it on aim. Stops when no halving survives, when every
+/// layer is at the longest candidate length (infeasible if the map still fails; a passing map
+/// short of the aim is left to the held-out rows), when an RTL judgement is not measured (a
+/// failed simulation, a mismatch), or after `max_steps` judgements.
 Refinement refine(const model::PrecisionMap& start, const assign::LengthPredictions& predictions,
                   const JudgeMap& judge, std::size_t max_steps);
 
