@@ -73,6 +73,16 @@ inline const CLI::Validator kFraction(
     },
     "FRACTION");
 
+/// 0 (meaning "none") or a number strictly between 0 and 1.
+inline const CLI::Validator kFractionOrZero(
+    [](std::string& text) {
+      double value = 0.0;
+      return detail::as_double(text, value) && value >= 0.0 && value < 1.0
+                 ? std::string()
+                 : "must be 0 or a number strictly between 0 and 1, not '" + text + "'";
+    },
+    "FRACTION");
+
 }  // namespace check
 
 /// Parses `args` with `app`. Returns an exit code to return at once (0 after --help, 2 after a

@@ -57,8 +57,10 @@ bool try_halving(const assign::LengthPredictions& predictions, Refinement& r,
     if (!on_aim(screen)) {
       rejected.insert({l, shorter});
       r.steps.push_back(record_step(*candidate, screen, kTuning,
-                                    fmt::format("{} at {} fails the software screen: kept {}", name,
-                                                shorter, r.map.layers[l].length)));
+                                    fmt::format("{} at {} {} the software screen: kept {}", name,
+                                                shorter,
+                                                screen.pass() ? "is short of the aim on" : "fails",
+                                                r.map.layers[l].length)));
       continue;
     }
     if (!judge.left()) return false;

@@ -5,7 +5,10 @@
 // with the same map as an uninterrupted run; the sign-off a verify report names as its rerun
 // reads the very map verify wrote and signs it off. Fewer trials and a looser confidence than
 // the defaults keep the runs short.
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "../fixture_path.hpp"
 #include "../run_command.hpp"
@@ -26,9 +29,17 @@ std::string work(const std::string& name) {
   return std::string(SCPREC_TEST_WORK_DIR) + "/loop_" + name;
 }
 
-std::vector<std::string> example(std::vector<std::string> args) {
+// The example's model and data, the shared build cache, and a ledger of sign-off attempts
+// (`ledger`, or one of this test process's own), so that no test's attempt count depends on
+// another's.
+std::vector<std::string> example(std::vector<std::string> args, std::string ledger = "") {
+  if (ledger.empty()) {
+    ledger = std::string(SCPREC_TEST_WORK_DIR) + "/attempts-" + std::to_string(::getpid()) +
+             ".json";
+  }
   args.insert(args.begin() + 1, {"--model", example_file("model.npz"), "--data",
-                                 example_file("data.npz"), "--cache", SCPREC_TEST_CACHE_DIR});
+                                 example_file("data.npz"), "--cache", SCPREC_TEST_CACHE_DIR,
+                                 "--attempts", ledger});
   return args;
 }
 
@@ -213,4 +224,54 @@ TEST_CASE("loop: exactly the minimum number of trials is accepted", "[loop]") {
   CHECK_THAT(r.err, !Catch::Contains("can never sign off") &&
                         Catch::Contains("5 calibration rows cannot hold the 100 rows a map is "
                                         "assigned from and the 59 a tuning measurement needs"));
+}
+
+TEST_CASE("loop: a sign-off judges only rows that chose nothing, counts its attempts, and says "
+          "when it cannot",
+          "[.sim][loop]") {
+  // The map was assigned on calibration rows 0-953 (confidence 0.75 reserves 2 x 23 rows).
+  const std::string dir = work("held_out");
+  const std::string map = map_with_length(dir, 512);
+  const std::string ledger = dir + "/attempts.json";
+  const auto signoff = [&](const std::string& map_path, const std::string& trials,
+                           const std::string& out) {
+    return run(example({"signoff", "--map", map_path, "--trials", trials, "--accuracy-images",
+                        "10", "-q", "--out", out},
+                       ledger));
+  };
+  const Run first = signoff(map, "40", work("held_out_1"));
+  INFO(first.out << first.err);
+  CHECK(first.code == 0);
+  CHECK_THAT(first.out, Catch::Contains("held-out rows 960-999 of 1000 (attempt 1 on them, alpha "
+                                        "0.05)"));
+  CHECK_THAT(scprec::io::read_file(work("held_out_1") + "/junit.xml"),
+             Catch::Contains("<property name=\"rows.held_out\" value=\"rows 960-999\"/>"));
+
+  // Another map on the same rows is a second attempt, tested at half the alpha; the first map
+  // again is a rerun of attempt 1.
+  auto shorter = scprec::io::read_precision_map(map);
+  for (auto& layer : shorter.layers) layer.length = 256;
+  scprec::io::write_precision_map(shorter, dir + "/shorter.json");
+  const Run second = signoff(dir + "/shorter.json", "40", work("held_out_2"));
+  INFO(second.out << second.err);
+  CHECK_THAT(second.out, Catch::Contains("(attempt 2 on them, alpha 0.025)"));
+  CHECK_THAT(signoff(map, "40", work("held_out_3")).out,
+             Catch::Contains("(attempt 1 on them, alpha 0.05)"));
+
+  // More trials than the 46 rows after the calibration rows: never the calibration rows.
+  const Run too_few = signoff(map, "59", work("held_out_4"));
+  INFO(too_few.out << too_few.err);
+  CHECK(too_few.code == 1);
+  CHECK_THAT(too_few.out, Catch::Contains("NOT SIGNED OFF: too few held-out rows (need 59, have "
+                                          "46)"));
+  CHECK_THAT(scprec::io::read_file(work("held_out_4") + "/junit.xml"),
+             Catch::Contains("<failure message=\"not signed off: too few held-out rows"));
+
+  // A map that does not say which rows chose it signs off on none.
+  auto json = nlohmann::json::parse(scprec::io::read_file(map));
+  json.erase("provenance");
+  scprec::io::write_file_atomically(dir + "/unknown.json", json.dump());
+  const Run unknown = signoff(dir + "/unknown.json", "40", work("held_out_5"));
+  CHECK(unknown.code == 1);
+  CHECK_THAT(unknown.out, Catch::Contains("does not record which calibration rows chose it"));
 }
