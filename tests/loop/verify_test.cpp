@@ -146,7 +146,8 @@ TEST_CASE("loop: the sign-off a verify report names reads the map verify wrote a
   const std::string dir = work("rerun_signoff");
   const Run verified =
       run(example({"verify", "--target-error", "0.3", "--confidence", "0.75", "--trials", "40",
-                   "--accuracy-images", "10", "-q", "--out", dir}));
+                   "--max-flip-rate", "0", "--min-length", "512", "--accuracy-images", "10", "-q",
+                   "--out", dir}));
   INFO(verified.out << verified.err);
   REQUIRE(verified.code == 0);
   const std::string junit = scprec::io::read_file(dir + "/junit.xml");
@@ -242,8 +243,8 @@ TEST_CASE("loop: a sign-off judges only rows that chose nothing, counts its atte
   const Run first = signoff(map, "40", work("held_out_1"));
   INFO(first.out << first.err);
   CHECK(first.code == 0);
-  CHECK_THAT(first.out, Catch::Contains("held-out rows 960-999 of 1000 (attempt 1 on them, alpha "
-                                        "0.05)"));
+  CHECK_THAT(first.out, Catch::Contains("held-out rows 960-999 of 1000 calibration rows (attempt "
+                                        "1 on them, alpha 0.05)"));
   CHECK_THAT(scprec::io::read_file(work("held_out_1") + "/junit.xml"),
              Catch::Contains("<property name=\"rows.held_out\" value=\"rows 960-999\"/>"));
 
