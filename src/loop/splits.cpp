@@ -49,7 +49,8 @@ HeldOut held_out_rows(const std::optional<model::MapProvenance>& provenance,
   if (!provenance) {
     h.problem =
         "the map does not record which calibration rows chose it (it was written by hand or by "
-        "an older scprec), so no row is known to be held out";
+        "an older scprec), so no row is known to be held out; assign it again with this "
+        "scprec, or add its provenance";
     return h;
   }
   std::size_t first = 0;  // the first row that chose nothing
@@ -62,7 +63,9 @@ HeldOut held_out_rows(const std::optional<model::MapProvenance>& provenance,
     first = std::min(rows, provenance->chosen_end());
   }
   if (rows - first < trials) {
-    h.problem = too_few(trials, rows - first);
+    h.problem = too_few(trials, rows - first) +
+                ": nothing signs off on rows that chose the map; give data with more rows after "
+                "them, or fewer --trials";
     return h;
   }
   h.rows = {rows - trials, trials};

@@ -122,8 +122,10 @@ RowUse plan_rows(const io::Dataset& calibration, const std::optional<model::Prec
     rows.tuning = splits.tuning;
     rows.signoff = splits.signoff;
     if (rows.signoff.count < trials) {
-      rows.problem =
-          fmt::format("too few held-out rows (need {}, have {})", trials, rows.signoff.count);
+      rows.problem = fmt::format(
+          "too few held-out rows (need {}, have {}): nothing signs off on rows that chose the "
+          "map; give {} calibration rows, or fewer --trials",
+          trials, rows.signoff.count, rows.calibration.count + 2 * trials);
     }
     return rows;
   }
@@ -245,12 +247,7 @@ std::string verdict_text(const VerifyResult& r, const Judgement& j, bool fails_h
   }
   if (!j.bit_exact) return "the RTL does not match the software model bit for bit: " + j.difference;
   if (!infeasible.empty()) return infeasible;
-  if (!r.rows.problem.empty()) {
-    return fmt::format("{}; nothing signs off on rows that chose the map{}", r.rows.problem,
-                       r.steps.empty() ? ""
-                                       : " (give more calibration rows, or a larger "
-                                         "--confidence gap)");
-  }
+  if (!r.rows.problem.empty()) return r.rows.problem;
   if (r.signed_off) {
     return fmt::format(
         "output error within {:g} of full scale, exceedance bound {:.3f} <= {:g}, {}, on "
