@@ -311,6 +311,45 @@ std::vector<std::vector<BoundPrediction>> curves_and_bounds(const Context& c,
   return bounds;
 }
 
+// What the held-out step did.
+struct HeldOutStep {
+  std::optional<Judgement> judgement;  // none when nothing was measured
+  bool judged = false;                 // on held-out rows (else for information, or not at all)
+  bool failed = false;                 // a tuned map that passed on the tuning rows failed here
+};
+
+// The held-out judgement of `map`: once, on rows that chose nothing, at the significance of its
+// attempt on them (the ledger's count). A sign-off without held-out rows still measures its
+// map, for bit-exactness and the errors, on the last rows, which cannot sign it off; a verify
+// whose map fails on the tuning rows is not judged here.
+HeldOutStep judge_held_out(const Context& c, const model::PrecisionMap& map, bool sign_off,
+                           bool tuned_pass, const AttemptLedger& ledger, VerifyResult& result) {
+  HeldOutStep h;
+  RowUse& rows = result.rows;
+  if (rows.problem.empty() && (sign_off || tuned_pass)) {
+    rows.attempt = ledger.attempt_number(rows.data_hash, rows.signoff, map_identity(map));
+    rows.alpha = attempt_alpha(c.config.alpha, rows.attempt);
+    c.logger.info(fmt::format("verify: judging {} on held-out {} (attempt {}, alpha {:g})",
+                              lengths_text(map), rows.signoff.text(), rows.attempt, rows.alpha));
+    h.judgement = c.judge(map, rows.signoff, true, rows.alpha);
+    h.judged = true;
+    h.failed = !sign_off && h.judgement->measured() && !h.judgement->pass();
+    result.steps.push_back(record_step(map, *h.judgement, "held-out",
+                                       h.failed   ? "fails on the held-out rows"
+                                       : sign_off ? "judged on the held-out rows"
+                                                  : "confirmed on the held-out rows"));
+  } else if (sign_off) {
+    const std::size_t count = std::min(result.trials, rows.rows);
+    const model::RowRange last{rows.rows - count, count};
+    c.logger.info(
+        fmt::format("verify: {}; measuring {} for information", rows.problem, last.text()));
+    h.judgement = c.judge(map, last, true, c.config.alpha);
+    result.steps.push_back(
+        record_step(map, *h.judgement, "not held out", "measured, cannot sign off"));
+  }
+  return h;
+}
+
 }  // namespace
 
 AccuracyDrop accuracy_drop(const std::vector<bool>& reference_correct,
@@ -375,34 +414,11 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
   }
 
   // 2. The held-out judgement: once, on rows that chose nothing, at the attempt's significance.
-  // A sign-off without held-out rows still measures (for bit-exactness and the errors) on the
-  // last rows, which cannot sign it off.
-  bool fails_held_out = false;
-  bool judged_held_out = false;
-  const bool tuned_pass = !start && current.pass() && infeasible.empty();
   const AttemptLedger ledger(config.attempts_ledger);
-  if (result.rows.problem.empty() && (start || tuned_pass)) {
-    result.rows.attempt =
-        ledger.attempt_number(result.rows.data_hash, result.rows.signoff, map_identity(map));
-    result.rows.alpha = attempt_alpha(config.alpha, result.rows.attempt);
-    logger.info(fmt::format("verify: judging {} on held-out {} (attempt {}, alpha {:g})",
-                            lengths_text(map), result.rows.signoff.text(), result.rows.attempt,
-                            result.rows.alpha));
-    current = c.judge(map, result.rows.signoff, true, result.rows.alpha);
-    judged_held_out = true;
-    fails_held_out = !start && current.measured() && !current.pass();
-    result.steps.push_back(record_step(map, current, "held-out",
-                                       fails_held_out ? "fails on the held-out rows"
-                                       : start        ? "judged on the held-out rows"
-                                                      : "confirmed on the held-out rows"));
-  } else if (start) {
-    const std::size_t count = std::min(result.trials, calibration.size());
-    const model::RowRange last{calibration.size() - count, count};
-    logger.info(
-        fmt::format("verify: {}; measuring {} for information", result.rows.problem, last.text()));
-    current = c.judge(map, last, true, config.alpha);
-    result.steps.push_back(record_step(map, current, "not held out", "measured, cannot sign off"));
-  }
+  const bool tuned_pass = !start && current.pass() && infeasible.empty();
+  const HeldOutStep held_out =
+      judge_held_out(c, map, start.has_value(), tuned_pass, ledger, result);
+  if (held_out.judgement) current = *held_out.judgement;
 
   // 3. Accuracy on the test split.
   if (!test.labels.empty() && current.measured()) {
@@ -419,9 +435,9 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
   result.signed_off =
       current.pass() && result.rows.problem.empty() && infeasible.empty() && (start || tuned_pass);
   result.map = map;
-  result.verdict = verdict_text(result, current, fails_held_out, infeasible, config);
+  result.verdict = verdict_text(result, current, held_out.failed, infeasible, config);
   record_measurements(current, result.signed_off, map);
-  if (judged_held_out && current.measured()) {  // a failed simulation judged nothing
+  if (held_out.judged && current.measured()) {  // a failed simulation judged nothing
     ledger.record({result.rows.data_hash, result.rows.signoff, map_identity(map),
                    result.rows.attempt, result.signed_off});
   }
@@ -429,7 +445,7 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
     map.provenance =
         model::MapProvenance{result.rows.data_hash, result.rows.rows, result.rows.calibration,
                              result.rows.tuning,    std::nullopt,     0};
-    if (judged_held_out) {
+    if (held_out.judged) {
       map.provenance->signoff = result.rows.signoff;
       map.provenance->signoff_attempt = result.rows.attempt;
     }
