@@ -55,12 +55,30 @@ struct Context {
             config.range_error};
   }
   Judgement judge(const model::PrecisionMap& map, const model::RowRange& rows, bool rtl,
-                  double alpha) const {
+                  double alpha, Measurement* measured = nullptr) const {
     const Eigen::MatrixXd trials = rows_of(all_rows, rows);
     const Measurement m =
         rtl ? measure_rtl(network, map, trials, scale_rows, config.simulation, executor, logger)
             : measure_software(network, map, trials, full_scales, config.simulation.threads);
+    if (measured != nullptr) *measured = m;
     return loop::judge(m, map, targets(alpha));
+  }
+
+  // The rows of a completed RTL measurement on `rows` whose trials failed; with trace_failing,
+  // those trials rerun with FST waves (the jobs already run are reused).
+  void failing(const model::PrecisionMap& map, const model::RowRange& rows, const Measurement& m,
+               double alpha, VerifyResult& result) const {
+    if (!m.problems.empty() || m.trials != rows.count) return;
+    const std::vector<std::size_t> trials = failing_trials(m, targets(alpha));
+    for (std::size_t t : trials) result.failing_rows.push_back(rows.begin + t);
+    if (!config.trace_failing || trials.empty()) return;
+    logger.info(fmt::format("verify: rerunning {} failing trials with waves", trials.size()));
+    cosim::SimulateConfig simulation = config.simulation;
+    simulation.trace_trials = trials;
+    const Measurement traced = measure_rtl(network, map, rows_of(all_rows, rows), scale_rows,
+                                           simulation, executor, logger);
+    for (const auto& [trial, path] : traced.waves)
+      result.waves.push_back({rows.begin + trial, path});
   }
 };
 
@@ -388,7 +406,9 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
     logger.info(fmt::format("verify: judging {} on held-out {} (attempt {}, alpha {:g})",
                             lengths_text(map), result.rows.signoff.text(), result.rows.attempt,
                             result.rows.alpha));
-    current = c.judge(map, result.rows.signoff, true, result.rows.alpha);
+    Measurement measured;
+    current = c.judge(map, result.rows.signoff, true, result.rows.alpha, &measured);
+    c.failing(map, result.rows.signoff, measured, result.rows.alpha, result);
     judged_held_out = true;
     fails_held_out = !start && current.measured() && !current.pass();
     result.steps.push_back(record_step(map, current, "held-out",
@@ -400,7 +420,9 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
     const model::RowRange last{calibration.size() - count, count};
     logger.info(
         fmt::format("verify: {}; measuring {} for information", result.rows.problem, last.text()));
-    current = c.judge(map, last, true, config.alpha);
+    Measurement measured;
+    current = c.judge(map, last, true, config.alpha, &measured);
+    c.failing(map, last, measured, config.alpha, result);
     result.steps.push_back(record_step(map, current, "not held out", "measured, cannot sign off"));
   }
 
