@@ -2,11 +2,11 @@
 // driver and monitor, runs every trial in one simulation, scores the captures and writes the
 // per-trial results and a summary as JSON.
 //
-// Usage: sim --stimulus FILE --expected FILE --results FILE [--trace FILE.vcd]
+// Usage: sim --stimulus FILE --expected FILE --results FILE [--trace FILE.vcd|FILE.fst]
 // Files: stimulus "scprec-stimulus 1 TRIALS INPUTS" then one line of input codes per trial;
 // expected "scprec-expected 1 TRIALS GROUPS" then one line per trial with every output group's
-// values in SCPREC_TB_OUTPUTS order. --trace (in a model built with --trace) dumps the whole
-// run as VCD; scprec reruns the first mismatching trial alone to get a VCD of that trial.
+// values in SCPREC_TB_OUTPUTS order. --trace (in a model built with --trace, or --trace-fst
+// and VM_TRACE_FST) dumps the whole run as VCD (or FST); scprec reruns single trials to trace them.
 // Exit status: 0 every output matched, 1 a mismatch, 2 unreadable or inconsistent input
 // files, 3 the DUT broke the handshake: done never came (hung), or came with no trial
 // outstanding (protocol).
@@ -17,7 +17,9 @@
 #include <sstream>
 
 #include "scprec_tb.h"
-#if VM_TRACE
+#if VM_TRACE && VM_TRACE_FST
+#include "verilated_fst_sc.h"
+#elif VM_TRACE
 #include "verilated_vcd_sc.h"
 #endif
 
@@ -144,9 +146,17 @@ int sc_main(int argc, char** argv) {
 #undef SCPREC_TB_BIND
 
 #if VM_TRACE
+#if VM_TRACE_FST
+  VerilatedFstSc* trace = nullptr;
+#else
   VerilatedVcdSc* trace = nullptr;
+#endif
   if (!options.trace.empty()) {
+#if VM_TRACE_FST
+    trace = new VerilatedFstSc;
+#else
     trace = new VerilatedVcdSc;
+#endif
     sc_start(SC_ZERO_TIME);
     dut.trace(trace, 99);
     trace->open(options.trace.c_str());

@@ -49,6 +49,8 @@ struct LoopOptions {
   std::string out;
   unsigned jobs = 2;
   bool quiet = false;
+  bool rerun_failing = false;  // signoff: with trace, FST waves of the failing held-out trials
+  bool trace = false;
   loop::VerifyConfig config;
 };
 
@@ -233,6 +235,7 @@ void add_input_hashes(const LoopOptions& o, const std::string& network_hash,
 io::OutputSetSpec output_set(const LoopOptions& o, bool refine) {
   io::OutputSetSpec spec{o.out, {"rtl", "report.md", "report.html", "junit.xml"}, {}, {"sim"}};
   (refine ? spec.written : spec.kept).push_back("map.json");
+  if (!refine) spec.written.push_back("waves");  // a sign-off without --trace drops old waves
   return spec;
 }
 
@@ -305,13 +308,19 @@ int run_loop_to_verdict(LoopOptions& o, bool refine, report::Provenance& provena
     provenance.map_sha256 = io::sha256_hex(map_json);
     provenance.signoff = signoff_of_written_map(o);
   }
+  for (const loop::Wave& wave : result.waves) {
+    std::filesystem::create_directories(staging + "/waves");
+    std::filesystem::copy_file(wave.path, fmt::format("{}/waves/trial-{}.fst", staging, wave.row),
+                               std::filesystem::copy_options::overwrite_existing);
+  }
   io::write_file_atomically(staging + "/report.md", report::markdown_report(result, provenance));
   io::write_file_atomically(staging + "/report.html", report::html_report(result, provenance));
   io::write_file_atomically(staging + "/junit.xml", report::junit_xml(result, provenance));
   dir.publish();
   print_result(result, out);
   out << "wrote " << (refine ? o.out + "/map.json, " : "")
-      << fmt::format("{0}/rtl/, {0}/report.md, {0}/report.html, {0}/junit.xml\n", o.out);
+      << fmt::format("{0}/rtl/, {0}/report.md, {0}/report.html, {0}/junit.xml{1}\n", o.out,
+                     result.waves.empty() ? "" : fmt::format(", {}/waves/", o.out));
   if (!result.judgement.problems.empty()) return kExitEnvironment;
   return result.signed_off ? kExitOk : kExitCheckFailed;
 }
@@ -399,10 +408,23 @@ int run_signoff(const std::vector<std::string>& args, std::ostream& out, std::os
   app.add_option("--map", o.map_path, "the precision map to sign off")->required();
   add_loop_options(app, o, false);
   app.add_option("--out", o.out, "output directory")->required();
+  app.add_flag("--rerun-failing", o.rerun_failing,
+               "with --trace: rerun the failing held-out trials one at a time");
+  app.add_flag("--trace", o.trace,
+               "with --rerun-failing: write their waves to DIR/waves/trial-ROW.fst");
   std::string problem;
   if (const auto code = parse_args(app, args, out, err, &problem)) {
     return *code == 0 ? 0 : usage_error(args, "signoff", "", problem);
   }
+  if (o.rerun_failing != o.trace) {
+    problem =
+        "--rerun-failing and --trace go together: give both to write FST waves of the "
+        "failing held-out trials to DIR/waves/";
+    err << "scprec signoff: error: " << problem << "\n"
+        << "Run 'scprec signoff --help' for the options.\n";
+    return usage_error(args, "signoff", "", problem);
+  }
+  o.config.trace_failing = o.rerun_failing && o.trace;
   return run_loop(o, false, "signoff", args, out, err);
 }
 

@@ -136,7 +136,9 @@ void add_toolchain(io::Sha256& hash, const Toolchain& tools, const BuildConfig& 
   hash.add_text(tools.compiler_version);
   hash.add_text(tools.systemc_version);
   hash.add_text(make_variables(tools, config));
-  hash.add_text(config.trace ? "trace" : "no trace");
+  hash.add_text(config.trace == TraceFormat::kVcd   ? "trace"
+                : config.trace == TraceFormat::kFst ? "trace fst"
+                                                    : "no trace");
 }
 
 // Makes sure the runtime objects for this toolchain and flags are in the cache; returns their
@@ -178,7 +180,8 @@ void verilate(const DutSpec& dut, const std::string& rtl_dir,
        {std::string("--top-module"), dut.module, std::string("--Mdir"), work + "/obj"}) {
     argv.push_back(option);
   }
-  if (config.trace) argv.push_back("--trace");
+  if (config.trace == TraceFormat::kVcd) argv.push_back("--trace");
+  if (config.trace == TraceFormat::kFst) argv.push_back("--trace-fst");
   for (const std::string& source : sources) {
     std::error_code ec;
     const fs::path path = fs::absolute(rtl_dir + "/" + source, ec);
@@ -214,8 +217,10 @@ void compile_simulator(const Toolchain& tools, const DutSpec& dut, const std::st
        {std::string(kCxxStandard), std::string(kTestbenchOptimisation), "-I" + work + "/tb",
         "-I" + work + "/obj", "-I" + tools.verilator_root + "/include",
         "-I" + tools.verilator_root + "/include/vltstd", std::string("-DVM_SC=1"),
-        std::string(config.trace ? "-DVM_TRACE=1" : "-DVM_TRACE=0"), std::string("-c"),
-        work + "/tb/scprec_tb_main.cpp", std::string("-o"), work + "/tb/scprec_tb_main.o"}) {
+        std::string(config.trace != TraceFormat::kNone ? "-DVM_TRACE=1" : "-DVM_TRACE=0"),
+        std::string(config.trace == TraceFormat::kFst ? "-DVM_TRACE_FST=1" : "-DVM_TRACE_FST=0"),
+        std::string("-c"), work + "/tb/scprec_tb_main.cpp", std::string("-o"),
+        work + "/tb/scprec_tb_main.o"}) {
     compile.push_back(flag);
   }
   compile.insert(compile.end() - 4, tools.systemc_cflags.begin(), tools.systemc_cflags.end());
@@ -227,6 +232,7 @@ void compile_simulator(const Toolchain& tools, const DutSpec& dut, const std::st
   }
   link.insert(link.end(), tools.systemc_libs.begin(), tools.systemc_libs.end());
   for (const char* flag : {"-pthread", "-latomic"}) link.push_back(flag);
+  if (config.trace == TraceFormat::kFst) link.push_back("-lz");  // FST's compression
   run_step(link, work, log, "linking the simulator", cache);
   std::error_code ec;
   fs::remove_all(work + "/obj", ec);  // the archive is in the binary now; keep log and sources

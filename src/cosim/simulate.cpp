@@ -49,7 +49,12 @@ std::vector<std::string> rom_files(const rtl::RtlDesign& design) {
   return roms;
 }
 
-std::string run_script(const DutSpec& dut, std::size_t first, std::size_t last, bool trace) {
+// The file a traced job writes its waves to.
+std::string trace_file(TraceFormat format) {
+  return format == TraceFormat::kFst ? "trace.fst" : "trace.vcd";
+}
+
+std::string run_script(const DutSpec& dut, std::size_t first, std::size_t last, TraceFormat trace) {
   return fmt::format(
       "#!/bin/sh\n"
       "# scprec co-simulation job: {} ({}), trials {} to {}. Self-contained: run it here.\n"
@@ -57,21 +62,24 @@ std::string run_script(const DutSpec& dut, std::size_t first, std::size_t last, 
       "status=$?\n"
       "# 0 pass, 1 mismatch, 3 handshake broken: the results are complete. Anything else (2 bad\n"
       "# input or a failed write, or killed by a signal) leaves no results.json.\n"
-      "case $status in 0|1|3) mv results.json.tmp results.json ;; *) rm -f results.json.tmp ;; esac\n"
+      "case $status in 0|1|3) mv results.json.tmp results.json ;; *) rm -f results.json.tmp ;; "
+      "esac\n"
       "exit $status\n",
-      dut.module, dut.name, first, last - 1, trace ? " --trace trace.vcd" : "");
+      dut.module, dut.name, first, last - 1,
+      trace == TraceFormat::kNone ? "" : " --trace " + trace_file(trace));
 }
 
 // The job folder for trials [first, last) of `run`: reused if an earlier run finished it.
 Job prepare_job(DutRun& run, std::size_t first, std::size_t last, const std::string& rtl_dir,
-                const std::vector<std::string>& roms, const SimulateConfig& config, bool trace) {
+                const std::vector<std::string>& roms, const SimulateConfig& config,
+                TraceFormat trace) {
   const std::string stimulus = stimulus_text(*run.trials, first, last);
   const std::string expected = expected_text(*run.trials, first, last);
   io::Sha256 hash;
   hash.add_text(run.simulator.key);
   hash.add_text(stimulus);
   hash.add_text(expected);
-  hash.add_text(trace ? "trace" : "");
+  hash.add_text(trace == TraceFormat::kNone ? "" : trace_file(trace));
   for (const std::string& rom : roms) hash.add_text(io::read_file(rtl_dir + "/" + rom));
   Job job;
   job.name = fmt::format("{}[{}..{}]", run.spec.name, first, last - 1);
@@ -115,6 +123,7 @@ void score_trial(const DutRun& run, const Job& job, const TrialResult& result, s
       compare_outputs(run.spec, run.trials->expected.at(trial), result.outputs, trial);
   dut.mismatches += c.mismatches;
   if (result.cycles != run.spec.latency) ++dut.off_latency_trials;
+  if (c.mismatches != 0 || result.cycles != run.spec.latency) dut.inexact_trials.push_back(trial);
   if (c.mismatches != 0 && dut.mismatching_trials++ == 0) {
     dut.first_mismatch = trial;
     dut.first_difference = c.first_difference;
@@ -126,6 +135,30 @@ void score_trial(const DutRun& run, const Job& job, const TrialResult& result, s
         job.name, result.mismatches, trial, c.mismatches,
         c.first_difference.empty() ? "" : " (" + c.first_difference + ")", job.directory));
   }
+}
+
+// Reruns each of `trials` of `run` alone on a simulator built to trace in `format`; returns
+// (trial, waves file) for each rerun that wrote one. Finished traced jobs are reused.
+std::vector<std::pair<std::size_t, std::string>> trace_trials(
+    const DutRun& run, const std::vector<std::size_t>& trials, TraceFormat format,
+    const rtl::RtlDesign& design, const std::string& rtl_dir, const std::vector<std::string>& roms,
+    const SimulateConfig& config, Executor& executor, Logger& logger) {
+  BuildConfig traced = config.build;
+  traced.trace = format;
+  DutRun trace_run = run;
+  trace_run.simulator = build_simulator(run.spec, rtl_dir, design.sources, traced, logger);
+  std::vector<Job> jobs, pending;
+  for (std::size_t trial : trials) {
+    jobs.push_back(prepare_job(trace_run, trial, trial + 1, rtl_dir, roms, config, format));
+    if (!fs::exists(jobs.back().directory + "/results.json")) pending.push_back(jobs.back());
+  }
+  if (!pending.empty()) executor.run(pending, logger);
+  std::vector<std::pair<std::size_t, std::string>> waves;
+  for (std::size_t k = 0; k < trials.size(); ++k) {
+    const std::string path = jobs[k].directory + "/" + trace_file(format);
+    if (fs::exists(path)) waves.emplace_back(trials[k], path);
+  }
+  return waves;
 }
 
 }  // namespace
@@ -217,7 +250,7 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
   for (DutRun& run : runs) {
     run.parts = split(trials, per_job);
     for (const auto& [first, last] : run.parts) {
-      run.jobs.push_back(prepare_job(run, first, last, rtl_dir, roms, config, false));
+      run.jobs.push_back(prepare_job(run, first, last, rtl_dir, roms, config, TraceFormat::kNone));
       if (!fs::exists(run.jobs.back().directory + "/results.json")) jobs.push_back(run.jobs.back());
     }
   }
@@ -313,14 +346,19 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
     dut.status = !dut.problems.empty() ? "error" : dut.matches() ? "pass" : "mismatch";
     if (!run.layer && !labels.empty() && dut.completed == trials) report.rtl_correct = rtl_correct;
     if (config.trace && dut.first_mismatch) {
-      BuildConfig traced = config.build;
-      traced.trace = true;
-      DutRun trace_run = run;
-      trace_run.simulator = build_simulator(run.spec, rtl_dir, design.sources, traced, logger);
-      const Job job = prepare_job(trace_run, *dut.first_mismatch, *dut.first_mismatch + 1, rtl_dir,
-                                  roms, config, true);
-      if (!fs::exists(job.directory + "/results.json")) executor.run({job}, logger);
-      if (fs::exists(job.directory + "/trace.vcd")) dut.trace = job.directory + "/trace.vcd";
+      const auto traced = trace_trials(run, {*dut.first_mismatch}, TraceFormat::kVcd, design,
+                                       rtl_dir, roms, config, executor, logger);
+      if (!traced.empty()) dut.trace = traced.front().second;
+    }
+    std::vector<std::size_t> wanted;
+    for (std::size_t trial : config.trace_trials) {
+      if (trial < trials) wanted.push_back(trial);
+    }
+    if (!run.layer && !wanted.empty()) {
+      logger.info(fmt::format("simulate: {} ({}): tracing {} trials as FST", dut.name, dut.module,
+                              wanted.size()));
+      dut.waves = trace_trials(run, wanted, TraceFormat::kFst, design, rtl_dir, roms, config,
+                               executor, logger);
     }
     logger.info(fmt::format("simulate: {} ({}): {} of {} trials, {} mismatching outputs, {}",
                             dut.name, dut.module, dut.completed, dut.trials, dut.mismatches,

@@ -106,6 +106,24 @@ std::string difference_text(const std::string& first_difference, std::size_t off
                      off_latency_trials);
 }
 
+std::vector<std::size_t> failing_trials(const Measurement& measurement, const Targets& targets) {
+  std::vector<bool> failing(measurement.output_errors.size(), false);
+  for (std::size_t t = 0; t < failing.size(); ++t) {
+    failing[t] = measurement.output_errors[t] > targets.error ||
+                 (targets.max_flip_rate && t < measurement.flips.size() && measurement.flips[t]) ||
+                 (targets.range_error && t < measurement.range_errors.size() &&
+                  measurement.range_errors[t] > *targets.range_error);
+  }
+  for (std::size_t t : measurement.inexact_trials) {
+    if (t < failing.size()) failing[t] = true;
+  }
+  std::vector<std::size_t> trials;
+  for (std::size_t t = 0; t < failing.size(); ++t) {
+    if (failing[t]) trials.push_back(t);
+  }
+  return trials;
+}
+
 Judgement judge(const Measurement& measurement, const model::PrecisionMap& map,
                 const Targets& targets) {
   SCPREC_ASSERT(measurement.layer_errors.size() == map.layers.size(), "one error list per layer");

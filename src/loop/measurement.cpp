@@ -50,6 +50,8 @@ Measurement measure_rtl(const model::Network& network, const model::PrecisionMap
   m.first_difference = top.first_difference;
   m.off_latency_trials = top.off_latency_trials;
   m.problems = top.problems;
+  m.inexact_trials = top.inexact_trials;
+  m.waves = top.waves;
   if (top.completed != top.trials && m.problems.empty()) {
     m.problems.push_back("the RTL completed " + std::to_string(top.completed) + " of " +
                          std::to_string(top.trials) + " trials");

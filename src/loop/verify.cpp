@@ -55,12 +55,30 @@ struct Context {
             config.range_error};
   }
   Judgement judge(const model::PrecisionMap& map, const model::RowRange& rows, bool rtl,
-                  double alpha) const {
+                  double alpha, Measurement* measured = nullptr) const {
     const Eigen::MatrixXd trials = rows_of(all_rows, rows);
     const Measurement m =
         rtl ? measure_rtl(network, map, trials, scale_rows, config.simulation, executor, logger)
             : measure_software(network, map, trials, full_scales, config.simulation.threads);
+    if (measured != nullptr) *measured = m;
     return loop::judge(m, map, targets(alpha));
+  }
+
+  // The rows of a completed RTL measurement on `rows` whose trials failed; with trace_failing,
+  // those trials rerun with FST waves (the jobs already run are reused).
+  void failing(const model::PrecisionMap& map, const model::RowRange& rows, const Measurement& m,
+               double alpha, VerifyResult& result) const {
+    if (!m.problems.empty() || m.trials != rows.count) return;
+    const std::vector<std::size_t> trials = failing_trials(m, targets(alpha));
+    for (std::size_t t : trials) result.failing_rows.push_back(rows.begin + t);
+    if (!config.trace_failing || trials.empty()) return;
+    logger.info(fmt::format("verify: rerunning {} failing trials with waves", trials.size()));
+    cosim::SimulateConfig simulation = config.simulation;
+    simulation.trace_trials = trials;
+    const Measurement traced = measure_rtl(network, map, rows_of(all_rows, rows), scale_rows,
+                                           simulation, executor, logger);
+    for (const auto& [trial, path] : traced.waves)
+      result.waves.push_back({rows.begin + trial, path});
   }
 };
 
@@ -331,7 +349,9 @@ HeldOutStep judge_held_out(const Context& c, const model::PrecisionMap& map, boo
     rows.alpha = attempt_alpha(c.config.alpha, rows.attempt);
     c.logger.info(fmt::format("verify: judging {} on held-out {} (attempt {}, alpha {:g})",
                               lengths_text(map), rows.signoff.text(), rows.attempt, rows.alpha));
-    h.judgement = c.judge(map, rows.signoff, true, rows.alpha);
+    Measurement measured;
+    h.judgement = c.judge(map, rows.signoff, true, rows.alpha, &measured);
+    c.failing(map, rows.signoff, measured, rows.alpha, result);
     h.judged = true;
     h.failed = !sign_off && h.judgement->measured() && !h.judgement->pass();
     result.steps.push_back(record_step(map, *h.judgement, "held-out",
@@ -343,7 +363,9 @@ HeldOutStep judge_held_out(const Context& c, const model::PrecisionMap& map, boo
     const model::RowRange last{rows.rows - count, count};
     c.logger.info(
         fmt::format("verify: {}; measuring {} for information", rows.problem, last.text()));
-    h.judgement = c.judge(map, last, true, c.config.alpha);
+    Measurement measured;
+    h.judgement = c.judge(map, last, true, c.config.alpha, &measured);
+    c.failing(map, last, measured, c.config.alpha, result);
     result.steps.push_back(
         record_step(map, *h.judgement, "not held out", "measured, cannot sign off"));
   }

@@ -64,6 +64,15 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
       "map's composed prediction {:.4g}: {}.\n\nPer input: {}.\n\nAgreement: {}.\n\n",
       e.exceedances, e.trials, e.rate, e.upper_bound, e.delta, e.pass ? "pass" : "fail",
       1 - e.delta, e.quantile, e.prediction.predicted, shown(e.prediction), range_text(e), flips_text(e));
+  if (!result.failing_rows.empty()) {
+    md += fmt::format(
+        "Failing trials (output error above the target{}{}, or not bit-exact): rows {}. {}\n\n",
+        e.flips.limit ? ", top-1 flipped" : "", e.range.limit ? ", above the range target" : "",
+        fmt::join(result.failing_rows, ", "),
+        result.waves.empty()
+            ? "`scprec signoff --rerun-failing --trace` reruns them with FST waves."
+            : "Waves: " + waves_text(result) + ".");
+  }
   md += fmt::format(
       "## Layers: every prediction against the measurement\n\n"
       "Errors are fractions of each layer's full scale at the quantile level {:.4f} the "

@@ -141,6 +141,13 @@ std::string shell_command(const std::vector<std::string>& argv) {
   return line;
 }
 
+std::string waves_text(const loop::VerifyResult& result) {
+  if (result.waves.empty()) return "";
+  std::vector<std::size_t> rows;
+  for (const loop::Wave& wave : result.waves) rows.push_back(wave.row);
+  return fmt::format("waves/trial-<row>.fst for rows {}", fmt::join(rows, ", "));
+}
+
 Properties reproduction_properties(const Provenance& provenance) {
   Properties properties = run_properties(provenance);
   add_reruns(properties, provenance);
@@ -161,6 +168,7 @@ Properties reproduction_properties(const loop::VerifyResult& result, const Prove
   add(properties, "rows.held_out_attempt",
       rows.signoff.empty() ? "" : fmt::format("{} (alpha {:g})", rows.attempt, rows.alpha));
   add(properties, "trials", std::to_string(result.trials));
+  add(properties, "waves", waves_text(result));
   add_reruns(properties, provenance);
   return properties;
 }

@@ -311,3 +311,15 @@ TEST_CASE("loop: the per-input range error is reported always and tested when a 
   m.range_errors[3] = 0.25;  // at the target is not above it
   CHECK(scprec::loop::judge(m, map, targets(0.1, 0.95, 0.05, std::nullopt, 0.25)).pass());
 }
+
+TEST_CASE("loop: failing trials are those over a target or not bit-exact", "[loop]") {
+  scprec::loop::Measurement m = measurement(6, 0.1, 2, 0.01, 0.01);  // trials 0, 1 at 0.2
+  m.flips = {false, false, true, false, false, false};
+  m.range_errors = {0.0, 0.0, 0.0, 0.5, 0.0, 0.0};
+  m.inexact_trials = {5};
+  using V = std::vector<std::size_t>;
+  CHECK(scprec::loop::failing_trials(m, targets(0.15, 0.9, 0.05)) == V{0, 1, 5});
+  CHECK(scprec::loop::failing_trials(m, targets(0.15, 0.9, 0.05, 0.1)) == V{0, 1, 2, 5});
+  CHECK(scprec::loop::failing_trials(m, targets(0.15, 0.9, 0.05, 0.1, 0.25)) == V{0, 1, 2, 3, 5});
+  CHECK(scprec::loop::failing_trials(m, targets(0.3, 0.9, 0.05)) == V{5});
+}

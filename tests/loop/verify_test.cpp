@@ -7,8 +7,13 @@
 // the defaults keep the runs short.
 #include <unistd.h>
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <cstdint>
+#include <filesystem>
 #include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
 
 #include "../fixture_path.hpp"
 #include "../run_command.hpp"
@@ -112,6 +117,71 @@ TEST_CASE("loop: a map that is too short fails sign-off naming the layer", "[.si
                                     "layer fc"));
   CHECK_THAT(junit, Catch::Contains("<failure message=\"output error above 0.3"));
   CHECK(scprec::io::read_file(dir + "/report.html").find("verdict fail") != std::string::npos);
+}
+
+// The rows in "rows 3, 17" after `marker` in `text`, up to the end of the line or a period.
+std::set<std::size_t> rows_after(const std::string& text, const std::string& marker) {
+  std::set<std::size_t> rows;
+  const std::size_t at = text.find(marker);
+  if (at == std::string::npos) return rows;
+  std::size_t end = text.find_first_of(".\n", at + marker.size());
+  std::istringstream in(text.substr(at + marker.size(), end - at - marker.size()));
+  std::string word;
+  while (in >> word) rows.insert(std::stoul(word));
+  return rows;
+}
+
+TEST_CASE("loop: a too-short map's failing held-out trials are rerun with FST waves",
+          "[.sim][loop]") {
+  const std::string dir = work("too_short_waves");
+  const Run r =
+      run(example({"signoff", "--map", map_with_length(dir, 8), "--trials", "12",
+                   "--accuracy-images", "10", "--rerun-failing", "--trace", "-q", "--out", dir}));
+  INFO(r.out << r.err);
+  CHECK(r.code == 1);
+  const std::string md = scprec::io::read_file(dir + "/report.md");
+  std::string failing = md.substr(md.find("Failing trials"));
+  failing = failing.substr(0, failing.find('\n'));
+  std::replace(failing.begin(), failing.end(), ',', ' ');
+  const std::set<std::size_t> rows = rows_after(failing, "rows ");
+  REQUIRE(!rows.empty());
+  std::string waves = property(scprec::io::read_file(dir + "/junit.xml"), "waves");
+  std::replace(waves.begin(), waves.end(), ',', ' ');
+  CHECK(rows_after(waves, "for rows ") == rows);
+  // Held-out rows only: the last 12 of the calibration split's 1000.
+  CHECK(property(scprec::io::read_file(dir + "/junit.xml"), "rows.held_out") == "rows 988-999");
+  CHECK(*rows.begin() >= 988);
+  CHECK(*rows.rbegin() <= 999);
+  std::set<std::size_t> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir + "/waves")) {
+    const std::string name = entry.path().filename().string();
+    REQUIRE(name.rfind("trial-", 0) == 0);
+    REQUIRE(name.size() > 10);
+    REQUIRE(name.substr(name.size() - 4) == ".fst");
+    files.insert(std::stoul(name.substr(6, name.size() - 10)));
+    // An FST starts with its header block: tag 0 (FST_BL_HDR), then the section length 329.
+    const std::string bytes = scprec::io::read_file(entry.path().string());
+    REQUIRE(bytes.size() > 330);
+    CHECK(bytes[0] == '\0');
+    std::uint64_t length = 0;
+    for (int k = 1; k <= 8; ++k) length = length << 8 | static_cast<unsigned char>(bytes[k]);
+    CHECK(length == 329);
+  }
+  CHECK(files == rows);
+  // A sign-off without the flags publishes no waves.
+  const Run again = run(example({"signoff", "--map", dir + "/map.json", "--trials", "12",
+                                 "--accuracy-images", "10", "-q", "--out", dir}));
+  CHECK(again.code == 1);
+  CHECK(!std::filesystem::exists(dir + "/waves"));
+}
+
+TEST_CASE("loop: sign-off's --trace needs --rerun-failing and the other way round", "[loop]") {
+  for (const char* flag : {"--trace", "--rerun-failing"}) {
+    const Run r =
+        run(example({"signoff", "--map", work("no_map.json"), flag, "--out", work("trace_alone")}));
+    CHECK(r.code == 2);
+    CHECK_THAT(r.err, Catch::Contains("--rerun-failing and --trace go together"));
+  }
 }
 
 TEST_CASE("loop: sign-off refuses a map without an error target", "[loop]") {

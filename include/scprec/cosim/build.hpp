@@ -38,9 +38,12 @@ struct ToolVersions {
 /// gives "unavailable" in its field; never throws, so that a report can say so.
 ToolVersions probe_tool_versions();
 
+/// The waveform format a simulator is built to write (the testbench's --trace FILE).
+enum class TraceFormat { kNone, kVcd, kFst };
+
 struct BuildConfig {
   std::string cache_dir;                   ///< where builds are kept ("" : default_cache_dir())
-  bool trace = false;                      ///< build with VCD tracing (for --trace)
+  TraceFormat trace = TraceFormat::kNone;  ///< built with VCD or FST tracing, or none
   unsigned jobs = 2;                       ///< parallel compiles within one build
   std::string model_optimisation = "-O1";  ///< for the Verilated model's C++
 };

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scprec/core/logger.hpp"
@@ -28,6 +29,9 @@ struct SimulateConfig {
   bool layers = true;      ///< simulate each layer alone
   bool top = true;         ///< simulate the network top
   bool trace = false;      ///< VCD of the first mismatching trial of each DUT
+  /// The top only: trials rerun one at a time by a simulator built with FST tracing, each
+  /// leaving an FST of that trial (DutReport::waves).
+  std::vector<std::size_t> trace_trials;
   double quantile = 0.95;  ///< reported in the error summaries
   unsigned threads = 0;    ///< for the software model
 };
@@ -66,6 +70,11 @@ struct DutReport {
   std::uint64_t cycles_per_trial = 0;  ///< the design's latency, start to done
   std::string first_difference;        ///< the first output that differs (compare_outputs), or ""
   std::string trace;                   ///< VCD of the first mismatching trial, if written
+  /// Trials that were not bit-exact: an output differed, or done came off the latency.
+  std::vector<std::size_t> inexact_trials;
+  /// The top only: (trial, FST path) for each of SimulateConfig::trace_trials whose rerun wrote
+  /// its waves.
+  std::vector<std::pair<std::size_t, std::string>> waves;
   std::vector<std::string> problems;  ///< failed jobs, with their logs
   bool reused = false;                ///< every job's results came from an earlier run
 };

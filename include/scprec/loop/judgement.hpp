@@ -153,6 +153,11 @@ std::string difference_text(const std::string& first_difference, std::size_t off
 Judgement judge(const Measurement& measurement, const model::PrecisionMap& map,
                 const Targets& targets);
 
+/// The trials of `measurement` that failed a target, in order: the output error exceeded the
+/// target, the top-1 class flipped (when a flip limit is set), the error over the input's logit
+/// range exceeded its target (when set), or the RTL trial was not bit-exact.
+std::vector<std::size_t> failing_trials(const Measurement& measurement, const Targets& targets);
+
 /// An analytic bound's value for a layer at its length and the verdict's level.
 struct BoundPrediction {
   std::string bound;

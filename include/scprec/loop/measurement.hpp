@@ -5,6 +5,7 @@
 #include <Eigen/Dense>
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "scprec/core/logger.hpp"
@@ -28,6 +29,9 @@ struct Measurement {
   std::string first_difference;       ///< the first of them (cosim::compare_outputs), or ""
   std::size_t off_latency_trials = 0; ///< RTL trials not done in the design's latency
   std::vector<std::string> problems;  ///< simulations that failed or did not finish
+  std::vector<std::size_t> inexact_trials;  ///< RTL trials that were not bit-exact
+  /// RTL: (trial, FST file) for each trial rerun with waves (SimulateConfig::trace_trials).
+  std::vector<std::pair<std::size_t, std::string>> waves;
   /// Every trial that ran matched the software model, counter for counter and cycle for cycle.
   bool bit_exact() const { return mismatches == 0 && off_latency_trials == 0; }
 };

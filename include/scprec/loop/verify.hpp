@@ -40,6 +40,15 @@ struct VerifyConfig {
   /// attempt_alpha(alpha, attempt). "": none, every attempt counts as the first.
   std::string attempts_ledger;
   cosim::SimulateConfig simulation;  ///< work directory, cache, jobs, timeouts
+  /// Reruns the failing trials (failing_trials) of the held-out measurement one at a time
+  /// with FST waves (VerifyResult::waves).
+  bool trace_failing = false;
+};
+
+/// The waves of one failing trial of the held-out measurement.
+struct Wave {
+  std::size_t row = 0;  ///< its calibration-data row
+  std::string path;     ///< the FST in the simulation's job folder
 };
 
 /// Per layer, error against length for the report's plots.
@@ -96,6 +105,10 @@ struct VerifyResult {
   double alpha = 0.05;
   std::vector<LayerCurve> curves;
   std::optional<Accuracy> accuracy;
+  /// The calibration rows of the held-out measurement's failing trials (failing_trials), when
+  /// that measurement completed; with trace_failing, the waves of those rerun.
+  std::vector<std::size_t> failing_rows;
+  std::vector<Wave> waves;
 };
 
 /// The closed loop. Splits the calibration rows (plan_splits); assigns the first map on the

@@ -47,12 +47,16 @@ std::string drop_text(const loop::AccuracyDrop& d, double alpha);
 /// The population the guarantee covers.
 std::string population_text(const loop::VerifyResult& result);
 
+/// "waves/trial-<row>.fst for rows 3, 17": the failing held-out trials traced (--trace), or "".
+std::string waves_text(const loop::VerifyResult& result);
+
 /// Name/value pairs in the order the reports show them.
 using Properties = std::vector<std::pair<std::string, std::string>>;
 
 /// What reproduces a run that has a result: scprec's version and compiler, the simulation
 /// tools' versions, the command line, the inputs with their SHA-256s, the map's base seed and
-/// generator (layer seeds are derived from them), and one-line commands that rerun it
+/// generator (layer seeds are derived from them), the rows with waves (`waves`), and one-line
+/// commands that rerun it
 /// (`rerun`: this command again; `rerun.signoff`, for verify and demo: a sign-off of the map
 /// written). Every report renders this one list: Markdown and HTML as a table, JUnit as
 /// `<properties>`. Empty values are left out.
