@@ -104,9 +104,10 @@ std::string rows_text(const loop::RowUse& rows) {
 std::string population_text(const loop::VerifyResult& result) {
   const model::PrecisionMap& map = result.map;
   return fmt::format(
-      "The exceedance bounds hold for inputs drawn like the calibration rows (data sha256 {}), "
-      "run through this RTL (bit-exact with the software model) with these fixed seeds ({} "
-      "lanes, {}-bit, base seed {}); not for other inputs, seeds or hardware.",
+      "The acceptance tests' guarantee covers inputs drawn like the calibration rows "
+      "(calibration inputs hash {}), run through this RTL (bit-exact with the software model) "
+      "with these fixed seeds ({} lanes, {}-bit, base seed {}); not other inputs, seeds or "
+      "hardware.",
       result.rows.data_hash.substr(0, 16), core::to_string(map.generator), map.generator_width,
       map.seed);
 }
