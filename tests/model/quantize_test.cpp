@@ -171,3 +171,26 @@ TEST_CASE("model: biases round to the nearest accumulator unit, ties to even", "
   REQUIRE(q.layers[0].weight_scale * q.layers[0].input_scale == unit);
   CHECK(q.layers[0].bias == expected);
 }
+
+TEST_CASE("model: ReLU clamps every negative accumulator to 0, -1 included, output layer too",
+          "[model]") {
+  // A hidden layer's requantizer maps every y <= 0 to code 0, so only an output layer with a
+  // ReLU (a manifest can ask for one) shows its accumulators: the logits.
+  for (const bool output : {false, true}) {
+    scprec::model::QuantLayer layer;
+    layer.outputs = 4;
+    layer.bias = {0, 0, 0, 0};
+    layer.activation = scprec::model::Activation::kRelu;
+    layer.is_output = output;
+    const auto out = scprec::model::finish_layer(layer, {8, scprec::core::Encoding::kSignMagnitude},
+                                                 {-1, -2, 0, 3});
+    CHECK(out.accumulators == std::vector<std::int64_t>{0, 0, 0, 3});
+  }
+  scprec::model::QuantLayer identity;
+  identity.outputs = 2;
+  identity.bias = {0, 0};
+  identity.activation = scprec::model::Activation::kIdentity;
+  identity.is_output = true;
+  CHECK(scprec::model::finish_layer(identity, {8, scprec::core::Encoding::kSignMagnitude}, {-1, 2})
+            .accumulators == std::vector<std::int64_t>{-1, 2});
+}
