@@ -151,6 +151,14 @@ TEST_CASE("io: shapes and sizes too large to count are rejected, not overflowed"
                     Catch::Contains("unsupported dtype '<f99999999999999999999'"));
   // A zero dimension makes an empty array, whatever the other dimensions say.
   CHECK(npy("<f8", "(99999999999, 0)").values.empty());
+  // A byte order numpy never writes: not guessed at.
+  for (const char* descr : {"!f8", "?f8", "xf8", "ff8"}) {
+    INFO(descr);
+    CHECK_THROWS_WITH(npy(descr, "(4,)"), Catch::Contains("unsupported dtype '" +
+                                                          std::string(descr) + "'"));
+  }
+  CHECK(npy("=f8", "(4,)").values.size() == 4);
+  CHECK(npy(">f8", "(4,)").values.size() == 4);
 }
 
 namespace {

@@ -127,6 +127,10 @@ TEST_CASE("io: invalid precision maps are rejected naming the field", "[io][map]
                  "is not a number");
   check_rejected(edited([](auto& j) { j["layers"] = nlohmann::json::array(); }), "layers",
                  "non-empty list");
+  check_rejected(edited([](auto& j) { j["layers"][1]["outputs"] = 0; }), "layers[1].inputs",
+                 "a layer needs inputs and outputs");
+  check_rejected(edited([](auto& j) { j["layers"][0]["inputs"] = 0; }), "layers[0].inputs",
+                 "a layer needs inputs and outputs");
   check_rejected(edited([](auto& j) { j["provenance"]["tuning_rows"]["count"] = 400; }),
                  "provenance.tuning_rows", "reaches past the data's 1000 rows");
   check_rejected(edited([](auto& j) { j["targets"]["max_flip_rate"] = 1.5; }),
