@@ -7,6 +7,19 @@
 #include "scprec/model/sc_layer.hpp"
 
 namespace scprec::cosim {
+namespace {
+
+// max over k of |logits[k] - exact[k]|.
+double largest_difference(const std::vector<std::int64_t>& logits,
+                          const std::vector<std::int64_t>& exact) {
+  double worst = 0.0;
+  for (std::size_t k = 0; k < logits.size(); ++k) {
+    worst = std::max(worst, std::fabs(static_cast<double>(logits[k] - exact[k])));
+  }
+  return worst;
+}
+
+}  // namespace
 
 double layer_error(std::size_t l, const std::vector<std::int64_t>& positive,
                    const std::vector<std::int64_t>& negative, std::size_t trial,
@@ -29,22 +42,15 @@ double layer_error(std::size_t l, const std::vector<std::int64_t>& positive,
 double output_error(const std::vector<std::int64_t>& logits, std::size_t trial,
                     const model::QuantizedNetwork& quantized, const SoftwareRun& software,
                     const std::vector<double>& full_scales) {
-  double worst = 0.0;
-  for (std::size_t k = 0; k < logits.size(); ++k) {
-    worst = std::max(worst,
-                     std::fabs(static_cast<double>(logits[k] - software.integer_logits[trial][k])));
-  }
-  return worst * quantized.logit_scale() / full_scales.back();
+  return largest_difference(logits, software.integer_logits[trial]) * quantized.logit_scale() /
+         full_scales.back();
 }
 
 double range_error(const std::vector<std::int64_t>& logits, std::size_t trial,
                    const SoftwareRun& software) {
   const std::vector<std::int64_t>& exact = software.integer_logits[trial];
   const auto [low, high] = std::minmax_element(exact.begin(), exact.end());
-  double worst = 0.0;
-  for (std::size_t k = 0; k < logits.size(); ++k) {
-    worst = std::max(worst, std::fabs(static_cast<double>(logits[k] - exact[k])));
-  }
+  const double worst = largest_difference(logits, exact);
   if (worst == 0.0) return 0.0;
   const double range = static_cast<double>(*high - *low);
   return range > 0.0 ? worst / range : INFINITY;
@@ -52,11 +58,12 @@ double range_error(const std::vector<std::int64_t>& logits, std::size_t trial,
 
 bool top1_flipped(const std::vector<std::int64_t>& logits, std::size_t trial,
                   const SoftwareRun& software) {
-  const std::vector<std::int64_t>& exact = software.integer_logits[trial];
-  const auto top1 = [](const std::vector<std::int64_t>& v) {
-    return std::max_element(v.begin(), v.end()) - v.begin();  // the first of equal maxima
-  };
-  return top1(logits) != top1(exact);
+  return top1(logits) != top1(software.integer_logits[trial]);
+}
+
+std::size_t top1(const std::vector<std::int64_t>& logits) {
+  return static_cast<std::size_t>(std::max_element(logits.begin(), logits.end()) -
+                                  logits.begin());  // the first of equal maxima
 }
 
 }  // namespace scprec::cosim

@@ -328,16 +328,16 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
         if (!run.layer) {
           const std::vector<std::int64_t>& logits = result.outputs.back();
           double worst = 0.0;
-          std::size_t best = 0;
           for (std::size_t k = 0; k < logits.size(); ++k) {
             const double value = static_cast<double>(logits[k]) * quantized.logit_scale();
             worst = std::max(
                 worst, std::fabs(value - software.float_logits(static_cast<Eigen::Index>(trial),
                                                                static_cast<Eigen::Index>(k))));
-            if (logits[k] > logits[best]) best = k;
           }
           float_errors.push_back(worst / full_scales.back());
-          if (trial < labels.size() && static_cast<int>(best) == labels[trial]) ++rtl_correct;
+          if (trial < labels.size() && static_cast<int>(top1(logits)) == labels[trial]) {
+            ++rtl_correct;
+          }
         }
       }
     }
@@ -368,12 +368,9 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
   if (!labels.empty() && labels.size() >= trials) {
     std::size_t software_correct = 0;
     for (std::size_t t = 0; t < trials; ++t) {
-      const std::vector<std::int64_t>& logits = software.top.expected[t].back();
-      std::size_t best = 0;
-      for (std::size_t k = 1; k < logits.size(); ++k) {
-        if (logits[k] > logits[best]) best = k;
+      if (static_cast<int>(top1(software.top.expected[t].back())) == labels[t]) {
+        ++software_correct;
       }
-      if (static_cast<int>(best) == labels[t]) ++software_correct;
     }
     report.software_correct = software_correct;
     report.float_correct = model::count_correct(

@@ -28,6 +28,10 @@ double output_error(const std::vector<std::int64_t>& logits, std::size_t trial,
 double range_error(const std::vector<std::int64_t>& logits, std::size_t trial,
                    const SoftwareRun& software);
 
+/// The class logits pick: the index of the largest, the first of equal maxima (as
+/// model::count_correct).
+std::size_t top1(const std::vector<std::int64_t>& logits);
+
 /// Whether one trial's logits pick another class than the exact integer network's (the top-1,
 /// a tie going to the lowest index, as model::count_correct).
 bool top1_flipped(const std::vector<std::int64_t>& logits, std::size_t trial,
