@@ -13,12 +13,6 @@
 namespace scprec::loop {
 namespace {
 
-std::vector<std::size_t> lengths_of(const model::PrecisionMap& map) {
-  std::vector<std::size_t> lengths;
-  for (const model::LayerPrecision& layer : map.layers) lengths.push_back(layer.length);
-  return lengths;
-}
-
 constexpr const char* kTuning = "tuning";
 
 // Judgements are counted against max_steps.
@@ -125,6 +119,12 @@ bool lengthen(const assign::LengthPredictions& predictions, Refinement& r, Budge
 
 bool on_aim(const Judgement& j) {
   return j.pass() && j.end_to_end.aim;
+}
+
+std::vector<std::size_t> lengths_of(const model::PrecisionMap& map) {
+  std::vector<std::size_t> lengths;
+  for (const model::LayerPrecision& layer : map.layers) lengths.push_back(layer.length);
+  return lengths;
 }
 
 Step record_step(const model::PrecisionMap& map, const Judgement& j, std::string rows,

@@ -34,9 +34,7 @@ Eigen::MatrixXd rows_of(const Eigen::MatrixXd& x, const model::RowRange& rows) {
 }
 
 std::string lengths_text(const model::PrecisionMap& map) {
-  std::vector<std::size_t> lengths;
-  for (const model::LayerPrecision& layer : map.layers) lengths.push_back(layer.length);
-  return fmt::format("{}", fmt::join(lengths, "/"));
+  return fmt::format("{}", fmt::join(lengths_of(map), "/"));
 }
 
 // Everything the loop's steps share: the rows that set the error scales, and how a map is

@@ -29,6 +29,9 @@ struct Step {
 /// (EndToEndVerdict::aim), so that it has a fair chance on the held-out rows.
 bool on_aim(const Judgement& judgement);
 
+/// The map's lengths, layer by layer.
+std::vector<std::size_t> lengths_of(const model::PrecisionMap& map);
+
 /// A step's record of a judged map.
 Step record_step(const model::PrecisionMap& map, const Judgement& judgement, std::string rows,
                  std::string action);
