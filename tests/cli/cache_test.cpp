@@ -26,9 +26,10 @@ Result run(const std::vector<std::string>& args) {
   return {code, out.str(), err.str()};
 }
 
-// A cache with a good simulator, a corrupt one and an abandoned temporary.
-std::string sample_cache() {
-  const std::string cache = std::string(SCPREC_TEST_WORK_DIR) + "/cli_cache";
+// A cache with a good simulator, a corrupt one and an abandoned temporary, in a folder of the
+// test's own (`name`): ctest runs the cases in parallel, and a shared one raced.
+std::string sample_cache(const std::string& name) {
+  const std::string cache = std::string(SCPREC_TEST_WORK_DIR) + "/cli_cache_" + name;
   fs::remove_all(cache);
   const scprec::cosim::EntryRecipe recipe{"a test entry", {"sim"}, [](const std::string& staging) {
                                             scprec::io::write_file_atomically(staging + "/sim",
@@ -47,7 +48,7 @@ std::string sample_cache() {
 }  // namespace
 
 TEST_CASE("cli: cache info lists entries, verified or corrupt, and temporaries", "[cli]") {
-  const std::string cache = sample_cache();
+  const std::string cache = sample_cache("info");
   const Result r = run({"cache", "info", "--cache", cache});
   INFO(r.out << r.err);
   REQUIRE(r.code == 0);
@@ -60,7 +61,7 @@ TEST_CASE("cli: cache info lists entries, verified or corrupt, and temporaries",
 
 TEST_CASE("cli: cache clean --stale removes corrupt entries and temporaries, clean the rest",
           "[cli]") {
-  const std::string cache = sample_cache();
+  const std::string cache = sample_cache("clean");
   Result r = run({"cache", "clean", "--stale", "--cache", cache});
   INFO(r.out << r.err);
   REQUIRE(r.code == 0);
