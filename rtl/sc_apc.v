@@ -1,12 +1,14 @@
-// sc_apc: accumulative parallel counter: each enabled cycle adds the number of ones among its
-// N inputs to a running count.
+// sc_apc: the parallel counter of an accumulative parallel counter: how many of its N input
+// bits are ones this cycle. The accumulator is the caller's register: sc_layer keeps every
+// neuron's counts as slices of one packed bank per sign, which leave the layer as its pos /
+// neg ports as they are (gathering separate counter registers into those ports made the
+// Verilated model's cost per cycle grow with the square of the number of neurons), and clears
+// and adds in its clocked block (an adder that saw the start input combinationally would be
+// evaluated again on every input change).
 //
-// Interface
-//   clk    clock, rising edge
-//   clear  count <= 0 (wins over enable)
-//   en     count <= count + ones(bits)
+// Interface (combinational)
 //   bits   N parallel input bits of this cycle
-//   count  CW-bit running count (registered)
+//   ones   the number of ones among them, CW bits
 // Simulation counts with $countones, which Verilator turns into word-wide popcounts; synthesis
 // (SYNTHESIS defined, as scprec's Yosys script does) sums the bits in a loop, which Yosys 0.23
 // maps several times faster. Both are the same function; tests/rtl checks them equal.
@@ -14,13 +16,9 @@ module sc_apc #(
     parameter integer N = 8,
     parameter integer CW = 16
 ) (
-    input wire clk,
-    input wire clear,
-    input wire en,
     input wire [N-1:0] bits,
-    output reg [CW-1:0] count
+    output reg [CW-1:0] ones
 );
-  reg [CW-1:0] ones;
 `ifdef SYNTHESIS
   integer k;
   always @* begin
@@ -30,9 +28,4 @@ module sc_apc #(
 `else
   always @* ones = $countones(bits);
 `endif
-
-  always @(posedge clk) begin
-    if (clear) count <= {CW{1'b0}};
-    else if (en) count <= count + ones;
-  end
 endmodule

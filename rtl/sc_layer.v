@@ -201,7 +201,13 @@ module sc_layer #(
       .data(weight_row)
   );
 
-  // Neurons: weight comparators, products and counters.
+  // Neurons: weight comparators, products and counters. The counters are slices of two packed
+  // banks, pos_q and neg_q (neuron j at [j*CW +: CW]), which are the pos and neg ports as they
+  // are: nothing gathers them into a bus every cycle.
+  reg [OUTPUTS*CW-1:0] pos_q;
+  reg [OUTPUTS*CW-1:0] neg_q;
+  assign pos = pos_q;
+  assign neg = neg_q;
   generate
     for (j = 0; j < OUTPUTS; j = j + 1) begin : g_neuron
       wire [CHUNK-1:0] b;
@@ -212,19 +218,18 @@ module sc_layer #(
             .bit_out(b[k])
         );
       end
+      wire [CW-1:0] pos_ones;
+      wire [CW-1:0] neg_ones;
       if (BIPOLAR != 0) begin : g_bipolar
         // XNOR products, one counter; a bipolar neuron has no negative counter.
         sc_apc #(
             .N (CHUNK),
             .CW(CW)
         ) u_count (
-            .clk(clk),
-            .clear(load),
-            .en(step),
             .bits(~(a ^ b) & active),
-            .count(pos[j*CW+:CW])
+            .ones(pos_ones)
         );
-        assign neg[j*CW+:CW] = {CW{1'b0}};
+        assign neg_ones = {CW{1'b0}};
       end else begin : g_sign_magnitude
         // AND products, counted by the weight's sign in the positive or negative counter.
         wire [CHUNK-1:0] sign;
@@ -235,22 +240,26 @@ module sc_layer #(
             .N (CHUNK),
             .CW(CW)
         ) u_pos (
-            .clk(clk),
-            .clear(load),
-            .en(step),
             .bits(a & b & active & ~sign),
-            .count(pos[j*CW+:CW])
+            .ones(pos_ones)
         );
         sc_apc #(
             .N (CHUNK),
             .CW(CW)
         ) u_neg (
-            .clk(clk),
-            .clear(load),
-            .en(step),
             .bits(a & b & active & sign),
-            .count(neg[j*CW+:CW])
+            .ones(neg_ones)
         );
+      end
+      // Accumulative parallel counters: cleared at load, adding their ones every run cycle.
+      always @(posedge clk) begin
+        if (load) begin
+          pos_q[j*CW+:CW] <= {CW{1'b0}};
+          neg_q[j*CW+:CW] <= {CW{1'b0}};
+        end else if (step) begin
+          pos_q[j*CW+:CW] <= pos_q[j*CW+:CW] + pos_ones;
+          neg_q[j*CW+:CW] <= neg_q[j*CW+:CW] + neg_ones;
+        end
       end
     end
   endgenerate
@@ -280,17 +289,13 @@ module sc_layer #(
       .MULT(MULT),
       .RQ_SHIFT(RQ_SHIFT)
   ) u_output (
-      .pos(pos[neuron*CW+:CW]),
-      .neg(neg[neuron*CW+:CW]),
+      .pos(pos_q[neuron*CW+:CW]),
+      .neg(neg_q[neuron*CW+:CW]),
       .bias(bias),
       .result(converted)
   );
-  generate
-    for (j = 0; j < OUTPUTS; j = j + 1) begin : g_result
-      localparam [NEURON_BITS-1:0] NEURON = NEURON_BITS'(j);
-      reg [RW-1:0] result_q;
-      always @(posedge clk) if (convert && neuron == NEURON) result_q <= converted;
-      assign result[j*RW+:RW] = result_q;
-    end
-  endgenerate
+  // Results: one packed register, neuron j at [j*RW +: RW], written at its conversion cycle.
+  reg [OUTPUTS*RW-1:0] result_q;
+  always @(posedge clk) if (convert) result_q[neuron*RW+:RW] <= converted;
+  assign result = result_q;
 endmodule
