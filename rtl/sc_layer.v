@@ -294,8 +294,17 @@ module sc_layer #(
       .bias(bias),
       .result(converted)
   );
-  // Results: one packed register, neuron j at [j*RW +: RW], written at its conversion cycle.
+  // Results: a shift register of the converted values, neuron j ending at [j*RW +: RW] after
+  // the last conversion (neuron 0 converts first). Enabled only on conversion cycles, it has
+  // no per-neuron write enables, which would be M comparisons every cycle in Verilator and a
+  // decoder in synthesis.
   reg [OUTPUTS*RW-1:0] result_q;
-  always @(posedge clk) if (convert) result_q[neuron*RW+:RW] <= converted;
   assign result = result_q;
+  generate
+    if (OUTPUTS > 1) begin : g_result_shift
+      always @(posedge clk) if (convert) result_q <= {converted, result_q[OUTPUTS*RW-1:RW]};
+    end else begin : g_result_single
+      always @(posedge clk) if (convert) result_q <= converted;
+    end
+  endgenerate
 endmodule
