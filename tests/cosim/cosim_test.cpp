@@ -164,3 +164,34 @@ TEST_CASE("cosim: a flipped lane seed is caught by the scoreboard (_bad)", "[.si
   CHECK(report.duts[1].status == "pass");          // fc2 alone gets its inputs from the model
   CHECK(report.duts.back().status == "mismatch");  // the top runs the broken fc1
 }
+
+TEST_CASE("cosim: a top whose done never comes is reported hung, not bit-exact (_bad)",
+          "[.sim][cosim]") {
+  const auto network = scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
+  const auto data = scprec::io::read_dataset(scprec::test::npz_fixture("data_ok.npz"),
+                                             scprec::io::Split::kCalibration);
+  const auto quantized = scprec::model::quantize(network, data.x, {});
+  const auto map = scprec::model::manual_map(quantized, scprec::io::network_hash(network), {16, 16},
+                                             scprec::core::GeneratorKind::kLfsr, 32, 3);
+  auto config = sim_config("hung_top_bad", 3);
+  config.layers = false;
+  const auto design = scprec::rtl::generate_rtl(quantized, map, {});
+  const std::string rtl_dir = config.work_dir + "/rtl";
+  scprec::cosim::write_design(design, rtl_dir);
+  std::string top = scprec::io::read_file(rtl_dir + "/scprec_top.v");
+  const std::string done = "assign done = fc2_done;";
+  REQUIRE(top.find(done) != std::string::npos);
+  top.replace(top.find(done), done.size(), "assign done = 1'b0;");
+  scprec::io::write_file_atomically(rtl_dir + "/scprec_top.v", top);
+
+  scprec::cosim::LocalExecutor executor(2);
+  const auto report = scprec::cosim::simulate_design(
+      network, map, design, rtl_dir, data.x, {}, data.x, config, executor, scprec::null_logger());
+  CHECK_FALSE(report.bit_exact());
+  CHECK(report.has_errors());
+  const auto& top_report = report.duts.back();
+  CHECK(top_report.name == "top");
+  CHECK(top_report.completed == 0);
+  REQUIRE_FALSE(top_report.problems.empty());
+  CHECK_THAT(top_report.problems[0], Catch::Contains("the DUT never signalled done"));
+}
