@@ -4,7 +4,6 @@
 //  2. Verilator (with the SystemC testbench) against Icarus on the same generated layers;
 //  3. cold (empty build cache and ccache) against warm builds of the example's simulators.
 // The map: every layer at L = 256, the generator's default inputs per cycle.
-#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -13,9 +12,9 @@
 #include <sstream>
 
 #include "bench_util.hpp"
+#include "cosim_bench_util.hpp"
 #include "scprec/cosim/build.hpp"
 #include "scprec/cosim/icarus.hpp"
-#include "scprec/cosim/process.hpp"
 #include "scprec/cosim/reference.hpp"
 #include "scprec/cosim/simulate.hpp"
 #include "scprec/cosim/trials.hpp"
@@ -26,20 +25,14 @@ namespace {
 
 namespace fs = std::filesystem;
 using scprec::bench::median;
+using scprec::bench::must;
+using scprec::bench::peak_child_megabytes;
+using scprec::bench::write_job;
 
 scprec::model::PrecisionMap uniform_map(const scprec::bench::Example& example, std::size_t length) {
   return scprec::model::manual_map(
       example.quantized, scprec::io::network_hash(example.network),
       std::vector<std::size_t>(example.quantized.layers.size(), length));
-}
-
-scprec::cosim::ProcessResult must(const std::vector<std::string>& argv, const std::string& dir) {
-  const auto result = scprec::cosim::run_process(argv, {dir, 0.0, "", {}});
-  if (!result.succeeded()) {
-    std::fprintf(stderr, "failed: %s\n%s\n", argv[0].c_str(), result.output.c_str());
-    std::exit(1);
-  }
-  return result;
 }
 
 // Builds every DUT's simulator, one after another with two compile jobs each; returns each
@@ -57,13 +50,6 @@ std::vector<double> build_each(const std::vector<scprec::cosim::DutSpec>& duts,
     seconds.push_back(scprec::bench::seconds_since(start));
   }
   return seconds;
-}
-
-// The largest resident set of any finished child process (the compilers, Verilator), in MB.
-double peak_child_megabytes() {
-  rusage usage{};
-  getrusage(RUSAGE_CHILDREN, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
 }  // namespace
@@ -119,17 +105,7 @@ int main(int argc, char** argv) {
     const auto& dut = duts[l];
     const auto& set = software.layers[l];
     const std::string job = work + "/job_" + dut.name;
-    fs::create_directories(job);
-    scprec::io::write_file_atomically(job + "/stimulus.txt",
-                                      scprec::cosim::stimulus_text(set, 0, trials));
-    scprec::io::write_file_atomically(job + "/expected.txt",
-                                      scprec::cosim::expected_text(set, 0, trials));
-    for (const auto& entry : fs::directory_iterator(rtl_dir)) {
-      if (entry.path().extension() == ".hex") {
-        fs::copy_file(entry.path(), job + "/" + entry.path().filename().string(),
-                      fs::copy_options::overwrite_existing);
-      }
-    }
+    write_job(job, rtl_dir, set, trials);
     const auto simulator =
         scprec::cosim::build_simulator(dut, rtl_dir, design.sources, config, scprec::null_logger());
     // The bare loop: the same Verilated model, --cc, the same model optimisation.

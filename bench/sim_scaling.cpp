@@ -11,7 +11,6 @@
 // Usage: bench_sim_scaling H [TRIALS] [EXAMPLE_DIR] [MODEL_OPT] (the model's C++ optimisation,
 // BuildConfig::model_optimisation, -O1 by default); the work folder, bench-sim-scaling-H in the
 // current directory, is left for inspection (the RTL, the jobs, the build cache).
-#include <sys/resource.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -21,8 +20,8 @@
 #include <string>
 
 #include "bench_util.hpp"
+#include "cosim_bench_util.hpp"
 #include "scprec/cosim/build.hpp"
-#include "scprec/cosim/process.hpp"
 #include "scprec/cosim/reference.hpp"
 #include "scprec/cosim/simulate.hpp"
 #include "scprec/cosim/trials.hpp"
@@ -44,8 +43,7 @@ scprec::model::DenseLayer random_layer(const std::string& name, std::size_t inpu
                                               [&] { return scale * normal(rng); });
   layer.bias = Eigen::VectorXd::NullaryExpr(static_cast<Eigen::Index>(outputs),
                                             [&] { return 0.01 * normal(rng); });
-  layer.activation =
-      relu ? scprec::model::Activation::kRelu : scprec::model::Activation::kIdentity;
+  layer.activation = relu ? scprec::model::Activation::kRelu : scprec::model::Activation::kIdentity;
   return layer;
 }
 
@@ -55,21 +53,6 @@ scprec::model::Network random_mlp(std::size_t hidden) {
   layers.push_back(random_layer("fc1", 784, hidden, true, rng));
   layers.push_back(random_layer("fc2", hidden, 10, false, rng));
   return scprec::model::Network(std::move(layers));
-}
-
-// The largest resident set of any finished child process so far, in MB.
-double peak_child_megabytes() {
-  rusage usage{};
-  getrusage(RUSAGE_CHILDREN, &usage);
-  return static_cast<double>(usage.ru_maxrss) / 1024.0;
-}
-
-void must(const std::vector<std::string>& argv, const std::string& dir) {
-  const auto result = scprec::cosim::run_process(argv, {dir, 0.0, "", {}});
-  if (!result.succeeded()) {
-    std::fprintf(stderr, "failed: %s\n%s\n", argv[0].c_str(), result.output.c_str());
-    std::exit(1);
-  }
 }
 
 }  // namespace
@@ -90,13 +73,13 @@ int main(int argc, char** argv) {
       scprec::io::read_dataset(example + "/data.npz", scprec::io::Split::kCalibration);
   const auto test = scprec::io::read_dataset(example + "/data.npz", scprec::io::Split::kTest);
   const auto quantized = scprec::model::quantize(network, calibration.x.topRows(200), {});
-  const auto map = scprec::model::manual_map(quantized, scprec::io::network_hash(network),
-                                             {128, 128});
+  const auto map =
+      scprec::model::manual_map(quantized, scprec::io::network_hash(network), {128, 128});
   const auto design = scprec::rtl::generate_rtl(quantized, map, {});
   const std::string rtl_dir = work + "/rtl";
   scprec::cosim::write_design(design, rtl_dir);
-  const auto software = scprec::cosim::software_run(network, quantized, map,
-                                                    test.x.topRows(static_cast<Eigen::Index>(trials)));
+  const auto software = scprec::cosim::software_run(
+      network, quantized, map, test.x.topRows(static_cast<Eigen::Index>(trials)));
 
   setenv("CCACHE_DIR", (work + "/ccache").c_str(), 1);
   scprec::cosim::BuildConfig config;
@@ -108,24 +91,15 @@ int main(int argc, char** argv) {
       {scprec::cosim::top_dut(design), &software.top}};
   for (const auto& [dut, set] : duts) {
     const auto start = scprec::bench::Clock::now();
-    const auto simulator = scprec::cosim::build_simulator(dut, rtl_dir, design.sources, config,
-                                                          scprec::null_logger());
+    const auto simulator =
+        scprec::cosim::build_simulator(dut, rtl_dir, design.sources, config, scprec::null_logger());
     const double build_seconds = scprec::bench::seconds_since(start);
-    const double build_peak = peak_child_megabytes();
+    const double build_peak = scprec::bench::peak_child_megabytes();
     const std::string job = work + "/job_" + dut.name;
-    fs::create_directories(job);
-    scprec::io::write_file_atomically(job + "/stimulus.txt",
-                                      scprec::cosim::stimulus_text(*set, 0, trials));
-    scprec::io::write_file_atomically(job + "/expected.txt",
-                                      scprec::cosim::expected_text(*set, 0, trials));
-    for (const auto& entry : fs::directory_iterator(rtl_dir)) {
-      if (entry.path().extension() == ".hex") {
-        fs::copy_file(entry.path(), job + "/" + entry.path().filename().string());
-      }
-    }
-    must({simulator.binary, "--stimulus", "stimulus.txt", "--expected", "expected.txt",
-          "--results", "results.json"},
-         job);
+    scprec::bench::write_job(job, rtl_dir, *set, trials);
+    scprec::bench::must({simulator.binary, "--stimulus", "stimulus.txt", "--expected",
+                         "expected.txt", "--results", "results.json"},
+                        job);
     const auto results = nlohmann::json::parse(scprec::io::read_file(job + "/results.json"));
     if (results["summary"]["status"] != "pass") {
       std::fprintf(stderr, "%s: not bit-exact (%s)\n", dut.name.c_str(),
