@@ -79,6 +79,30 @@ scprec::cosim::SimulateConfig sim_config(const std::string& name, std::size_t tr
   return config;
 }
 
+// The tiny fixture network with its calibration data, a map at `lengths` (LFSR, seed 3), and
+// its RTL written to config.work_dir/rtl, for tests that break the RTL before simulating it.
+struct TinyDesign {
+  scprec::model::Network network;
+  scprec::io::Dataset data;
+  scprec::model::PrecisionMap map;
+  scprec::rtl::RtlDesign design;
+  std::string rtl_dir;
+};
+
+TinyDesign written_tiny_design(const std::vector<std::size_t>& lengths,
+                               const scprec::cosim::SimulateConfig& config) {
+  auto network = scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
+  auto data = scprec::io::read_dataset(scprec::test::npz_fixture("data_ok.npz"),
+                                       scprec::io::Split::kCalibration);
+  const auto quantized = scprec::model::quantize(network, data.x, {});
+  auto map = scprec::model::manual_map(quantized, scprec::io::network_hash(network), lengths,
+                                       scprec::core::GeneratorKind::kLfsr, 32, 3);
+  auto design = scprec::rtl::generate_rtl(quantized, map, {});
+  const std::string rtl_dir = config.work_dir + "/rtl";
+  scprec::cosim::write_design(design, rtl_dir);
+  return {std::move(network), std::move(data), std::move(map), std::move(design), rtl_dir};
+}
+
 }  // namespace
 
 TEST_CASE("cosim: random networks are bit-exact with the software model, in Verilator and Icarus",
@@ -128,17 +152,10 @@ TEST_CASE("cosim: random networks are bit-exact with the software model, in Veri
 }
 
 TEST_CASE("cosim: a flipped lane seed is caught by the scoreboard (_bad)", "[.sim][cosim]") {
-  const auto network = scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
-  const auto data = scprec::io::read_dataset(scprec::test::npz_fixture("data_ok.npz"),
-                                             scprec::io::Split::kCalibration);
-  const auto quantized = scprec::model::quantize(network, data.x, {});
-  const auto map = scprec::model::manual_map(quantized, scprec::io::network_hash(network), {64, 64},
-                                             scprec::core::GeneratorKind::kLfsr, 32, 3);
   auto config = sim_config("flipped_seed_bad", 5);
   config.trace = true;
-  const auto design = scprec::rtl::generate_rtl(quantized, map, {});
-  const std::string rtl_dir = config.work_dir + "/rtl";
-  scprec::cosim::write_design(design, rtl_dir);
+  const TinyDesign tiny = written_tiny_design({64, 64}, config);
+  const std::string& rtl_dir = tiny.rtl_dir;
   // Flip the lowest bit of the first lane's seed of the first layer.
   std::string lanes = scprec::io::read_file(rtl_dir + "/fc1_lanes.hex");
   std::size_t row = 0;  // the first ROM row, after the // header lines
@@ -150,8 +167,9 @@ TEST_CASE("cosim: a flipped lane seed is caught by the scoreboard (_bad)", "[.si
   scprec::io::write_file_atomically(rtl_dir + "/fc1_lanes.hex", lanes);
 
   scprec::cosim::LocalExecutor executor(2);
-  const auto report = scprec::cosim::simulate_design(
-      network, map, design, rtl_dir, data.x, {}, data.x, config, executor, scprec::null_logger());
+  const auto report =
+      scprec::cosim::simulate_design(tiny.network, tiny.map, tiny.design, rtl_dir, tiny.data.x, {},
+                                     tiny.data.x, config, executor, scprec::null_logger());
   CHECK_FALSE(report.bit_exact());
   CHECK_FALSE(report.has_errors());
   const auto& fc1 = report.duts[0];
@@ -167,17 +185,10 @@ TEST_CASE("cosim: a flipped lane seed is caught by the scoreboard (_bad)", "[.si
 
 TEST_CASE("cosim: a top whose done never comes is reported hung, not bit-exact (_bad)",
           "[.sim][cosim]") {
-  const auto network = scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
-  const auto data = scprec::io::read_dataset(scprec::test::npz_fixture("data_ok.npz"),
-                                             scprec::io::Split::kCalibration);
-  const auto quantized = scprec::model::quantize(network, data.x, {});
-  const auto map = scprec::model::manual_map(quantized, scprec::io::network_hash(network), {16, 16},
-                                             scprec::core::GeneratorKind::kLfsr, 32, 3);
   auto config = sim_config("hung_top_bad", 3);
   config.layers = false;
-  const auto design = scprec::rtl::generate_rtl(quantized, map, {});
-  const std::string rtl_dir = config.work_dir + "/rtl";
-  scprec::cosim::write_design(design, rtl_dir);
+  const TinyDesign tiny = written_tiny_design({16, 16}, config);
+  const std::string& rtl_dir = tiny.rtl_dir;
   std::string top = scprec::io::read_file(rtl_dir + "/scprec_top.v");
   const std::string done = "assign done = fc2_done;";
   REQUIRE(top.find(done) != std::string::npos);
@@ -185,8 +196,9 @@ TEST_CASE("cosim: a top whose done never comes is reported hung, not bit-exact (
   scprec::io::write_file_atomically(rtl_dir + "/scprec_top.v", top);
 
   scprec::cosim::LocalExecutor executor(2);
-  const auto report = scprec::cosim::simulate_design(
-      network, map, design, rtl_dir, data.x, {}, data.x, config, executor, scprec::null_logger());
+  const auto report =
+      scprec::cosim::simulate_design(tiny.network, tiny.map, tiny.design, rtl_dir, tiny.data.x, {},
+                                     tiny.data.x, config, executor, scprec::null_logger());
   CHECK_FALSE(report.bit_exact());
   CHECK(report.has_errors());
   const auto& top_report = report.duts.back();
