@@ -4,9 +4,11 @@
 // of fc1 and of the top from empty caches (a private ccache too), then runs the first `trials`
 // test images through each and prints one Markdown table row per DUT:
 //   | H | DUT | build (s) | peak build memory (MB) | cycles per image | cycles/s | s per image |
-// Cycles per second time the testbench's simulation loop alone (sc_start), as
-// bench_cosim_speed does. One H per run, so that the peak memory is this H's: the driver
-// bench/sim_scaling.sh runs it for every H, before and after a change, side by side.
+//   initialisation (s) |
+// Cycles per second time the testbench's clocked simulation alone, as bench_cosim_speed does;
+// the model's initialisation at time 0 ($readmemh of the ROM images) is its own column. One H per
+// run, so that the peak memory is this H's: the driver bench/sim_scaling.sh runs it for every H,
+// before and after a change, side by side.
 //
 // Usage: bench_sim_scaling H [TRIALS] [EXAMPLE_DIR] [MODEL_OPT] (the model's C++ optimisation,
 // BuildConfig::model_optimisation, -O1 by default); the work folder, bench-sim-scaling-H in the
@@ -107,10 +109,12 @@ int main(int argc, char** argv) {
       return 1;
     }
     const double seconds = results["summary"]["simulation_seconds"].get<double>();
+    const double init_seconds = results["summary"]["initialisation_seconds"].get<double>();
     const double cycles = static_cast<double>(trials * dut.latency);
-    std::printf("| %zu | %s | %.0f | %.0f | %llu | %.3g | %.3g |\n", hidden, dut.name.c_str(),
-                build_seconds, build_peak, static_cast<unsigned long long>(dut.latency),
-                cycles / seconds, seconds / static_cast<double>(trials));
+    std::printf("| %zu | %s | %.0f | %.0f | %llu | %.3g | %.3g | %.2f |\n", hidden,
+                dut.name.c_str(), build_seconds, build_peak,
+                static_cast<unsigned long long>(dut.latency), cycles / seconds,
+                seconds / static_cast<double>(trials), init_seconds);
     std::fflush(stdout);
   }
   return 0;

@@ -165,18 +165,46 @@ module sc_layer #(
     end
   endgenerate
 
+  // The SC arithmetic of a cycle over the chunk's C inputs is written as functions, not as
+  // comparator and counter blocks: each neuron calls them inside its clocked block, on run
+  // cycles only. Verilator evaluates a block instance's combinational logic on every clock
+  // edge, so with blocks an idle layer of the network top (every layer but one at any time)
+  // cost as much to simulate as a running one; the top simulated 1.4 to 1.6 times slower.
+
+  // Comparator SNGs: bit k = (r_k < v_k) for the C BITS-bit numbers r_k = r[k*BITS +: BITS].
+  function automatic [CHUNK-1:0] streams(input [CHUNK*BITS-1:0] r, input [CHUNK*BITS-1:0] v);
+    integer i;
+    for (i = 0; i < CHUNK; i = i + 1) streams[i] = r[i*BITS+:BITS] < v[i*BITS+:BITS];
+  endfunction
+
+  // The parallel counter of an accumulative parallel counter: how many of the C bits are ones.
+  // Simulation counts with $countones, which Verilator turns into word-wide popcounts;
+  // synthesis (SYNTHESIS defined, as scprec's Yosys script does) sums the bits in a loop,
+  // which Yosys 0.23 maps several times faster. tests/rtl proves the two the same.
+  function automatic [CW-1:0] ones(input [CHUNK-1:0] bits);
+`ifdef SYNTHESIS
+    integer i;
+    ones = {CW{1'b0}};
+    for (i = 0; i < CHUNK; i = i + 1) ones = ones + {{(CW - 1) {1'b0}}, bits[i]};
+`else
+    ones = CW'($countones(bits));
+`endif
+  endfunction
+
+  // A neuron's C synapses from its slice of the weight ROM row: the thresholds (|w| or the
+  // bipolar code) and, for sign-magnitude, the signs.
+  function automatic [CHUNK*BITS-1:0] thresholds(input [CHUNK*SYNAPSE_BITS-1:0] synapses);
+    integer i;
+    for (i = 0; i < CHUNK; i = i + 1)
+      thresholds[i*BITS+:BITS] = synapses[i*SYNAPSE_BITS+:BITS];
+  endfunction
+  function automatic [CHUNK-1:0] signs(input [CHUNK*SYNAPSE_BITS-1:0] synapses);
+    integer i;
+    for (i = 0; i < CHUNK; i = i + 1) signs[i] = synapses[i*SYNAPSE_BITS+SYNAPSE_BITS-1];
+  endfunction
+
   // Activation streams of the chunk's inputs, shared by every neuron.
-  wire [CHUNK-1:0] a;
-  genvar k, j;
-  generate
-    for (k = 0; k < CHUNK; k = k + 1) begin : g_activation
-      sc_sng #(.BITS(BITS)) u_sng (
-          .r(r_act[k*BITS+:BITS]),
-          .v(x[k*BITS+:BITS]),
-          .bit_out(a[k])
-      );
-    end
-  endgenerate
+  wire [CHUNK-1:0] a = streams(r_act, x[CHUNK*BITS-1:0]);
 
   // Padding inputs of the last chunk never count (a bipolar XNOR of two zeros would be 1).
   wire [CHUNK-1:0] active;
@@ -201,65 +229,47 @@ module sc_layer #(
       .data(weight_row)
   );
 
-  // Neurons: weight comparators, products and counters. The counters are slices of two packed
-  // banks, pos_q and neg_q (neuron j at [j*CW +: CW]), which are the pos and neg ports as they
-  // are: nothing gathers them into a bus every cycle.
+  // Neurons: weight streams, products and accumulative parallel counters, cleared at load and
+  // adding their ones every run cycle. The counters are slices of two packed banks, pos_q and
+  // neg_q (neuron j at [j*CW +: CW]), which are the pos and neg ports as they are: nothing
+  // gathers them into a bus every cycle.
   reg [OUTPUTS*CW-1:0] pos_q;
   reg [OUTPUTS*CW-1:0] neg_q;
   assign pos = pos_q;
   assign neg = neg_q;
+  genvar j;
   generate
     for (j = 0; j < OUTPUTS; j = j + 1) begin : g_neuron
-      wire [CHUNK-1:0] b;
-      for (k = 0; k < CHUNK; k = k + 1) begin : g_weight
-        sc_sng #(.BITS(BITS)) u_sng (
-            .r(r_wgt[k*BITS+:BITS]),
-            .v(weight_row[(j*CHUNK+k)*SYNAPSE_BITS+:BITS]),
-            .bit_out(b[k])
-        );
-      end
-      wire [CW-1:0] pos_ones;
-      wire [CW-1:0] neg_ones;
+      wire [CHUNK*SYNAPSE_BITS-1:0] synapses =
+          weight_row[j*CHUNK*SYNAPSE_BITS+:CHUNK*SYNAPSE_BITS];
       if (BIPOLAR != 0) begin : g_bipolar
-        // XNOR products, one counter; a bipolar neuron has no negative counter.
-        sc_apc #(
-            .N (CHUNK),
-            .CW(CW)
-        ) u_count (
-            .bits(~(a ^ b) & active),
-            .ones(pos_ones)
-        );
-        assign neg_ones = {CW{1'b0}};
+        // XNOR products, one counter; a bipolar neuron's negative counter stays zero.
+        always @(posedge clk) begin
+          if (load) begin
+            pos_q[j*CW+:CW] <= {CW{1'b0}};
+            neg_q[j*CW+:CW] <= {CW{1'b0}};
+          end else if (step) begin
+            pos_q[j*CW+:CW] <= pos_q[j*CW+:CW]
+                + ones(~(a ^ streams(r_wgt, thresholds(synapses))) & active);
+          end
+        end
       end else begin : g_sign_magnitude
-        // AND products, counted by the weight's sign in the positive or negative counter.
-        wire [CHUNK-1:0] sign;
-        for (k = 0; k < CHUNK; k = k + 1) begin : g_sign
-          assign sign[k] = weight_row[(j*CHUNK+k)*SYNAPSE_BITS+BITS];
+        // AND products, counted by the weight's sign in the positive or negative counter. The
+        // products are a variable of the block (blocking, read only after it is set) so that
+        // the comparators are evaluated once for both counters.
+        // verilator lint_off BLKSEQ
+        always @(posedge clk) begin : counters
+          reg [CHUNK-1:0] products;
+          if (load) begin
+            pos_q[j*CW+:CW] <= {CW{1'b0}};
+            neg_q[j*CW+:CW] <= {CW{1'b0}};
+          end else if (step) begin
+            products = a & streams(r_wgt, thresholds(synapses)) & active;
+            pos_q[j*CW+:CW] <= pos_q[j*CW+:CW] + ones(products & ~signs(synapses));
+            neg_q[j*CW+:CW] <= neg_q[j*CW+:CW] + ones(products & signs(synapses));
+          end
         end
-        sc_apc #(
-            .N (CHUNK),
-            .CW(CW)
-        ) u_pos (
-            .bits(a & b & active & ~sign),
-            .ones(pos_ones)
-        );
-        sc_apc #(
-            .N (CHUNK),
-            .CW(CW)
-        ) u_neg (
-            .bits(a & b & active & sign),
-            .ones(neg_ones)
-        );
-      end
-      // Accumulative parallel counters: cleared at load, adding their ones every run cycle.
-      always @(posedge clk) begin
-        if (load) begin
-          pos_q[j*CW+:CW] <= {CW{1'b0}};
-          neg_q[j*CW+:CW] <= {CW{1'b0}};
-        end else if (step) begin
-          pos_q[j*CW+:CW] <= pos_q[j*CW+:CW] + pos_ones;
-          neg_q[j*CW+:CW] <= neg_q[j*CW+:CW] + neg_ones;
-        end
+        // verilator lint_on BLKSEQ
       end
     end
   endgenerate

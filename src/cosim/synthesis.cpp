@@ -2,10 +2,10 @@
 // module replaced by a port-only black box (a memory macro in an ASIC; as logic, Yosys would
 // expand every read port into a mux tree over all rows), and synthesised hierarchically with
 // `synth -top` (flattening first made fc1 of the example take 4x longer); the totals come from
-// the design-hierarchy section of `stat`. SYNTHESIS is defined so that sc_apc sums its bits in
-// a loop, which Yosys 0.23 maps several times faster than $countones. Layers run in parallel,
-// one yosys each. The network top is synthesised last with the layers as black boxes (its own
-// logic is the handshake glue). A Yosys warning fails the gate, as it does for lint.
+// the design-hierarchy section of `stat`. SYNTHESIS is defined so that sc_layer's parallel counter
+// sums its bits in a loop, which Yosys 0.23 maps several times faster than $countones. Layers run
+// in parallel, one yosys each. The network top is synthesised last with the layers as black boxes
+// (its own logic is the handshake glue). A Yosys warning fails the gate, as it does for lint.
 #include "scprec/cosim/synthesis.hpp"
 
 #include <fmt/format.h>
