@@ -2,9 +2,9 @@
 # Co-simulation scaling with layer width, before and after a change, side by side in one run:
 # for each H, bench_sim_scaling (random 784-H-10 network, L = 128, LFSR, empty caches) of the
 # commit BEFORE, then of this tree. The BEFORE tree is a temporary git worktree with this
-# benchmark's source and this tree's testbench main (sim/scprec_tb_main.cpp, so that both sides
-# time the clocked simulation apart from the model's initialisation) added, built in its own
-# folder. Prints one Markdown table.
+# benchmark's source (and its helper headers) and this tree's testbench main
+# (sim/scprec_tb_main.cpp, so that both sides time the clocked simulation apart from the
+# model's initialisation) added, built in its own folder. Prints one Markdown table.
 #
 # Usage: bench/sim_scaling.sh BEFORE_REV [BUILD_DIR]
 #   HIDDEN="128 256 512 1024 2048"   widths, in order
@@ -29,7 +29,7 @@ trap cleanup EXIT
 
 echo "sim_scaling: building $before_rev's benchmark in $work/before" >&2
 git -C "$root" worktree add --detach "$work/before" "$before_rev" >/dev/null
-cp bench/sim_scaling.cpp "$work/before/bench/"
+cp bench/sim_scaling.cpp bench/bench_util.hpp bench/cosim_bench_util.hpp "$work/before/bench/"
 cp sim/scprec_tb_main.cpp "$work/before/sim/"
 if ! grep -q bench_sim_scaling "$work/before/bench/CMakeLists.txt"; then
   sed -n '/^add_executable(bench_sim_scaling/,/^scprec_defaults(bench_sim_scaling)/p' \

@@ -14,7 +14,7 @@
 // Datapath. Inputs are taken CHUNK at a time; each chunk runs L cycles. A chunk's 2 x CHUNK
 // random lanes (activation lane and weight lane of each of its inputs) restart from the
 // chunk's row of the lane ROM, so input i sees the same random numbers as in the software
-// model. Every cycle: CHUNK activation comparators; for each neuron CHUNK weight comparators
+// model. Every run cycle: CHUNK activation comparators; for each neuron CHUNK weight comparators
 // (thresholds from the chunk's row of the weight ROM), the products (AND for sign-magnitude,
 // counted by the weight's sign in the positive or negative counter; XNOR for bipolar) and two
 // accumulative parallel counters that keep counting across chunks. After the last chunk one

@@ -14,6 +14,10 @@ if [[ -z $function_text ]]; then
   echo "ones_equivalence: no function ones in $rtl/sc_layer.v" >&2
   exit 1
 fi
+if ! grep -q '^`ifdef SYNTHESIS' <<<"$function_text"; then
+  echo "ones_equivalence: ones in $rtl/sc_layer.v has no SYNTHESIS body: nothing to compare" >&2
+  exit 1
+fi
 cat >"$work/ones_check.v" <<V
 module ones_check #(
     parameter integer CHUNK = 8,
