@@ -229,7 +229,7 @@ std::string flip_text(const RateTest& flips) {
 
 // The verdict's one line: what failed first, or what was shown.
 std::string verdict_text(const VerifyResult& r, const Judgement& j, bool fails_held_out,
-                         const std::string& infeasible, const VerifyConfig& config) {
+                         const std::string& infeasible) {
   const EndToEndVerdict& e = j.end_to_end;
   const auto worst_text = [&] {
     const LayerVerdict& worst = j.layers[*worst_layer(j)];
@@ -422,6 +422,9 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
     Refinement refined = refine(
         first, predictions,
         [&](const model::PrecisionMap& m, bool rtl) {
+          // Screens on the software model take milliseconds; an RTL measurement can take
+          // minutes, so the user is told which map it is.
+          if (rtl) logger.info("verify: tuning: measuring " + lengths_text(m) + " on the RTL");
           return c.judge(m, result.rows.tuning, rtl, config.alpha);
         },
         config.max_steps);
@@ -455,7 +458,7 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
   result.signed_off =
       current.pass() && result.rows.problem.empty() && infeasible.empty() && (start || tuned_pass);
   result.map = map;
-  result.verdict = verdict_text(result, current, held_out.failed, infeasible, config);
+  result.verdict = verdict_text(result, current, held_out.failed, infeasible);
   record_measurements(current, result.signed_off, map);
   if (held_out.judged && current.measured()) {  // a failed simulation judged nothing
     ledger.record({result.rows.data_hash, result.rows.signoff, map_identity(map),
