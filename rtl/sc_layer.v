@@ -168,8 +168,8 @@ module sc_layer #(
   // The SC arithmetic of a cycle over the chunk's C inputs is written as functions, not as
   // comparator and counter blocks: each neuron calls them inside its clocked block, on run
   // cycles only. Verilator evaluates a block instance's combinational logic on every clock
-  // edge, so with blocks an idle layer of the network top (every layer but one at any time)
-  // cost as much to simulate as a running one; the top simulated 1.4 to 1.6 times slower.
+  // edge, so with blocks the idle layers of the network top (every layer but one at any time)
+  // were evaluated on every cycle too (the top simulated 6 to 16% slower, docs/BENCHMARKS.md).
 
   // Comparator SNGs: bit k = (r_k < v_k) for the C BITS-bit numbers r_k = r[k*BITS +: BITS].
   function automatic [CHUNK-1:0] streams(input [CHUNK*BITS-1:0] r, input [CHUNK*BITS-1:0] v);
