@@ -1,7 +1,8 @@
 // The build driver. Steps, in a fresh directory under the cache:
 //  1. verilator --sc --pins-bv 2 --prefix Vdut: SystemC C++ of the DUT, class Vdut, every
 //     multi-bit port an sc_bv (so one testbench serves every DUT through dut_binding.h);
-//  2. make -f Vdut.mk Vdut__ALL.a: the model's archive, at modest optimisation;
+//  2. make -f Vdut.mk Vdut__ALL.a: the model's archive, at -O1, or -O3 for a DUT of many cycles
+//     per run (model_optimisation_for);
 //  3. the Verilated runtime objects (verilated.o, ...): taken from the runtime cache, or made
 //     once with the same makefile and stored there;
 //  4. the testbench (sim/, embedded in scprec) compiled against Vdut.h and linked with SystemC.
@@ -198,7 +199,8 @@ void compile_simulator(const Toolchain& tools, const DutSpec& dut, const std::st
                        const std::string& cache, const std::string& work, Logger& logger) {
   const std::string log = work + "/build.log";
   verilate(dut, rtl_dir, sources, config, cache, work, logger);
-  logger.info(fmt::format("build: {} ({}): compiling the model", dut.module, dut.name));
+  logger.info(fmt::format("build: {} ({}): compiling the model ({})", dut.module, dut.name,
+                          config.model_optimisation));
   std::vector<std::string> make = {"make", "-j", std::to_string(config.jobs), "-f", "Vdut.mk"};
   for (const std::string& word : split_words(make_variables(tools, config))) make.push_back(word);
   make.push_back("Vdut__ALL.a");
@@ -279,11 +281,18 @@ std::string default_cache_dir() {
   return std::string(home != nullptr ? home : "/tmp") + "/.cache/scprec";
 }
 
+std::string model_optimisation_for(const DutSpec& dut, const BuildConfig& config) {
+  if (!config.model_optimisation.empty()) return config.model_optimisation;
+  return dut.latency >= kLargeDutCycles ? "-O3" : "-O1";
+}
+
 std::string build_key(const Toolchain& tools, const DutSpec& dut, const std::string& rtl_dir,
                       const std::vector<std::string>& sources, const BuildConfig& config) {
+  BuildConfig resolved = config;
+  resolved.model_optimisation = model_optimisation_for(dut, config);
   io::Sha256 hash;
   hash.add_text("scprec-simulator-build/1");
-  add_toolchain(hash, tools, config);
+  add_toolchain(hash, tools, resolved);
   hash.add_text(binding_header(dut));
   for (const EmbeddedFile& file : testbench_sources()) {
     hash.add_text(file.name);
@@ -297,8 +306,10 @@ std::string build_key(const Toolchain& tools, const DutSpec& dut, const std::str
 }
 
 Simulator build_simulator(const DutSpec& dut, const std::string& rtl_dir,
-                          const std::vector<std::string>& sources, const BuildConfig& config,
+                          const std::vector<std::string>& sources, const BuildConfig& requested,
                           Logger& logger) {
+  BuildConfig config = requested;
+  config.model_optimisation = model_optimisation_for(dut, requested);
   // Absolute: the build steps run in folders of their own, where a relative path means another.
   const std::string cache =
       fs::absolute(config.cache_dir.empty() ? default_cache_dir() : config.cache_dir).string();

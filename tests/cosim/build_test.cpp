@@ -1,7 +1,8 @@
 // Tests of the simulator build and its cache (label `sim`, except where no tool runs): a corrupt
 // cached simulator is rebuilt and then simulates correctly, two concurrent builds of one DUT
 // compile it once, and a cache that is a file or cannot be written is an environment error; the
-// tools' versions are probed without failing when a tool is missing.
+// tools' versions are probed without failing when a tool is missing; the model's optimisation
+// follows the DUT's size and is part of the cache key.
 #include "scprec/cosim/build.hpp"
 
 #include <sys/wait.h>
@@ -143,6 +144,31 @@ TEST_CASE("cosim: tool versions come from the tools, or say unavailable for a mi
   CHECK(missing.verilator == "unavailable");
   CHECK(missing.systemc == "unavailable");
   CHECK(missing.compiler == "unavailable");
+}
+
+TEST_CASE("cosim: a DUT of many cycles per run is compiled at -O3, others at -O1, unless set",
+          "[cosim]") {
+  scprec::cosim::DutSpec dut;
+  scprec::cosim::BuildConfig config;
+  dut.latency = scprec::cosim::kLargeDutCycles - 1;
+  CHECK(scprec::cosim::model_optimisation_for(dut, config) == "-O1");
+  dut.latency = scprec::cosim::kLargeDutCycles;
+  CHECK(scprec::cosim::model_optimisation_for(dut, config) == "-O3");
+  config.model_optimisation = "-O2";  // a choice of the caller's wins
+  CHECK(scprec::cosim::model_optimisation_for(dut, config) == "-O2");
+
+  // The choice is part of the build's cache key: an -O1 build is never served for -O3.
+  const std::string root = fresh_dir("optimisation_key");
+  scprec::io::write_file_atomically(root + "/a.v", "module a; endmodule\n");
+  scprec::cosim::Toolchain tools;
+  scprec::cosim::BuildConfig automatic;
+  scprec::cosim::BuildConfig o1;
+  o1.model_optimisation = "-O1";
+  CHECK(scprec::cosim::build_key(tools, dut, root, {"a.v"}, automatic) !=
+        scprec::cosim::build_key(tools, dut, root, {"a.v"}, o1));
+  dut.latency = 10;
+  CHECK(scprec::cosim::build_key(tools, dut, root, {"a.v"}, automatic) ==
+        scprec::cosim::build_key(tools, dut, root, {"a.v"}, o1));
 }
 
 TEST_CASE("cosim: a cache that is a file is an environment error before any tool runs", "[cosim]") {

@@ -2,6 +2,7 @@
 // testbench of sim/ into one simulator binary, cached by the hash of everything that goes in.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -45,8 +46,19 @@ struct BuildConfig {
   std::string cache_dir;                   ///< where builds are kept ("" : default_cache_dir())
   TraceFormat trace = TraceFormat::kNone;  ///< built with VCD or FST tracing, or none
   unsigned jobs = 2;                       ///< parallel compiles within one build
-  std::string model_optimisation = "-O1";  ///< for the Verilated model's C++
+  /// For the Verilated model's C++; "" chooses by the DUT's size (model_optimisation_for).
+  std::string model_optimisation;
 };
+
+/// A DUT with at least this many cycles from start to done has its model compiled at -O3.
+constexpr std::uint64_t kLargeDutCycles = 100000;
+
+/// The Verilated model's C++ optimisation for `dut`: config.model_optimisation when set, else
+/// -O3 for a DUT of at least kLargeDutCycles cycles per run and -O1 below. -O3 builds a wide
+/// network's top about 45% longer and simulates it about 1.4 times faster, which pays for the
+/// hundreds of long runs a verify makes of it; a small DUT's builds are what the user waits for
+/// (docs/BENCHMARKS.md, "Simulation scaling with layer width").
+std::string model_optimisation_for(const DutSpec& dut, const BuildConfig& config);
 
 /// $SCPREC_CACHE, else $XDG_CACHE_HOME/scprec, else ~/.cache/scprec.
 std::string default_cache_dir();
