@@ -87,7 +87,9 @@ int main(int argc, char** argv) {
   scprec::cosim::BuildConfig config;
   config.cache_dir = work + "/cache";
   config.jobs = 2;
-  if (argc > 4) config.model_optimisation = argv[4];
+  // -O1 unless asked: the default would choose -O3 for the widest tops
+  // (cosim::model_optimisation_for), and a scaling table compares one setting across H.
+  config.model_optimisation = argc > 4 ? argv[4] : "-O1";
   const std::vector<std::pair<scprec::cosim::DutSpec, const scprec::cosim::TrialSet*>> duts = {
       {scprec::cosim::layer_dut(design, 0), &software.layers[0]},
       {scprec::cosim::top_dut(design), &software.top}};
