@@ -19,6 +19,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "scprec/assign/layer_bounds.hpp"
 #include "scprec/assign/optimizer.hpp"
@@ -49,7 +50,7 @@ LengthPredictions predict_from_bounds(Bound bound, const model::QuantizedNetwork
                                       const std::vector<double>& full_scales,
                                       std::vector<double> gains, unsigned threads, Logger& logger) {
   LengthPredictions p;
-  p.gains = std::move(gains);
+  for (double gain : gains) p.gains.push_back({gain});
   const std::vector<std::vector<model::Codes>> inputs = layer_inputs(quantized, calibration);
   for (std::size_t l = 0; l < quantized.layers.size(); ++l) {
     const model::QuantLayer& layer = quantized.layers[l];
@@ -61,7 +62,7 @@ LengthPredictions predict_from_bounds(Bound bound, const model::QuantizedNetwork
     for (std::size_t length : lengths) {
       const double error = layer_error_bound(bound, stats, length, layer_delta);
       layer_error.push_back(error / full_scales[l]);
-      contribution.push_back(p.gains[l] * error / full_scales.back());
+      contribution.push_back(gains[l] * error / full_scales.back());
     }
     p.contribution.push_back(std::move(contribution));
     p.layer_error.push_back(std::move(layer_error));
@@ -79,18 +80,26 @@ double median_gain(const LayerSensitivity& layer) {
   return n % 2 == 1 ? gains[n / 2] : (gains[n / 2 - 1] + gains[n / 2]) / 2.0;
 }
 
-LengthPredictions predict_from_sensitivity(const SensitivityReport& report) {
+// One report per generator, in the order of `generators`.
+LengthPredictions predict_from_sensitivity(const std::vector<SensitivityReport>& reports,
+                                           const std::vector<core::GeneratorKind>& generators) {
   LengthPredictions p;
-  for (const LayerSensitivity& layer : report.layers) {
-    std::vector<double> contribution;
-    std::vector<double> layer_error;
-    for (const SensitivityPoint& point : layer.points) {
-      contribution.push_back(point.output_vs_integer.quantile);
-      layer_error.push_back(point.layer_error.quantile);
+  p.generators = generators;
+  const std::size_t layers = reports.front().layers.size();
+  p.contribution.resize(layers);
+  p.layer_error.resize(layers);
+  p.gains.resize(layers);
+  p.scores.resize(layers);
+  for (const SensitivityReport& report : reports) {
+    for (std::size_t l = 0; l < layers; ++l) {
+      const LayerSensitivity& layer = report.layers[l];
+      for (const SensitivityPoint& point : layer.points) {
+        p.contribution[l].push_back(point.output_vs_integer.quantile);
+        p.layer_error[l].push_back(point.layer_error.quantile);
+      }
+      p.gains[l].push_back(layer.points.front().gain);
+      p.scores[l].push_back(layer.score);
     }
-    p.contribution.push_back(std::move(contribution));
-    p.layer_error.push_back(std::move(layer_error));
-    p.gains.push_back(layer.points.front().gain);
   }
   return p;
 }
@@ -127,12 +136,32 @@ void validate(const AssignConfig& config, const model::QuantizedNetwork& quantiz
         "", "max length", model::length_limit_problem(config.max_length, quantized.config),
         fmt::format("Give --max-length {} or less, or quantize to more --bits", longest));
   }
+  if (config.generators.empty()) {
+    throw_bad_input("", "generators", "none given", "Give lfsr, sobol, or both");
+  }
+  for (std::size_t g = 0; g < config.generators.size(); ++g) {
+    if (std::count(config.generators.begin(), config.generators.begin() + g,
+                   config.generators[g]) != 0) {
+      throw_bad_input("", "generators", core::to_string(config.generators[g]) + " is given twice",
+                      "Give each generator once");
+    }
+  }
+  if (config.generators.size() > 1 && config.method != Method::kSensitivity) {
+    throw_bad_input(
+        "", "generators",
+        fmt::format("{} generators for method {}", config.generators.size(),
+                    to_string(config.method)),
+        "Bounds model every stream as random, so they cannot choose between generators: give "
+        "one generator, or use --method sensitivity, which measures each");
+  }
   for (const model::QuantLayer& layer : quantized.layers) {
-    model::ScLayerConfig sc;
-    sc.generator = {config.analysis.generator, config.analysis.generator_width, 1};
-    for (std::size_t length : lengths) {
-      sc.length = length;
-      model::validate(sc, layer, quantized.config);
+    for (core::GeneratorKind generator : config.generators) {
+      model::ScLayerConfig sc;
+      sc.generator = {generator, config.analysis.generator_width, 1};
+      for (std::size_t length : lengths) {
+        sc.length = length;
+        model::validate(sc, layer, quantized.config);
+      }
     }
   }
 }
@@ -145,11 +174,11 @@ std::vector<std::vector<LayerOption>> layer_options(const LengthPredictions& p,
   for (std::size_t l = 0; l < options.size(); ++l) {
     const double synapses =
         static_cast<double>(quantized.layers[l].inputs * quantized.layers[l].outputs);
-    for (std::size_t k = 0; k < lengths.size(); ++k) {
-      const double cycles = static_cast<double>(lengths[k]);
-      options[l].push_back(LayerOption{lengths[k],
-                                       cost == CostModel::kCycles ? cycles : cycles * synapses,
-                                       p.contribution[l][k]});
+    for (std::size_t c = 0; c < p.contribution[l].size(); ++c) {
+      const std::size_t length = lengths[c % lengths.size()];
+      const double cycles = static_cast<double>(length);
+      options[l].push_back(LayerOption{
+          length, cost == CostModel::kCycles ? cycles : cycles * synapses, p.contribution[l][c]});
     }
   }
   return options;
@@ -207,20 +236,26 @@ Selection optimise(std::vector<std::vector<LayerOption>> options,
   const double target = rss ? config.target_error * config.target_error : config.target_error;
   auto best = cheapest_within_error(options, target);
   if (!best) {
+    // Every layer at the longest length, on whichever of its generators predicts less.
+    const std::size_t longest = options.front().back().length;
+    std::vector<double> least(options.size(), std::numeric_limits<double>::infinity());
     double total = 0.0;
     std::size_t worst = 0;
     for (std::size_t l = 0; l < options.size(); ++l) {
-      total += options[l].back().error;
-      if (options[l].back().error > options[worst].back().error) worst = l;
+      for (const LayerOption& option : options[l]) {
+        if (option.length == longest) least[l] = std::min(least[l], option.error);
+      }
+      total += least[l];
+      if (least[l] > least[worst]) worst = l;
     }
     throw_bad_input(
         "", "target error",
-        fmt::format("the best achievable prediction, every layer at {} cycles, is an output "
+        fmt::format("the best achievable prediction, every layer at {} cycles{}, is an output "
                     "error of {:.4g} ({}), above the target {:.4g}; layer {} alone contributes "
                     "{:.4g}",
-                    options.front().back().length, compose(total), composition_label(config),
-                    config.target_error, quantized.layers[worst].name,
-                    compose(options[worst].back().error)),
+                    longest, config.generators.size() > 1 ? " on its better generator" : "",
+                    compose(total), composition_label(config), config.target_error,
+                    quantized.layers[worst].name, compose(least[worst])),
         infeasible_target_remedy(config));
   }
   best->error = compose(best->error);
@@ -280,6 +315,15 @@ std::vector<std::size_t> gain_reference_lengths(const model::QuantConfig& quant,
   return lengths;
 }
 
+std::optional<std::size_t> LengthPredictions::candidate(core::GeneratorKind generator,
+                                                        std::size_t length) const {
+  const auto g = std::find(generators.begin(), generators.end(), generator);
+  const auto k = std::find(lengths.begin(), lengths.end(), length);
+  if (g == generators.end() || k == lengths.end()) return std::nullopt;
+  return static_cast<std::size_t>(g - generators.begin()) * lengths.size() +
+         static_cast<std::size_t>(k - lengths.begin());
+}
+
 std::vector<std::size_t> candidate_lengths(std::size_t min_length, std::size_t max_length) {
   std::vector<std::size_t> lengths;
   for (std::size_t length = 1; length <= max_length && length != 0; length <<= 1) {
@@ -296,52 +340,54 @@ std::vector<std::size_t> candidate_lengths(std::size_t min_length, std::size_t m
 LengthPredictions predict_lengths(const model::Network& network,
                                   const model::QuantizedNetwork& quantized,
                                   const Eigen::MatrixXd& calibration, const AssignConfig& config,
-                                  Logger& logger, SensitivityReport* analysis) {
+                                  Logger& logger) {
   const std::vector<std::size_t> lengths = candidate_lengths(config.min_length, config.max_length);
   validate(config, quantized, lengths);
   const std::size_t layers = quantized.layers.size();
   const double layer_delta = (1.0 - config.confidence) / static_cast<double>(layers);
   const std::vector<double> full_scales = model::layer_full_scales(network, calibration);
 
-  SensitivityReport report;
+  // One sweep per generator (bound methods: one generator, for their empirical gains).
+  std::vector<SensitivityReport> reports;
   const bool measure =
       config.method == Method::kSensitivity || config.gain == GainModel::kEmpirical;
-  if (measure) {
+  for (core::GeneratorKind generator : config.generators) {
+    if (!measure) break;
     SensitivityConfig sc = config.analysis;
+    sc.generator = generator;
     sc.quantile = 1.0 - layer_delta;
     sc.lengths = config.method == Method::kSensitivity
                      ? lengths
                      : gain_reference_lengths(quantized.config, sc.generator, sc.generator_width);
     sc.n_trials = std::min<std::size_t>(sc.n_trials, static_cast<std::size_t>(calibration.rows()));
-    report = analyze_sensitivity(network, quantized, calibration, sc, logger);
+    reports.push_back(analyze_sensitivity(network, quantized, calibration, sc, logger));
   }
   LengthPredictions p;
   if (config.method == Method::kSensitivity) {
-    p = predict_from_sensitivity(report);
+    p = predict_from_sensitivity(reports, config.generators);
   } else {
     std::vector<double> gains = analytic_gains(network);
     if (config.gain == GainModel::kEmpirical) {
-      for (std::size_t l = 0; l < layers; ++l) gains[l] = median_gain(report.layers[l]);
+      for (std::size_t l = 0; l < layers; ++l) gains[l] = median_gain(reports.front().layers[l]);
     }
     p = predict_from_bounds(bound_of(config.method), quantized, calibration, lengths, layer_delta,
                             full_scales, std::move(gains), config.analysis.threads, logger);
+    p.generators = config.generators;
+    for (std::size_t l = 0; l < layers; ++l) {
+      p.scores.push_back({measure ? reports.front().layers[l].score : 0.0});
+    }
   }
   p.lengths = lengths;
   p.output_full_scale = full_scales.back();
-  for (std::size_t l = 0; l < layers; ++l) {
-    p.scores.push_back(measure ? report.layers[l].score : 0.0);
-  }
-  if (analysis != nullptr) *analysis = std::move(report);
   return p;
 }
 
 model::PrecisionMap assign_lengths(const model::Network& network,
                                    const model::QuantizedNetwork& quantized,
                                    const Eigen::MatrixXd& calibration, const AssignConfig& config,
-                                   Logger& logger, SensitivityReport* analysis) {
-  return assign_from_predictions(
-      predict_lengths(network, quantized, calibration, config, logger, analysis), quantized, config,
-      logger);
+                                   Logger& logger) {
+  return assign_from_predictions(predict_lengths(network, quantized, calibration, config, logger),
+                                 quantized, config, logger);
 }
 
 model::PrecisionMap assign_from_predictions(const LengthPredictions& p,
@@ -355,7 +401,6 @@ model::PrecisionMap assign_from_predictions(const LengthPredictions& p,
   model::PrecisionMap map;
   map.quant = quantized.config;
   map.activation_scales = model::activation_scales(quantized);
-  map.generator = config.analysis.generator;
   map.generator_width = config.analysis.generator_width;
   map.seed = config.analysis.seed;
   map.targets.confidence = config.confidence;
@@ -371,23 +416,25 @@ model::PrecisionMap assign_from_predictions(const LengthPredictions& p,
   map.output_full_scale = p.output_full_scale;
   map.predicted_output_error = best.error;
   for (std::size_t l = 0; l < layers; ++l) {
-    const std::size_t k = best.choice[l];
+    const std::size_t c = best.choice[l];
+    const std::size_t g = c / lengths.size();
     model::LayerPrecision row;
     row.index = l;
     row.name = quantized.layers[l].name;
     row.inputs = quantized.layers[l].inputs;
     row.outputs = quantized.layers[l].outputs;
-    row.length = lengths[k];
+    row.length = lengths[c % lengths.size()];
+    row.generator = p.generators[g];
     row.seed = model::layer_seed(map.seed, l);
     row.method = map.method;
-    row.predicted_error = p.layer_error[l][k];
-    row.contribution = p.contribution[l][k];
-    row.gain = p.gains[l];
-    row.sensitivity = p.scores[l];
+    row.predicted_error = p.layer_error[l][c];
+    row.contribution = p.contribution[l][c];
+    row.gain = p.gains[l][g];
+    row.sensitivity = p.scores[l][g];
     map.layers.push_back(std::move(row));
   }
-  logger.info(fmt::format("assign: {} total cycles, predicted output error {:.4g} ({})",
-                          map.total_cycles(), map.predicted_output_error,
+  logger.info(fmt::format("assign: {} total cycles, {} lanes, predicted output error {:.4g} ({})",
+                          map.total_cycles(), map.generators_text(), map.predicted_output_error,
                           composition_label(config)));
   return map;
 }

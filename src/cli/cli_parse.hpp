@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <optional>
@@ -73,6 +74,16 @@ inline const CLI::Validator kFraction(
     },
     "FRACTION");
 
+/// A number in (0, 1]: a quantile level, where 1 is the maximum.
+inline const CLI::Validator kQuantile(
+    [](std::string& text) {
+      double value = 0.0;
+      return detail::as_double(text, value) && value > 0.0 && value <= 1.0
+                 ? std::string()
+                 : "must be a number in (0, 1], not '" + text + "'";
+    },
+    "QUANTILE");
+
 /// 0 (meaning "none") or a number strictly between 0 and 1.
 inline const CLI::Validator kFractionOrZero(
     [](std::string& text) {
@@ -84,6 +95,18 @@ inline const CLI::Validator kFractionOrZero(
     "FRACTION");
 
 }  // namespace check
+
+/// The items of a comma-separated list, empty ones included ("a,,b" gives "a", "", "b").
+inline std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::size_t begin = 0;
+  while (true) {
+    const std::size_t comma = std::min(text.find(',', begin), text.size());
+    items.push_back(text.substr(begin, comma - begin));
+    if (comma == text.size()) return items;
+    begin = comma + 1;
+  }
+}
 
 /// Parses `args` with `app`. Returns an exit code to return at once (0 after --help, 2 after a
 /// usage error, both printed, the error also in `*problem` when given), or nothing when the

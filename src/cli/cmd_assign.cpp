@@ -6,7 +6,6 @@
 #include <cctype>
 #include <optional>
 #include <ostream>
-#include <sstream>
 
 #include "cli_parse.hpp"
 #include "commands.hpp"
@@ -28,12 +27,13 @@ namespace {
 constexpr double kDefaultAlpha = 0.05;
 
 void print_map(const model::PrecisionMap& map, std::ostream& out) {
-  out << fmt::format("{:<10} {:>10} {:>6} {:>12} {:>12} {:>8}\n", "layer", "shape", "L",
-                     "layer error", "contribution", "gain");
+  out << fmt::format("{:<10} {:>10} {:>6} {:>9} {:>12} {:>12} {:>8}\n", "layer", "shape", "L",
+                     "generator", "layer error", "contribution", "gain");
   for (const model::LayerPrecision& layer : map.layers) {
-    out << fmt::format("{:<10} {:>10} {:>6} {:>12.4g} {:>12.4g} {:>8.3g}\n", layer.name,
+    out << fmt::format("{:<10} {:>10} {:>6} {:>9} {:>12.4g} {:>12.4g} {:>8.3g}\n", layer.name,
                        fmt::format("{}x{}", layer.inputs, layer.outputs), layer.length,
-                       layer.predicted_error, layer.contribution, layer.gain);
+                       core::to_string(layer.generator), layer.predicted_error, layer.contribution,
+                       layer.gain);
   }
   // rss composes layers as independent errors, an estimate; union adds them, a bound.
   const bool rss = map.targets.composition == "rss";
@@ -53,9 +53,7 @@ void refuse_bad_output(const ModelOptions& o, const std::string& output) {
 
 std::vector<std::size_t> parse_lengths(const std::string& text) {
   std::vector<std::size_t> lengths;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) {
+  for (const std::string& item : split_list(text)) {
     try {
       std::size_t used = 0;
       // stoul reads "-64" as 2^64 - 64; a length is digits only.
@@ -124,7 +122,7 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
       ->check(check::kCount)
       ->capture_default_str();
   add_quantization_options(app, o);
-  add_generator_options(app, o);
+  add_generator_options(app, o, GeneratorChoice::kPerLayer);
   app.add_option("-o,--output", output, "precision map to write")->required();
   app.add_flag("-q,--quiet", quiet, "no progress output");
   if (const auto code = parse_args(app, args, out, err)) return *code;
@@ -136,7 +134,7 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
   config.composition = assign::parse_composition(composition, "--compose");
   config.total_budget = budget;
   config.analysis.seed = o.seed;
-  config.analysis.generator = generator_kind(o);
+  config.generators = generator_kinds(o);
   config.analysis.generator_width = o.generator_width;
   config.analysis.threads = o.threads;
   LoadedModel loaded = load_model(o);

@@ -118,16 +118,13 @@ void add_loop_options(CLI::App& app, LoopOptions& o, bool with_targets) {
       ->check(check::kCount)
       ->capture_default_str();
   add_quantization_options(app, o.model);
-  add_generator_options(app, o.model);
+  add_generator_options(app, o.model, GeneratorChoice::kPerLayer);
 }
 
 std::vector<assign::Bound> parse_bounds(const std::string& text) {
   std::vector<assign::Bound> bounds;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', start), text.size());
-    bounds.push_back(assign::parse_bound(text.substr(start, comma - start), "--cross-check"));
-    start = comma + 1;
+  for (const std::string& item : split_list(text)) {
+    bounds.push_back(assign::parse_bound(item, "--cross-check"));
   }
   return bounds;
 }
@@ -245,10 +242,10 @@ int run_loop_to_verdict(LoopOptions& o, bool refine, report::Provenance& provena
   o.config.simulation.work_dir = dir.work();
   o.config.assign.method = assign::parse_method(o.method, "--method");
   o.config.assign.analysis.seed = o.model.seed;
-  o.config.assign.analysis.generator = generator_kind(o.model);
+  o.config.assign.generators = generator_kinds(o.model);
   o.config.assign.analysis.generator_width = o.model.generator_width;
   o.config.assign.analysis.threads = o.model.threads;
-  o.config.quant = {o.model.bits, core::parse_encoding(o.model.encoding, "--encoding")};
+  o.config.quant = quant_config(o.model);
   const model::Network network = io::read_model(o.model.model, o.model.manifest);
   const io::Dataset calibration = io::read_dataset(o.model.data, io::Split::kCalibration,
                                                    network.input_size(), network.output_size());

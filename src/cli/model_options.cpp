@@ -1,7 +1,10 @@
 // Shared model options and loading.
 #include "model_options.hpp"
 
+#include <algorithm>
+
 #include "cli_parse.hpp"
+#include "scprec/core/error.hpp"
 
 namespace scprec::cli {
 
@@ -16,10 +19,20 @@ void add_quantization_options(CLI::App& app, ModelOptions& o) {
       ->check(check::range(2, 12))
       ->capture_default_str();
   app.add_option("--encoding", o.encoding, "sign-magnitude or bipolar")->capture_default_str();
+  app.add_option("--scale-quantile", o.scale_quantile,
+                 "hidden layers' scales: this quantile of their calibration activations (1: the "
+                 "maximum; below, larger activations saturate)")
+      ->check(check::kQuantile)
+      ->capture_default_str();
 }
 
-void add_generator_options(CLI::App& app, ModelOptions& o) {
-  app.add_option("--generator", o.generator, "lfsr or sobol")->capture_default_str();
+void add_generator_options(CLI::App& app, ModelOptions& o, GeneratorChoice choice) {
+  app.add_option("--generator", o.generator,
+                 choice == GeneratorChoice::kOne
+                     ? "lfsr or sobol"
+                     : "lfsr, sobol, or both (lfsr,sobol): the sensitivity method then measures "
+                       "each and chooses per layer")
+      ->capture_default_str();
   app.add_option("--generator-width", o.generator_width, "LFSR width / Sobol precision in bits")
       ->check(check::range(4, 32))
       ->capture_default_str();
@@ -38,14 +51,31 @@ LoadedModel load_model(const ModelOptions& o) {
   model::Network network = io::read_model(o.model, o.manifest);
   io::Dataset calibration = io::read_dataset(o.data, io::Split::kCalibration, network.input_size(),
                                              network.output_size());
-  const model::QuantConfig quant{o.bits, core::parse_encoding(o.encoding, "--encoding")};
+  const model::QuantConfig quant = quant_config(o);
   model::QuantizedNetwork quantized = model::quantize(network, calibration.x, quant);
   std::string hash = io::network_hash(network);
   return {std::move(network), std::move(calibration), std::move(quantized), std::move(hash)};
 }
 
+model::QuantConfig quant_config(const ModelOptions& o) {
+  return {o.bits, core::parse_encoding(o.encoding, "--encoding"), o.scale_quantile};
+}
+
 core::GeneratorKind generator_kind(const ModelOptions& o) {
   return core::parse_generator_kind(o.generator, "--generator");
+}
+
+std::vector<core::GeneratorKind> generator_kinds(const ModelOptions& o) {
+  std::vector<core::GeneratorKind> kinds;
+  for (const std::string& item : split_list(o.generator)) {
+    const core::GeneratorKind kind = core::parse_generator_kind(item, "--generator");
+    if (std::find(kinds.begin(), kinds.end(), kind) != kinds.end()) {
+      throw_bad_input("", "--generator", core::to_string(kind) + " is listed twice",
+                      "List each generator once, e.g. lfsr,sobol");
+    }
+    kinds.push_back(kind);
+  }
+  return kinds;
 }
 
 std::string shape_text(const model::Network& network) {

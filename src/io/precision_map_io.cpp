@@ -98,7 +98,10 @@ bool is_power_of_two(std::uint64_t n) {
   return n != 0 && (n & (n - 1)) == 0;
 }
 
-model::LayerPrecision parse_layer(const Reader& r, std::size_t position) {
+// A row; `generator` is the map's generator.kind ("lfsr", "sobol" or "mixed"), which rows of
+// maps from before per-layer generators (no "generator" field) run at.
+model::LayerPrecision parse_layer(const Reader& r, std::size_t position,
+                                  const std::string& generator) {
   model::LayerPrecision layer;
   layer.index = r.unsigned_integer("index");
   if (layer.index != position) r.fail("index", "does not match the row's position", "");
@@ -111,6 +114,19 @@ model::LayerPrecision parse_layer(const Reader& r, std::size_t position) {
   if (!is_power_of_two(layer.length)) {
     r.fail("length", std::to_string(layer.length) + " is not a power of two",
            "Bitstream lengths must be powers of two");
+  }
+  if (r.has("generator")) {
+    layer.generator = parse_at(r, "generator", core::parse_generator_kind);
+    if (generator != "mixed" && core::to_string(layer.generator) != generator) {
+      r.fail("generator",
+             "is " + core::to_string(layer.generator) + " but generator.kind is " + generator,
+             "Give generator.kind \"mixed\" when layers differ, or restore the map");
+    }
+  } else if (generator == "mixed") {
+    r.fail("generator", "is missing, and generator.kind \"mixed\" does not say which it is",
+           "Give every row a generator (lfsr or sobol)");
+  } else {
+    layer.generator = core::parse_generator_kind(generator, "generator.kind");  // checked
   }
   layer.seed = r.unsigned_integer("seed");
   layer.method = r.text("method");
@@ -168,6 +184,7 @@ std::string precision_map_json(const model::PrecisionMap& map) {
                           {"inputs", layer.inputs},
                           {"outputs", layer.outputs},
                           {"length", layer.length},
+                          {"generator", core::to_string(layer.generator)},
                           {"seed", layer.seed},
                           {"method", layer.method},
                           {"predicted_error", layer.predicted_error},
@@ -177,32 +194,32 @@ std::string precision_map_json(const model::PrecisionMap& map) {
                           {"measured_error", optional_json(layer.measured_error)},
                           {"status", model::to_string(layer.status)}});
   }
-  const Json json = {{"schema", model::kPrecisionMapSchema},
-                     {"scprec_version", kVersion},
-                     {"model", {{"sha256", map.model_hash}}},
-                     {"quantization",
-                      {{"bits", map.quant.bits},
-                       {"encoding", core::to_string(map.quant.encoding)},
-                       {"activation_scales", map.activation_scales}}},
-                     {"generator",
-                      {{"kind", core::to_string(map.generator)},
-                       {"width", map.generator_width},
-                       {"seed", map.seed}}},
-                     {"targets",
-                      {{"error", optional_json(map.targets.error)},
-                       {"max_flip_rate", optional_json(map.targets.max_flip_rate)},
-                       {"range_error", optional_json(map.targets.range_error)},
-                       {"confidence", map.targets.confidence},
-                       {"budget", optional_json(map.targets.budget)},
-                       {"cost", map.targets.cost},
-                       {"composition", map.targets.composition}}},
-                     {"method", map.method},
-                     {"gain", map.gain},
-                     {"output_full_scale", map.output_full_scale},
-                     {"predicted_output_error", map.predicted_output_error},
-                     {"total_cycles", map.total_cycles()},
-                     {"provenance", provenance_json(map.provenance)},
-                     {"layers", layers}};
+  const Json json = {
+      {"schema", model::kPrecisionMapSchema},
+      {"scprec_version", kVersion},
+      {"model", {{"sha256", map.model_hash}}},
+      {"quantization",
+       {{"bits", map.quant.bits},
+        {"encoding", core::to_string(map.quant.encoding)},
+        {"scale_quantile", map.quant.scale_quantile},
+        {"activation_scales", map.activation_scales}}},
+      {"generator",
+       {{"kind", map.generator_kind()}, {"width", map.generator_width}, {"seed", map.seed}}},
+      {"targets",
+       {{"error", optional_json(map.targets.error)},
+        {"max_flip_rate", optional_json(map.targets.max_flip_rate)},
+        {"range_error", optional_json(map.targets.range_error)},
+        {"confidence", map.targets.confidence},
+        {"budget", optional_json(map.targets.budget)},
+        {"cost", map.targets.cost},
+        {"composition", map.targets.composition}}},
+      {"method", map.method},
+      {"gain", map.gain},
+      {"output_full_scale", map.output_full_scale},
+      {"predicted_output_error", map.predicted_output_error},
+      {"total_cycles", map.total_cycles()},
+      {"provenance", provenance_json(map.provenance)},
+      {"layers", layers}};
   return json.dump(2) + "\n";
 }
 
@@ -226,6 +243,13 @@ model::PrecisionMap parse_precision_map(const std::string& text, const std::stri
   const Reader quant = root.object("quantization");
   map.quant.bits = quant.integer_in("bits", 2, 12);
   map.quant.encoding = parse_at(quant, "encoding", core::parse_encoding);
+  // Maps from before the scale rule have no such field: their scales are the maximum.
+  if (quant.has("scale_quantile")) {
+    map.quant.scale_quantile = quant.number("scale_quantile");
+    if (!(map.quant.scale_quantile > 0.0 && map.quant.scale_quantile <= 1.0)) {
+      quant.fail("scale_quantile", "is outside (0, 1]", "");
+    }
+  }
   const Json& scales = quant.field("activation_scales");
   if (!scales.is_array()) quant.fail("activation_scales", "is not a list", "");
   for (std::size_t k = 0; k < scales.size(); ++k) {
@@ -236,7 +260,11 @@ model::PrecisionMap parse_precision_map(const std::string& text, const std::stri
   }
 
   const Reader generator = root.object("generator");
-  map.generator = parse_at(generator, "kind", core::parse_generator_kind);
+  // "mixed" when the layers' generators differ: each row then says its own.
+  const std::string generator_kind = generator.text("kind");
+  if (generator_kind != "mixed" && generator_kind != "lfsr" && generator_kind != "sobol") {
+    generator.fail("kind", "is '" + generator_kind + "'", "Use lfsr, sobol or mixed");
+  }
   map.generator_width = generator.integer_in("width", 4, 32);
   map.seed = generator.unsigned_integer("seed");
 
@@ -278,7 +306,7 @@ model::PrecisionMap parse_precision_map(const std::string& text, const std::stri
   if (!layers.is_array() || layers.empty()) root.fail("layers", "is not a non-empty list", "");
   for (std::size_t l = 0; l < layers.size(); ++l) {
     const Reader row(layers[l], "layers[" + std::to_string(l) + "]", where);
-    map.layers.push_back(parse_layer(row, l));
+    map.layers.push_back(parse_layer(row, l, generator_kind));
     const std::uint64_t expected = model::layer_seed(map.seed, l);
     if (map.layers.back().seed != expected) {
       row.fail("seed",

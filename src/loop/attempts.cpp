@@ -59,12 +59,15 @@ std::string map_identity(const model::PrecisionMap& map) {
   hash.add_text(std::to_string(map.quant.bits));
   hash.add_text(core::to_string(map.quant.encoding));
   for (double scale : map.activation_scales) hash.add_text(fmt::format("{:a}", scale));
-  hash.add_text(core::to_string(map.generator));
+  // A map whose layers share a generator hashes as it did before per-layer generators.
+  const std::string generator = map.generator_kind();
+  hash.add_text(generator);
   hash.add_text(std::to_string(map.generator_width));
   hash.add_text(std::to_string(map.seed));
   for (const model::LayerPrecision& layer : map.layers) {
     hash.add_text(layer.name);
     hash.add_text(std::to_string(layer.length));
+    if (generator == "mixed") hash.add_text(core::to_string(layer.generator));
   }
   return hash.hex();
 }

@@ -136,13 +136,12 @@ Step record_step(const model::PrecisionMap& map, const Judgement& j, std::string
 std::optional<model::PrecisionMap> with_length(const assign::LengthPredictions& p,
                                                const model::PrecisionMap& map, std::size_t l,
                                                std::size_t length) {
-  const auto found = std::find(p.lengths.begin(), p.lengths.end(), length);
-  if (found == p.lengths.end()) return std::nullopt;
-  const auto k = static_cast<std::size_t>(found - p.lengths.begin());
+  const auto c = p.candidate(map.layers[l].generator, length);
+  if (!c) return std::nullopt;
   model::PrecisionMap changed = map;
   changed.layers[l].length = length;
-  changed.layers[l].predicted_error = p.layer_error[l][k];
-  changed.layers[l].contribution = p.contribution[l][k];
+  changed.layers[l].predicted_error = p.layer_error[l][*c];
+  changed.layers[l].contribution = p.contribution[l][*c];
   changed.predicted_output_error = assign::composed_output_error(changed);
   return changed;
 }

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "scprec/assign/layer_bounds.hpp"
 #include "scprec/assign/sensitivity.hpp"
@@ -294,11 +295,16 @@ std::vector<std::vector<BoundPrediction>> curves_and_bounds(const Context& c,
       assign::candidate_lengths(c.config.assign.min_length, c.config.assign.max_length);
   sweep_config.n_trials = trials;
   sweep_config.quantile = 1.0 - delta / static_cast<double>(map.layers.size());
-  sweep_config.generator = map.generator;
   sweep_config.generator_width = map.generator_width;
   sweep_config.seed = map.seed;
-  const assign::SensitivityReport sweep =
-      assign::analyze_sensitivity(c.network, quantized, c.scale_rows, sweep_config, null_logger());
+  // One sweep per generator the map uses; layer l's curve comes from its generator's.
+  std::map<core::GeneratorKind, assign::SensitivityReport> sweeps;
+  for (const model::LayerPrecision& layer : map.layers) {
+    if (sweeps.count(layer.generator) != 0) continue;
+    sweep_config.generator = layer.generator;
+    sweeps[layer.generator] = assign::analyze_sensitivity(c.network, quantized, c.scale_rows,
+                                                          sweep_config, null_logger());
+  }
   const std::vector<std::vector<model::Codes>> inputs =
       assign::layer_inputs(quantized, c.scale_rows);
   const double layer_delta = 1.0 - sweep_config.quantile;
@@ -310,7 +316,7 @@ std::vector<std::vector<BoundPrediction>> curves_and_bounds(const Context& c,
       return assign::layer_error_bound(b, stats, length, layer_delta) / c.full_scales[l];
     };
     LayerCurve curve;
-    for (const assign::SensitivityPoint& point : sweep.layers[l].points) {
+    for (const assign::SensitivityPoint& point : sweeps[map.layers[l].generator].layers[l].points) {
       curve.lengths.push_back(point.length);
       curve.software.push_back(point.layer_error.quantile);
     }

@@ -96,6 +96,14 @@ std::vector<bool> correct_rows(const Eigen::MatrixXd& logits, const std::vector<
   return correct;
 }
 
+std::vector<int> top1_classes(const Eigen::MatrixXd& logits) {
+  std::vector<int> classes;
+  for (Eigen::Index r = 0; r < logits.rows(); ++r) {
+    classes.push_back(static_cast<int>(argmax(logits.row(r))));
+  }
+  return classes;
+}
+
 std::size_t count_correct(const Eigen::MatrixXd& logits, const std::vector<int>& labels) {
   const std::vector<bool> correct = correct_rows(logits, labels);
   return static_cast<std::size_t>(std::count(correct.begin(), correct.end(), true));

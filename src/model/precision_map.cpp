@@ -72,11 +72,28 @@ std::uint64_t PrecisionMap::total_cycles() const {
   return total;
 }
 
+std::string PrecisionMap::generator_kind() const {
+  for (const LayerPrecision& layer : layers) {
+    if (layer.generator != layers.front().generator) return "mixed";
+  }
+  return layers.empty() ? "lfsr" : core::to_string(layers.front().generator);
+}
+
+std::string PrecisionMap::generators_text() const {
+  const std::string kind = generator_kind();
+  if (kind != "mixed") return kind;
+  std::string text;
+  for (const LayerPrecision& layer : layers) {
+    text += (text.empty() ? "" : "/") + core::to_string(layer.generator);
+  }
+  return text;
+}
+
 ScLayerConfig PrecisionMap::layer_config(std::size_t l) const {
   SCPREC_ASSERT(l < layers.size(), "layer index past the map's layers");
   ScLayerConfig config;
   config.length = layers[l].length;
-  config.generator = core::GeneratorConfig{generator, generator_width, layers[l].seed};
+  config.generator = core::GeneratorConfig{layers[l].generator, generator_width, layers[l].seed};
   return config;
 }
 
@@ -127,7 +144,6 @@ PrecisionMap manual_map(const QuantizedNetwork& quantized, const std::string& mo
   map.model_hash = model_hash;
   map.quant = quantized.config;
   map.activation_scales = activation_scales(quantized);
-  map.generator = kind;
   map.generator_width = width;
   map.seed = seed;
   map.method = "manual";
@@ -138,6 +154,7 @@ PrecisionMap manual_map(const QuantizedNetwork& quantized, const std::string& mo
     row.inputs = quantized.layers[l].inputs;
     row.outputs = quantized.layers[l].outputs;
     row.length = lengths[l];
+    row.generator = kind;
     row.seed = layer_seed(seed, l);
     row.method = "manual";
     map.layers.push_back(row);

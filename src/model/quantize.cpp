@@ -16,6 +16,7 @@
 #include <limits>
 
 #include "scprec/core/error.hpp"
+#include "scprec/core/summary.hpp"
 
 namespace scprec::model {
 namespace {
@@ -146,11 +147,22 @@ std::vector<double> calibrate_activation_scales(const Network& network,
     throw_bad_input("", "calibration", "no calibration inputs",
                     "Give a data file with at least one sample");
   }
+  if (!(config.scale_quantile > 0.0 && config.scale_quantile <= 1.0)) {
+    throw_bad_input("", "scale quantile",
+                    fmt::format("{} is outside (0, 1]", config.scale_quantile),
+                    "Give a quantile such as 1 (the maximum) or 0.999");
+  }
   const std::vector<Eigen::MatrixXd> activations = network.forward_layers(calibration);
   const double top = static_cast<double>(max_code(config.bits));
   std::vector<double> scales;
   for (std::size_t l = 0; l + 1 < activations.size(); ++l) {
-    const double peak = activations[l].maxCoeff();
+    const double peak =
+        config.scale_quantile == 1.0
+            ? activations[l].maxCoeff()
+            : core::summarize(std::vector<double>(activations[l].data(),
+                                                  activations[l].data() + activations[l].size()),
+                              config.scale_quantile)
+                  .quantile;
     scales.push_back(peak > 0.0 ? peak / top : 1.0 / top);
   }
   return scales;

@@ -81,7 +81,7 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
       fmt::arg("data", escape(provenance.data_path)), fmt::arg("trials", result.trials),
       fmt::arg("target", e.target), fmt::arg("delta", e.delta), fmt::arg("alpha", e.alpha),
       fmt::arg("bits", map.quant.bits), fmt::arg("encoding", core::to_string(map.quant.encoding)),
-      fmt::arg("generator", core::to_string(map.generator)), fmt::arg("width", map.generator_width),
+      fmt::arg("generator", map.generators_text()), fmt::arg("width", map.generator_width),
       fmt::arg("seed", map.seed), fmt::arg("cycles", map.total_cycles()),
       fmt::arg("exact", j.bit_exact && j.problems.empty()
                             ? escape(bit_exact_text(j))

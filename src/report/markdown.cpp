@@ -35,7 +35,7 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
       fmt::arg("target", e.target), fmt::arg("scale", map.output_full_scale),
       fmt::arg("delta", e.delta), fmt::arg("alpha", e.alpha), fmt::arg("bits", map.quant.bits),
       fmt::arg("encoding", core::to_string(map.quant.encoding)),
-      fmt::arg("generator", core::to_string(map.generator)), fmt::arg("width", map.generator_width),
+      fmt::arg("generator", map.generators_text()), fmt::arg("width", map.generator_width),
       fmt::arg("seed", map.seed), fmt::arg("cycles", map.total_cycles()),
       fmt::arg("lengths",
                [&] {

@@ -158,8 +158,7 @@ Properties reproduction_properties(const loop::VerifyResult& result, const Prove
   Properties properties = run_properties(provenance);
   add(properties, "map.seed", std::to_string(result.map.seed));
   add(properties, "map.generator",
-      fmt::format("{} ({}-bit)", core::to_string(result.map.generator),
-                  result.map.generator_width));
+      fmt::format("{} ({}-bit)", result.map.generators_text(), result.map.generator_width));
   const loop::RowUse& rows = result.rows;
   add(properties, "data.calibration_sha256", rows.data_hash);
   add(properties, "rows.calibration", rows.calibration.text());

@@ -108,8 +108,7 @@ std::string population_text(const loop::VerifyResult& result) {
       "(calibration inputs hash {}), run through this RTL (bit-exact with the software model) "
       "with these fixed seeds ({} lanes, {}-bit, base seed {}); not other inputs, seeds or "
       "hardware.",
-      result.rows.data_hash.substr(0, 16), core::to_string(map.generator), map.generator_width,
-      map.seed);
+      result.rows.data_hash.substr(0, 16), map.generators_text(), map.generator_width, map.seed);
 }
 
 std::string flips_text(const loop::EndToEndVerdict& e) {

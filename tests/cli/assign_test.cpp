@@ -1,4 +1,6 @@
 // In-process tests of `scprec assign` and `scprec analyze` on the bundled example.
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <sstream>
@@ -111,6 +113,62 @@ TEST_CASE("cli: assign and analyze reject bad options with exit 2", "[cli][assig
   args.insert(args.end(), {"--budget", "1000", "--max-length", "131072", "-o", dir.file("x.json")});
   CHECK(run(args, nullptr, &err) == 2);
   CHECK_THAT(err, Catch::Contains("--max-length 65536 or less"));
+}
+
+TEST_CASE(
+    "cli: assign searches generators per layer and records the scale rule; eval runs the "
+    "map",
+    "[cli][assign]") {
+  const TempDir dir("cli-assign-generators");
+  const std::string path = dir.file("map.json");
+  auto args = example_args("assign");
+  args.insert(args.end(), {"--generator", "lfsr,sobol", "--scale-quantile", "0.99", "--trials",
+                           "50", "-o", path});
+  std::string out;
+  std::string err;
+  REQUIRE(run(args, &out, &err) == 0);
+  CHECK_THAT(out, Catch::Contains("generator"));
+  const auto map = scprec::io::read_precision_map(path);
+  CHECK(map.quant.scale_quantile == 0.99);
+  // The 0.99 quantile of the activations is below their maximum: smaller scales than the default.
+  args = example_args("assign");
+  args.insert(args.end(), {"--generator", "sobol", "--trials", "50", "-o", dir.file("max.json")});
+  REQUIRE(run(args, &out, &err) == 0);
+  const auto max_map = scprec::io::read_precision_map(dir.file("max.json"));
+  for (std::size_t k = 0; k < map.activation_scales.size(); ++k) {
+    CHECK(map.activation_scales[k] < max_map.activation_scales[k]);
+  }
+
+  args = example_args("eval");
+  args.insert(args.end(), {"--map", path});
+  REQUIRE(run(args, &out, &err) == 0);
+  CHECK_THAT(out, Catch::Contains("the map's scales") &&
+                      Catch::Contains(fmt::format("{} cycles", map.total_cycles())) &&
+                      Catch::Contains("flips"));
+  args.insert(args.end(), {"--length", "64"});
+  CHECK(run(args, &out, &err) == 2);
+  CHECK_THAT(err, Catch::Contains("excludes"));
+}
+
+TEST_CASE("cli: assign refuses generator lists and scale rules it cannot use", "[cli][assign]") {
+  const TempDir dir("cli-assign-generators-bad");
+  const auto refused = [&](const std::vector<std::string>& extra, const std::string& problem) {
+    auto args = example_args("assign");
+    args.insert(args.end(), extra.begin(), extra.end());
+    args.insert(args.end(), {"--trials", "20", "-o", dir.file("x.json")});
+    std::string err;
+    INFO(problem);
+    CHECK(run(args, nullptr, &err) == 2);
+    CHECK_THAT(err, Catch::Contains(problem));
+    CHECK_FALSE(std::filesystem::exists(dir.file("x.json")));
+  };
+  refused({"--generator", "lfsr,lfsr"}, "lfsr is listed twice");
+  refused({"--generator", "lfsr,"}, "--generator");
+  refused({"--generator", "lfsr,halton"}, "halton");
+  refused({"--generator", "lfsr,sobol", "--method", "hoeffding"},
+          "cannot choose between generators");
+  refused({"--scale-quantile", "0"}, "--scale-quantile");
+  refused({"--scale-quantile", "1.5"}, "--scale-quantile");
 }
 
 TEST_CASE("cli: analyze prints and writes the curves", "[cli][assign]") {

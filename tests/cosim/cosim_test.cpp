@@ -66,6 +66,10 @@ Case random_case(Encoding encoding, GeneratorKind generator, std::mt19937_64& rn
   const int width = generator == GeneratorKind::kSobol ? 16 : 12 + static_cast<int>(rng() % 21);
   c.map = scprec::model::manual_map(quantized, scprec::io::network_hash(c.network), lengths,
                                     generator, width, rng());
+  // The Sobol cases are mixed maps: one layer, chosen at random, runs on LFSR lanes.
+  if (generator == GeneratorKind::kSobol && c.map.layers.size() > 1) {
+    c.map.layers[rng() % c.map.layers.size()].generator = GeneratorKind::kLfsr;
+  }
   c.inputs_per_cycle = 1 + rng() % c.network.input_size();
   return c;
 }
@@ -116,7 +120,7 @@ TEST_CASE("cosim: random networks are bit-exact with the software model, in Veri
   std::string shape = std::to_string(c.network.input_size());
   for (const auto& layer : c.map.layers)
     shape += fmt::format("-{}(L={})", layer.outputs, layer.length);
-  INFO(to_string(encoding) << ", " << to_string(generator) << " (" << c.map.generator_width
+  INFO(to_string(encoding) << ", " << c.map.generators_text() << " (" << c.map.generator_width
                            << "-bit), " << c.map.quant.bits << " bits, " << shape << ", "
                            << c.inputs_per_cycle << " inputs per cycle");
   auto config =

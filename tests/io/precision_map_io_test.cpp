@@ -20,9 +20,8 @@ namespace {
 PrecisionMap sample_map() {
   PrecisionMap map;
   map.model_hash = std::string(64, 'a');
-  map.quant = {8, scprec::core::Encoding::kBipolar};
+  map.quant = {8, scprec::core::Encoding::kBipolar, 0.999};
   map.activation_scales = {0.0123456789012345678};
-  map.generator = scprec::core::GeneratorKind::kSobol;
   map.generator_width = 20;
   map.seed = 18446744073709551615ULL;
   map.targets.error = 0.02;
@@ -41,6 +40,7 @@ PrecisionMap sample_map() {
     row.inputs = l == 0 ? 4 : 3;
     row.outputs = l == 0 ? 3 : 2;
     row.length = 128 << l;
+    row.generator = scprec::core::GeneratorKind::kSobol;
     row.seed = scprec::model::layer_seed(map.seed, l);  // wraps to 0 for layer 1
     row.method = "binomial";
     row.predicted_error = 0.1 / 3;
@@ -83,6 +83,7 @@ TEST_CASE("io: precision maps round-trip exactly through JSON", "[io][map]") {
   const PrecisionMap back = scprec::io::parse_precision_map(text, "map.json");
   CHECK(scprec::io::precision_map_json(back) == text);
   CHECK(back.activation_scales[0] == map.activation_scales[0]);
+  CHECK(back.quant.scale_quantile == 0.999);
   CHECK(back.seed == map.seed);
   CHECK(back.layers[1].measured_error == 0.004);
   CHECK_FALSE(back.layers[0].measured_error.has_value());
@@ -135,6 +136,47 @@ TEST_CASE("io: invalid precision maps are rejected naming the field", "[io][map]
                  "provenance.tuning_rows", "reaches past the data's 1000 rows");
   check_rejected(edited([](auto& j) { j["targets"]["max_flip_rate"] = 1.5; }),
                  "targets.max_flip_rate", "is not below 1");
+  check_rejected(edited([](auto& j) { j["quantization"]["scale_quantile"] = 0; }),
+                 "quantization.scale_quantile", "is outside (0, 1]");
+}
+
+TEST_CASE("io: layers on different generators round-trip as a mixed map", "[io][map]") {
+  PrecisionMap map = sample_map();
+  map.layers[1].generator = scprec::core::GeneratorKind::kLfsr;
+  const std::string text = scprec::io::precision_map_json(map);
+  const nlohmann::json json = nlohmann::json::parse(text);
+  CHECK(json["generator"]["kind"] == "mixed");
+  CHECK(json["layers"][0]["generator"] == "sobol");
+  CHECK(json["layers"][1]["generator"] == "lfsr");
+  const PrecisionMap back = scprec::io::parse_precision_map(text, "map.json");
+  CHECK(back.layers[0].generator == scprec::core::GeneratorKind::kSobol);
+  CHECK(back.layers[1].generator == scprec::core::GeneratorKind::kLfsr);
+  CHECK(back.generators_text() == "sobol/lfsr");
+  CHECK(back.layer_config(1).generator.kind == scprec::core::GeneratorKind::kLfsr);
+  CHECK(scprec::io::precision_map_json(back) == text);
+  CHECK(sample_map().generator_kind() == "sobol");
+  CHECK(sample_map().generators_text() == "sobol");
+
+  // A map from before per-layer generators: every row runs at generator.kind.
+  const PrecisionMap old = scprec::io::parse_precision_map(edited([](auto& j) {
+                                                             for (auto& row : j["layers"]) {
+                                                               row.erase("generator");
+                                                             }
+                                                           }),
+                                                           "old.json");
+  CHECK(old.layers[1].generator == scprec::core::GeneratorKind::kSobol);
+
+  check_rejected(edited([](auto& j) { j["generator"]["kind"] = "maybe"; }), "generator.kind",
+                 "is 'maybe'");
+  check_rejected(edited([](auto& j) { j["layers"][1]["generator"] = "lfsr"; }),
+                 "layers[1].generator", "is lfsr but generator.kind is sobol");
+  check_rejected(edited([](auto& j) { j["layers"][0]["generator"] = "halton"; }),
+                 "layers[0].generator", "halton");
+  check_rejected(edited([](auto& j) {
+                   j["generator"]["kind"] = "mixed";
+                   j["layers"][1].erase("generator");
+                 }),
+                 "layers[1].generator", "is missing");
 }
 
 TEST_CASE("io: a map from before provenance and flip targets reads as unknown provenance",
@@ -146,6 +188,10 @@ TEST_CASE("io: a map from before provenance and flip targets reads as unknown pr
                                                            "old.json");
   CHECK_FALSE(map.provenance.has_value());
   CHECK_FALSE(map.targets.max_flip_rate.has_value());
+  // Nor a scale rule: its scales were the maximum.
+  const PrecisionMap no_rule = scprec::io::parse_precision_map(
+      edited([](auto& j) { j["quantization"].erase("scale_quantile"); }), "old.json");
+  CHECK(no_rule.quant.scale_quantile == 1.0);
 }
 
 TEST_CASE("io: numbers JSON cannot hold are bad input, not a crash", "[io][map]") {

@@ -1,6 +1,7 @@
 // Tests for quantization and the exact integer reference.
 #include "scprec/model/quantize.hpp"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cmath>
 
@@ -97,6 +98,34 @@ TEST_CASE("model: input codes round x * (2^B - 1) and exact_dot sums code produc
   std::int64_t manual = 0;
   for (std::size_t i = 0; i < 4; ++i) manual += q.layers[0].weight_code(2, i) * codes[i];
   CHECK(dot[2] == manual);
+}
+
+TEST_CASE("model: a scale quantile below 1 scales to that quantile of the activations", "[model]") {
+  const Network network = small_network();
+  const Eigen::MatrixXd x = grid_inputs();
+  const Eigen::MatrixXd hidden = network.forward_layers(x).front();
+  std::vector<double> values(hidden.data(), hidden.data() + hidden.size());
+  std::sort(values.begin(), values.end());
+  const double top = 255.0;
+  CHECK(scprec::model::calibrate_activation_scales(network, x, QuantConfig{})[0] ==
+        values.back() / top);
+  for (const double level : {0.5, 0.9, 0.99}) {
+    INFO("quantile " << level);
+    // The empirical quantile: the smallest value with at least that fraction at or below it.
+    const auto rank =
+        static_cast<std::size_t>(std::ceil(level * static_cast<double>(values.size())));
+    QuantConfig config;
+    config.scale_quantile = level;
+    // A quantile of 0 (most ReLU outputs are) cannot be a scale: one code step stays 1 / top.
+    const double expected = values[rank - 1] > 0.0 ? values[rank - 1] / top : 1.0 / top;
+    CHECK(scprec::model::calibrate_activation_scales(network, x, config)[0] == expected);
+  }
+  for (const double bad : {0.0, -0.5, 1.5}) {
+    QuantConfig config;
+    config.scale_quantile = bad;
+    CHECK_THROWS_WITH(scprec::model::quantize(network, x, config),
+                      Catch::Contains("scale quantile") && Catch::Contains("outside (0, 1]"));
+  }
 }
 
 TEST_CASE("model: quantization rejects non-ReLU hidden layers and bad precisions", "[model]") {

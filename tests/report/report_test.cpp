@@ -168,7 +168,7 @@ TEST_CASE("report: the reproduction properties name versions, inputs, hashes, se
           "[report]") {
   auto r = result(true);
   r.map.seed = 7;
-  r.map.generator = scprec::core::GeneratorKind::kSobol;
+  for (auto& layer : r.map.layers) layer.generator = scprec::core::GeneratorKind::kSobol;
   r.map.generator_width = 16;
   const auto properties = scprec::report::reproduction_properties(r, full_provenance());
   CHECK(value_of(properties, "scprec.version") == scprec::kVersion);

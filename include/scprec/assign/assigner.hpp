@@ -68,8 +68,12 @@ struct AssignConfig {
   CostModel cost = CostModel::kCycles;
   GainModel gain = GainModel::kEmpirical;
   Composition composition = Composition::kRootSumSquare;
-  /// Trials, seed, generator and threads for the measurements (sensitivity method and
-  /// empirical gains). Its lengths and quantile are set by assign_lengths.
+  /// The generators a layer may run on. The sensitivity method measures every layer on each
+  /// and chooses per layer; the bound methods model every stream as random, so they cannot
+  /// rank generators and take exactly one.
+  std::vector<core::GeneratorKind> generators = {core::GeneratorKind::kLfsr};
+  /// Trials, seed, generator width and threads for the measurements (sensitivity method and
+  /// empirical gains). Its lengths, quantile and generator are set by assign_lengths.
   SensitivityConfig analysis;
   /// The layer names the caller expects (Python toolkits' `layer_names=`), checked against
   /// the model's, in order; empty: no check. They are not labels: a map row's `name` is always
@@ -89,33 +93,41 @@ inline constexpr std::size_t kGainReferenceLengths[] = {128, 256, 512};
 std::vector<std::size_t> gain_reference_lengths(const model::QuantConfig& quant,
                                                 core::GeneratorKind generator, int width);
 
-/// What the assigner predicts for every layer at every candidate length.
+/// What the assigner predicts for every layer at every candidate: every candidate generator at
+/// every candidate length. Candidate c is generators[c / lengths.size()] at
+/// lengths[c % lengths.size()] (column() finds it).
 struct LengthPredictions {
-  std::vector<std::size_t> lengths;  ///< the candidates, candidate_lengths(min, max)
+  std::vector<std::size_t> lengths;  ///< candidate_lengths(min, max)
+  std::vector<core::GeneratorKind> generators = {core::GeneratorKind::kLfsr};
   /// [layer][candidate]: share of the relative output error, at confidence 1 - delta / layers.
   std::vector<std::vector<double>> contribution;
   /// [layer][candidate]: the layer's own error, a fraction of its full scale, same confidence.
   std::vector<std::vector<double>> layer_error;
-  std::vector<double> gains;   ///< per layer
-  std::vector<double> scores;  ///< per layer, sensitivity score (0 if not measured)
+  /// [layer][generator]: the gain from the layer's error to the output's.
+  std::vector<std::vector<double>> gains;
+  /// [layer][generator]: sensitivity score (0 if not measured).
+  std::vector<std::vector<double>> scores;
   double output_full_scale = 0.0;
+
+  /// The candidate of `generator` at `length`, or nothing if either is not a candidate.
+  std::optional<std::size_t> candidate(core::GeneratorKind generator, std::size_t length) const;
 };
 
 /// The predictions assign_lengths optimises over (see there for how they are made).
 LengthPredictions predict_lengths(const model::Network& network,
                                   const model::QuantizedNetwork& quantized,
                                   const Eigen::MatrixXd& calibration, const AssignConfig& config,
-                                  Logger& logger = null_logger(),
-                                  SensitivityReport* analysis = nullptr);
+                                  Logger& logger = null_logger());
 
-/// Chooses a power-of-two length in [min_length, max_length] for every layer.
+/// Chooses a power-of-two length in [min_length, max_length] and one of config.generators for
+/// every layer.
 ///
-/// Each candidate length gets a predicted contribution to the relative output error at
-/// confidence 1 - delta / layers: for a bound,
+/// Each candidate (generator, length) gets a predicted contribution to the relative output
+/// error at confidence 1 - delta / layers: for a bound,
 /// gain * layer_error_bound(L) / output full scale; for sensitivity, the measured quantile of
-/// the output error with only that layer in SC. Contributions combine by config.composition.
-/// Then the exact optimum: least total cost (config.cost) whose predicted error meets the
-/// target, or, with a budget, least predicted error with sum of L <= budget.
+/// the output error with only that layer in SC on that generator. Contributions combine by
+/// config.composition. Then the exact optimum: least total cost (config.cost) whose predicted
+/// error meets the target, or, with a budget, least predicted error with sum of L <= budget.
 ///
 /// Returns the precision map (model_hash left empty for the caller to fill). Throws Error
 /// (kBadInput) for bad settings (including layer_names that differ from the model's and a
@@ -123,12 +135,10 @@ LengthPredictions predict_lengths(const model::Network& network,
 /// feasible one: layers x the shortest candidate) or an unreachable target (naming the best
 /// achievable prediction and the layer that contributes most at the longest candidate; its
 /// field is "target error", which callers may test to tell infeasibility from other errors).
-/// If `analysis` is given, it receives the measurements made.
 model::PrecisionMap assign_lengths(const model::Network& network,
                                    const model::QuantizedNetwork& quantized,
                                    const Eigen::MatrixXd& calibration, const AssignConfig& config,
-                                   Logger& logger = null_logger(),
-                                   SensitivityReport* analysis = nullptr);
+                                   Logger& logger = null_logger());
 
 /// The optimisation step of assign_lengths, on predictions already made (by predict_lengths
 /// with the same config and network).

@@ -66,6 +66,8 @@ std::vector<double> layer_full_scales(const Network& network, const Eigen::Matri
 
 /// How many rows of `logits` have their argmax equal to the row's label.
 std::size_t count_correct(const Eigen::MatrixXd& logits, const std::vector<int>& labels);
+/// Per row, argmax(logits) (the first of equal maxima): the class the network picks.
+std::vector<int> top1_classes(const Eigen::MatrixXd& logits);
 /// Per row, whether argmax(logits) (the first of equal maxima) is the label.
 std::vector<bool> correct_rows(const Eigen::MatrixXd& logits, const std::vector<int>& labels);
 

@@ -43,6 +43,8 @@ struct LayerPrecision {
   std::size_t inputs = 0;
   std::size_t outputs = 0;
   std::size_t length = 0;  ///< bitstream length L, a power of two
+  /// The layer's lane generator; the map's generator_width and the layer's seed complete it.
+  core::GeneratorKind generator = core::GeneratorKind::kLfsr;
   std::uint64_t seed = 0;  ///< the layer's generator seed (layer_seed(base, index))
   std::string method;      ///< how the length was chosen: a bound, "sensitivity", "uniform"
   /// Predicted error of this layer's outputs at `length`: max over neurons of |SC - exact|,
@@ -108,8 +110,7 @@ struct PrecisionMap {
   std::string model_hash;  ///< io::network_hash of the model
   QuantConfig quant;
   std::vector<double> activation_scales;  ///< hidden layers' output scales (quantize_with_scales)
-  core::GeneratorKind generator = core::GeneratorKind::kLfsr;
-  int generator_width = 32;
+  int generator_width = 32;               ///< every layer's LFSR width or Sobol precision
   std::uint64_t seed = 42;  ///< base seed; layer l uses layer_seed(seed, l)
   PrecisionTargets targets;
   std::string method;              ///< the assignment method
@@ -123,6 +124,10 @@ struct PrecisionMap {
 
   /// Sum of the layers' lengths: the cycles one input takes through the network.
   std::uint64_t total_cycles() const;
+  /// The layers' generators: their common kind ("lfsr", "sobol"), or "mixed".
+  std::string generator_kind() const;
+  /// The layers' generators for people: the common kind, or each layer's ("sobol/sobol/lfsr").
+  std::string generators_text() const;
   /// How layer l runs in SC under this map.
   ScLayerConfig layer_config(std::size_t l) const;
   /// Every layer's SC config, for ScNetworkModel.
