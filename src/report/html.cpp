@@ -68,7 +68,7 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
       "measurement</td></tr>\n<tr><th>rows</th><td>{rows}</td></tr>\n"
       "<tr><th>target</th><td>output error &le; {target:g} of full scale with exceedance &le; "
       "{delta:g}{flip_target}, tested at &alpha; = {alpha:g}</td></tr>\n"
-      "<tr><th>arithmetic</th><td>{bits}-bit {encoding}, {generator} lanes ({width}-bit), seed "
+      "<tr><th>arithmetic</th><td>{arithmetic}, {generator} lanes ({width}-bit), seed "
       "{seed}</td></tr>\n<tr><th>cycles per input</th><td>{cycles}</td></tr>\n"
       "<tr><th>bit-exact</th><td>{exact}</td></tr>\n<tr><th>scprec</th><td>{version}</td></tr>\n"
       "</table>\n",
@@ -80,7 +80,7 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
       fmt::arg("hash", map.model_hash.substr(0, 16)),
       fmt::arg("data", escape(provenance.data_path)), fmt::arg("trials", result.trials),
       fmt::arg("target", e.target), fmt::arg("delta", e.delta), fmt::arg("alpha", e.alpha),
-      fmt::arg("bits", map.quant.bits), fmt::arg("encoding", core::to_string(map.quant.encoding)),
+      fmt::arg("arithmetic", escape(arithmetic_text(map))),
       fmt::arg("generator", map.generators_text()), fmt::arg("width", map.generator_width),
       fmt::arg("seed", map.seed), fmt::arg("cycles", map.total_cycles()),
       fmt::arg("exact", j.bit_exact && j.problems.empty()

@@ -24,7 +24,7 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
       "| rows | {rows} |\n"
       "| target | output error <= {target:g} of full scale ({scale:.4g}) with exceedance <= "
       "{delta:g}{flip_target}, tested at alpha {alpha:g} |\n"
-      "| arithmetic | {bits}-bit {encoding}, {generator} lanes ({width}-bit), seed {seed} |\n"
+      "| arithmetic | {arithmetic}, {generator} lanes ({width}-bit), seed {seed} |\n"
       "| lengths | {lengths}: {cycles} cycles per input |\n"
       "| bit-exact | {exact} |\n"
       "| scprec | {version} |\n\n",
@@ -33,10 +33,10 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
       fmt::arg("model", provenance.model_path), fmt::arg("hash", map.model_hash.substr(0, 16)),
       fmt::arg("data", provenance.data_path), fmt::arg("trials", result.trials),
       fmt::arg("target", e.target), fmt::arg("scale", map.output_full_scale),
-      fmt::arg("delta", e.delta), fmt::arg("alpha", e.alpha), fmt::arg("bits", map.quant.bits),
-      fmt::arg("encoding", core::to_string(map.quant.encoding)),
-      fmt::arg("generator", map.generators_text()), fmt::arg("width", map.generator_width),
-      fmt::arg("seed", map.seed), fmt::arg("cycles", map.total_cycles()),
+      fmt::arg("delta", e.delta), fmt::arg("alpha", e.alpha),
+      fmt::arg("arithmetic", arithmetic_text(map)), fmt::arg("generator", map.generators_text()),
+      fmt::arg("width", map.generator_width), fmt::arg("seed", map.seed),
+      fmt::arg("cycles", map.total_cycles()),
       fmt::arg("lengths",
                [&] {
                  std::string text;
