@@ -162,11 +162,11 @@ SensitivityReport analyze_sensitivity(const model::Network& network,
           measure_point(quantized, l, length, config, report.full_scales, references));
       const SensitivityPoint& p = layer.points.back();
       logger.info(fmt::format(
-          "analyze: layer {} ({} -> {}) L={}: output error q{:g} {:.3g} (vs float {:.3g}), "
+          "analyze: layer {} ({} -> {}) L={} {}: output error q{:g} {:.3g} (vs float {:.3g}), "
           "layer error {:.3g}",
           layer.name, quantized.layers[l].inputs, quantized.layers[l].outputs, length,
-          100 * config.quantile, p.output_vs_integer.quantile, p.output_vs_float.quantile,
-          p.layer_error.quantile));
+          core::to_string(config.generator), 100 * config.quantile, p.output_vs_integer.quantile,
+          p.output_vs_float.quantile, p.layer_error.quantile));
       log_score += std::log(std::max(p.output_vs_integer.quantile, 1e-300) *
                             std::sqrt(static_cast<double>(length)));
     }

@@ -21,6 +21,7 @@
 #include "scprec/cosim/simulate.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/model_io.hpp"
+#include "tiny_design.hpp"
 
 namespace fs = std::filesystem;
 
@@ -29,24 +30,10 @@ namespace {
 using scprec::test::RecordingLogger;
 
 // The tiny network at short lengths, its Verilog written to work/rtl.
-struct TinyDesign {
-  scprec::model::Network network =
-      scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
-  Eigen::MatrixXd data = scprec::io::read_dataset(scprec::test::npz_fixture("data_ok.npz"),
-                                                  scprec::io::Split::kCalibration)
-                             .x;
-  scprec::model::PrecisionMap map;
-  scprec::rtl::RtlDesign design;
-  std::string rtl_dir;
-
-  explicit TinyDesign(const std::string& work) : rtl_dir(work + "/rtl") {
-    const auto quantized = scprec::model::quantize(network, data, {});
-    map = scprec::model::manual_map(quantized, scprec::io::network_hash(network), {16, 16},
-                                    scprec::core::GeneratorKind::kLfsr, 16, 7);
-    design = scprec::rtl::generate_rtl(quantized, map, {});
-    scprec::cosim::write_design(design, rtl_dir);
-  }
-};
+// The tiny design of these tests: 16/16 on 16-bit LFSR lanes, base seed 7.
+scprec::test::TinyDesign tiny_design(const std::string& work) {
+  return scprec::test::written_tiny_design({16, 16}, 16, 7, work + "/rtl");
+}
 
 std::string fresh_dir(const std::string& name) {
   const std::string directory = std::string(SCPREC_TEST_WORK_DIR) + "/build/" + name;
@@ -71,10 +58,10 @@ TEST_CASE("cosim: a corrupt cached simulator is rebuilt, then simulates bit-exac
           "[.sim][cosim]") {
   const std::string root = fresh_dir("heal");
   const std::string cache = root + "/cache";
-  const TinyDesign tiny(root);
+  const auto tiny = tiny_design(root);
   scprec::cosim::LocalExecutor executor(2);
   const auto first = scprec::cosim::simulate_design(
-      tiny.network, tiny.map, tiny.design, tiny.rtl_dir, tiny.data, {}, tiny.data,
+      tiny.network, tiny.map, tiny.design, tiny.rtl_dir, tiny.data.x, {}, tiny.data.x,
       top_only(root + "/run1", cache), executor, scprec::null_logger());
   REQUIRE(first.bit_exact());
   std::string entry;
@@ -97,7 +84,7 @@ TEST_CASE("cosim: a corrupt cached simulator is rebuilt, then simulates bit-exac
 
   RecordingLogger logger;
   const auto second = scprec::cosim::simulate_design(
-      tiny.network, tiny.map, tiny.design, tiny.rtl_dir, tiny.data, {}, tiny.data,
+      tiny.network, tiny.map, tiny.design, tiny.rtl_dir, tiny.data.x, {}, tiny.data.x,
       top_only(root + "/run2", cache), executor, logger);
   INFO(logger.text());
   CHECK(second.bit_exact());
@@ -109,7 +96,7 @@ TEST_CASE("cosim: a corrupt cached simulator is rebuilt, then simulates bit-exac
 
 TEST_CASE("cosim: two concurrent builds of one simulator compile it once", "[.sim][cosim]") {
   const std::string root = fresh_dir("concurrent");
-  const TinyDesign tiny(root);
+  const auto tiny = tiny_design(root);
   const scprec::cosim::DutSpec dut = scprec::cosim::layer_dut(tiny.design, 0);
   scprec::cosim::BuildConfig config;
   config.cache_dir = root + "/cache";
@@ -189,7 +176,7 @@ TEST_CASE("cosim: a cache that is a file is an environment error before any tool
 TEST_CASE("cosim: a read-only cache that needs a build is an environment error naming it",
           "[.sim][cosim]") {
   const std::string root = fresh_dir("read_only");
-  const TinyDesign tiny(root);
+  const auto tiny = tiny_design(root);
   scprec::cosim::BuildConfig config;
   // Permissions do not stop root; /sys is a directory even root cannot create folders in.
   config.cache_dir = ::geteuid() == 0 ? std::string("/sys") : root + "/cache";

@@ -15,6 +15,7 @@
 #include "scprec/cosim/simulate.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/model_io.hpp"
+#include "tiny_design.hpp"
 
 using scprec::core::Encoding;
 using scprec::core::GeneratorKind;
@@ -85,26 +86,11 @@ scprec::cosim::SimulateConfig sim_config(const std::string& name, std::size_t tr
 
 // The tiny fixture network with its calibration data, a map at `lengths` (LFSR, seed 3), and
 // its RTL written to config.work_dir/rtl, for tests that break the RTL before simulating it.
-struct TinyDesign {
-  scprec::model::Network network;
-  scprec::io::Dataset data;
-  scprec::model::PrecisionMap map;
-  scprec::rtl::RtlDesign design;
-  std::string rtl_dir;
-};
-
-TinyDesign written_tiny_design(const std::vector<std::size_t>& lengths,
-                               const scprec::cosim::SimulateConfig& config) {
-  auto network = scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
-  auto data = scprec::io::read_dataset(scprec::test::npz_fixture("data_ok.npz"),
-                                       scprec::io::Split::kCalibration);
-  const auto quantized = scprec::model::quantize(network, data.x, {});
-  auto map = scprec::model::manual_map(quantized, scprec::io::network_hash(network), lengths,
-                                       scprec::core::GeneratorKind::kLfsr, 32, 3);
-  auto design = scprec::rtl::generate_rtl(quantized, map, {});
-  const std::string rtl_dir = config.work_dir + "/rtl";
-  scprec::cosim::write_design(design, rtl_dir);
-  return {std::move(network), std::move(data), std::move(map), std::move(design), rtl_dir};
+// The tiny design at `lengths`, on 32-bit LFSR lanes from base seed 3, written to the work
+// folder of `config`.
+scprec::test::TinyDesign written_tiny_design(const std::vector<std::size_t>& lengths,
+                                             const scprec::cosim::SimulateConfig& config) {
+  return scprec::test::written_tiny_design(lengths, 32, 3, config.work_dir + "/rtl");
 }
 
 }  // namespace
@@ -158,7 +144,7 @@ TEST_CASE("cosim: random networks are bit-exact with the software model, in Veri
 TEST_CASE("cosim: a flipped lane seed is caught by the scoreboard (_bad)", "[.sim][cosim]") {
   auto config = sim_config("flipped_seed_bad", 5);
   config.trace = true;
-  const TinyDesign tiny = written_tiny_design({64, 64}, config);
+  const auto tiny = written_tiny_design({64, 64}, config);
   const std::string& rtl_dir = tiny.rtl_dir;
   // Flip the lowest bit of the first lane's seed of the first layer.
   std::string lanes = scprec::io::read_file(rtl_dir + "/fc1_lanes.hex");
@@ -191,7 +177,7 @@ TEST_CASE("cosim: a top whose done never comes is reported hung, not bit-exact (
           "[.sim][cosim]") {
   auto config = sim_config("hung_top_bad", 3);
   config.layers = false;
-  const TinyDesign tiny = written_tiny_design({16, 16}, config);
+  const auto tiny = written_tiny_design({16, 16}, config);
   const std::string& rtl_dir = tiny.rtl_dir;
   std::string top = scprec::io::read_file(rtl_dir + "/scprec_top.v");
   const std::string done = "assign done = fc2_done;";
