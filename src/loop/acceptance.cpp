@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 
 #include "scprec/core/error.hpp"
 
@@ -41,6 +42,19 @@ double crossing(F decreasing, double level) {
   return (low + high) / 2;
 }
 
+// The power acceptance_trials asks of the test, and the aim's pass probability.
+constexpr double kPower = 0.8;
+
+// The most exceedances that still pass at `trials` trials, or none when even zero fail.
+std::optional<std::size_t> allowed_exceedances(std::size_t trials, double limit, double alpha) {
+  if (exceedance_upper_bound(0, trials, alpha) > limit) return std::nullopt;
+  std::size_t allowed = 0;
+  while (allowed + 1 < trials && exceedance_upper_bound(allowed + 1, trials, alpha) <= limit) {
+    ++allowed;
+  }
+  return allowed;
+}
+
 }  // namespace
 
 double exceedance_upper_bound(std::size_t events, std::size_t trials, double alpha) {
@@ -69,16 +83,20 @@ std::size_t minimum_trials(double delta, double alpha) {
 }
 
 std::size_t acceptance_trials(double delta, double alpha) {
-  constexpr double kPower = 0.8;
-  std::size_t n = minimum_trials(delta, alpha);
-  std::size_t allowed = 0;  // the most exceedances that still pass at n trials
-  for (;; ++n) {
-    while (allowed + 1 < n && exceedance_upper_bound(allowed + 1, n, alpha) <= delta) ++allowed;
-    if (exceedance_upper_bound(allowed, n, alpha) <= delta &&
-        binomial_cdf(allowed, n, delta / 4) >= kPower) {
-      return n;
-    }
+  for (std::size_t n = minimum_trials(delta, alpha);; ++n) {
+    const auto allowed = allowed_exceedances(n, delta, alpha);
+    if (allowed && binomial_cdf(*allowed, n, delta / 4) >= kPower) return n;
   }
+}
+
+double aim_rate(double limit, std::size_t trials, double alpha) {
+  SCPREC_ASSERT(limit > 0.0 && limit < 1.0 && alpha > 0.0 && alpha < 1.0 && trials >= 1,
+                "a rate limit and alpha in (0, 1), and trials");
+  const auto allowed = allowed_exceedances(trials, limit, alpha);
+  if (!allowed) return 0.0;
+  // P(pass) = P(Binomial(trials, p) <= allowed) falls with p; it is 0.8 at the aim, which is
+  // below the limit because the test passes a map at the limit with probability at most alpha.
+  return crossing([&](double p) { return binomial_cdf(*allowed, trials, p); }, kPower);
 }
 
 double attempt_alpha(double alpha, std::size_t attempt) {

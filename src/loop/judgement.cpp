@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "scprec/core/enum_names.hpp"
@@ -173,12 +174,15 @@ Judgement judge(const Measurement& measurement, const model::PrecisionMap& map,
                       targets.range_error ? std::optional<double>(delta) : std::nullopt,
                       targets.alpha);
   e.pass = e.trials > 0 && e.upper_bound <= delta && e.flips.pass() && e.range.pass();
-  const auto within_aim = [](std::size_t events, std::size_t trials, double allowed) {
-    return static_cast<double>(events) <= allowed / 4 * static_cast<double>(trials);
+  const auto over_aim = [&](std::size_t events, std::size_t trials, double limit) {
+    if (trials == 0) return 0.0;
+    const double aim = aim_rate(limit, trials, targets.alpha) * static_cast<double>(trials);
+    return std::max(0.0, static_cast<double>(events) - aim);
   };
-  e.aim = e.pass && within_aim(e.exceedances, e.trials, delta) &&
-          (!e.flips.limit || within_aim(e.flips.events, e.flips.trials, *e.flips.limit)) &&
-          (!e.range.limit || within_aim(e.range.events, e.range.trials, delta));
+  e.over_aim = over_aim(e.exceedances, e.trials, delta) +
+               (e.flips.limit ? over_aim(e.flips.events, e.flips.trials, *e.flips.limit) : 0.0) +
+               (e.range.limit ? over_aim(e.range.events, e.range.trials, delta) : 0.0);
+  e.aim = e.pass && e.over_aim == 0.0;
   return j;
 }
 

@@ -76,16 +76,28 @@ bool try_halving(const assign::LengthPredictions& predictions, Refinement& r,
   return false;
 }
 
-// A map short of the aim: lengthen the layer most over its budget that can still grow, on the
-// software model until on aim, then measure on the RTL. Returns false when it cannot go on.
+// The doubling of one layer, screened on the software model.
+struct Doubling {
+  std::size_t layer = 0;
+  model::PrecisionMap map;
+  Judgement screen;
+};
+
+// A map short of the aim: double, on the software model, every layer that can still grow, and
+// keep the doubling that removes the most events over the aim per cycle added (the layer most
+// over its budget when none removes any: the budget then points where the error is); repeat
+// until on aim, then measure on the RTL. Screens take milliseconds, so trying every layer is
+// cheap, and the flips that often decide are not what the budgets see. Returns false when it
+// cannot go on.
 bool lengthen(const assign::LengthPredictions& predictions, Refinement& r, Budget& judge) {
   model::PrecisionMap candidate = r.map;
   Judgement screen = r.judgement;
   bool changed = false;
   while (!on_aim(screen) && judge.left()) {
-    const auto l = worst_layer(screen, [&](std::size_t k) {
+    const auto growable = [&](std::size_t k) {
       return candidate.layers[k].length < predictions.lengths.back();
-    });
+    };
+    const auto l = worst_layer(screen, growable);
     if (!l && screen.pass()) break;  // passes, short of the aim: the held-out rows will tell
     if (!l) {
       const EndToEndVerdict& e = screen.end_to_end;
@@ -97,16 +109,40 @@ bool lengthen(const assign::LengthPredictions& predictions, Refinement& r, Budge
           candidate.layers[*worst_layer(screen)].name);
       return false;
     }
+    std::vector<Doubling> doublings;
+    for (std::size_t k = 0; k < candidate.layers.size() && judge.left(); ++k) {
+      if (!growable(k)) continue;
+      model::PrecisionMap doubled =
+          *with_length(predictions, candidate, k, candidate.layers[k].length * 2);
+      Judgement judged = judge(doubled, false);
+      doublings.push_back({k, std::move(doubled), std::move(judged)});
+    }
+    const auto gain = [&](const Doubling& d) {
+      return (screen.end_to_end.over_aim - d.screen.end_to_end.over_aim) /
+             static_cast<double>(candidate.layers[d.layer].length);
+    };
+    const auto best =
+        std::max_element(doublings.begin(), doublings.end(),
+                         [&](const Doubling& a, const Doubling& b) { return gain(a) < gain(b); });
+    const auto budgeted = std::find_if(doublings.begin(), doublings.end(),
+                                       [&](const Doubling& d) { return d.layer == *l; });
+    const auto chosen = best != doublings.end() && gain(*best) > 0.0 ? best : budgeted;
+    if (chosen == doublings.end()) break;  // the steps ran out before the layer was screened
+    for (const Doubling& d : doublings) {
+      const std::string& name = d.map.layers[d.layer].name;
+      const std::string verdict = on_aim(d.screen)  ? "meets the aim"
+                                  : d.screen.pass() ? "passes, short of the aim"
+                                                    : "still fails";
+      r.steps.push_back(
+          record_step(d.map, d.screen, kTuning,
+                      &d == &*chosen ? fmt::format("{} lengthened to {} ({} on the software model)",
+                                                   name, d.map.layers[d.layer].length, verdict)
+                                     : fmt::format("{} at {} {} on the software model: not chosen",
+                                                   name, d.map.layers[d.layer].length, verdict)));
+    }
     changed = true;
-    candidate = *with_length(predictions, candidate, *l, candidate.layers[*l].length * 2);
-    screen = judge(candidate, false);
-    r.steps.push_back(
-        record_step(candidate, screen, kTuning,
-                    fmt::format("{} lengthened to {} ({} on the software model)",
-                                candidate.layers[*l].name, candidate.layers[*l].length,
-                                on_aim(screen)  ? "meets the aim"
-                                : screen.pass() ? "passes, short of the aim"
-                                                : "still fails")));
+    candidate = chosen->map;
+    screen = chosen->screen;
   }
   if (!screen.pass() || !judge.left() || !changed) return false;
   r.map = candidate;

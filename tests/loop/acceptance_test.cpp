@@ -56,6 +56,52 @@ TEST_CASE("loop: the trial count gives a good map a fair chance to pass", "[loop
   CHECK(scprec::loop::acceptance_trials(0.05, 0.05) == 153);
 }
 
+TEST_CASE("loop: the aim is the largest rate that passes the held-out test at the power",
+          "[loop]") {
+  // Worked values: 153 trials pass with at most 3 exceedances at delta = 0.05 and at most 8
+  // flips at a 10% limit.
+  CHECK(scprec::loop::aim_rate(0.05, 153, 0.05) == Approx(0.01505).margin(5e-5));
+  CHECK(scprec::loop::aim_rate(0.1, 153, 0.05) == Approx(0.04224).margin(5e-5));
+  for (double limit : {0.01, 0.05, 0.1, 0.3}) {
+    for (std::size_t n : {59, 153, 400}) {
+      const double aim = scprec::loop::aim_rate(limit, n, 0.05);
+      INFO("limit " << limit << ", " << n << " trials: aim " << aim);
+      if (exceedance_upper_bound(0, n, 0.05) > limit) {
+        CHECK(aim == 0.0);  // nothing can pass
+        continue;
+      }
+      std::size_t allowed = 0;
+      while (allowed + 1 < n && exceedance_upper_bound(allowed + 1, n, 0.05) <= limit) ++allowed;
+      CHECK(binomial_cdf(allowed, n, aim) == Approx(0.8).margin(1e-9));
+      CHECK(aim < limit);
+      // The rate that sets the trial count aims at least at the quarter it was sized for.
+      if (n == scprec::loop::acceptance_trials(limit, 0.05)) CHECK(aim >= limit / 4);
+    }
+  }
+}
+
+TEST_CASE("loop: a map at the aim rate passes the held-out test 80% of the time, by simulation",
+          "[loop]") {
+  // An independent check of the aim through the test it aims at: simulated held-out
+  // measurements of a map whose true flip rate is the aim, judged by the Clopper-Pearson bound.
+  const std::uint64_t seed = scprec::test::test_seed(2026);
+  std::mt19937_64 random(seed);
+  INFO("seed " << seed);
+  const std::size_t n = 153;
+  const double limit = 0.1;
+  const double aim = scprec::loop::aim_rate(limit, n, 0.05);
+  std::bernoulli_distribution flips(aim);
+  constexpr int kRuns = 4000;
+  int passed = 0;
+  for (int run = 0; run < kRuns; ++run) {
+    std::size_t events = 0;
+    for (std::size_t t = 0; t < n; ++t) events += flips(random) ? 1 : 0;
+    passed += exceedance_upper_bound(events, n, 0.05) <= limit ? 1 : 0;
+  }
+  // 4000 runs: the standard error of a rate of 0.8 is 0.0063; 0.03 is nearly 5 of them.
+  CHECK(static_cast<double>(passed) / kRuns == Approx(0.8).margin(0.03));
+}
+
 TEST_CASE("loop: fewer than the minimum trials can never pass, the minimum can", "[loop]") {
   for (double delta : {0.1, 0.05, 0.01}) {
     const std::size_t n = scprec::loop::minimum_trials(delta, 0.05);

@@ -296,6 +296,28 @@ TEST_CASE("loop: the flip rate is tested like the exceedance rate when a limit i
   CHECK(scprec::loop::judge(m, map, targets(0.1, 0.95, 0.05, 0.05)).pass());
 }
 
+TEST_CASE("loop: the aim holds each tested rate at its own aim rate", "[loop]") {
+  // 153 trials: the aim for delta = 0.05 is 1.50% (2 exceedances), for a 10% flip limit 4.22%
+  // (6 flips), where a quarter of each limit would have allowed 1 and 3.
+  const auto map = two_layer_map(0.1, 0.1);
+  const auto with_flips = [](std::size_t high, std::size_t flipped) {
+    auto m = measurement(153, 0.01, high, 0.01, 0.01);  // high outputs at 0.02
+    m.flips.assign(153, false);
+    for (std::size_t t = 0; t < flipped; ++t) m.flips[152 - t] = true;
+    return m;
+  };
+  const auto aim = [&](std::size_t high, std::size_t flipped) {
+    return scprec::loop::judge(with_flips(high, flipped), map, targets(0.015, 0.95, 0.05, 0.1))
+        .end_to_end.aim;
+  };
+  CHECK(aim(2, 6));
+  CHECK_FALSE(aim(3, 6));  // 3 exceedances still pass, but miss the aim
+  CHECK_FALSE(aim(2, 7));  // 7 flips still pass (8 do), but miss the aim
+  CHECK(scprec::loop::judge(with_flips(3, 8), map, targets(0.015, 0.95, 0.05, 0.1)).pass());
+  // Without a flip limit, flips do not count toward the aim.
+  CHECK(scprec::loop::judge(with_flips(2, 40), map, targets(0.015, 0.95, 0.05)).end_to_end.aim);
+}
+
 TEST_CASE("loop: the per-input range error is reported always and tested when a target is set",
           "[loop]") {
   auto m = measurement(153, 0.01, 0, 0.01, 0.01);

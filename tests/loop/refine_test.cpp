@@ -44,6 +44,9 @@ scprec::model::PrecisionMap map_at(std::size_t a, std::size_t b) {
 struct StandIn {
   std::size_t need_a = 64, need_b = 32;
   bool fail_rtl = false;  // every RTL run fails as a crashed simulation would
+  // Below this length of layer b, the map passes but flips 3 trials more than the aim allows,
+  // whatever the budgets say: the flips come from b.
+  std::size_t flips_below_b = 0;
   std::vector<std::pair<std::vector<std::size_t>, bool>> calls;  // lengths, rtl
 
   scprec::loop::Judgement operator()(const scprec::model::PrecisionMap& map, bool rtl) {
@@ -63,7 +66,9 @@ struct StandIn {
       pass = pass && v.length >= need[l];
       j.layers.push_back(v);
     }
-    j.end_to_end.pass = j.end_to_end.aim = pass;
+    j.end_to_end.over_aim = map.layers[1].length < flips_below_b ? 3.0 : 0.0;
+    j.end_to_end.pass = pass;
+    j.end_to_end.aim = pass && j.end_to_end.over_aim == 0.0;
     j.end_to_end.delta = 0.05;
     j.end_to_end.upper_bound = pass ? 0.03 : 0.2;
     if (rtl && fail_rtl) j.problems.push_back("job top[0..9] crashed");
@@ -103,6 +108,28 @@ TEST_CASE("loop: refinement lengthens the layer most over its budget", "[loop]")
   CHECK(r.judgement.pass());
   // Lengthening is screened on the software model, then measured on the RTL.
   CHECK_FALSE(judge.calls[1].second);
+}
+
+TEST_CASE("loop: refinement lengthens the layer whose doubling removes the events over the aim",
+          "[loop]") {
+  // The budgets point at layer a (measured at its budget, b at half of its), but the flips
+  // that keep the map off its aim go only when b doubles.
+  StandIn judge;
+  judge.need_a = 16;
+  judge.need_b = 16;
+  judge.flips_below_b = 64;
+  const auto r = scprec::loop::refine(map_at(16, 32), predictions(), std::ref(judge), 40);
+  CHECK(r.map.layers[0].length == 16);
+  CHECK(r.map.layers[1].length == 64);
+  CHECK(r.judgement.rtl);
+  CHECK(r.judgement.end_to_end.aim);
+  // Both doublings were screened; the one not taken is recorded as such.
+  const auto said = [&](const std::string& text) {
+    return std::any_of(r.steps.begin(), r.steps.end(),
+                       [&](const auto& step) { return step.action == text; });
+  };
+  CHECK(said("a at 32 passes, short of the aim on the software model: not chosen"));
+  CHECK(said("b lengthened to 64 (meets the aim on the software model)"));
 }
 
 TEST_CASE(

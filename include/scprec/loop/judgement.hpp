@@ -92,11 +92,14 @@ struct EndToEndVerdict {
   double upper_bound = 0.0;  ///< Clopper-Pearson upper bound on the exceedance rate
   double quantile = 0.0;     ///< measured output-error quantile at 1 - delta
   bool pass = false;         ///< upper_bound <= delta, and the flip rate within its limit
-  /// The loop's aim on its tuning rows: at most a quarter of each allowed rate observed
-  /// (exceedances <= delta / 4 of the trials; flips and range exceedances likewise), the rate
-  /// acceptance_trials gives a 0.8 chance to pass. A map tuned only to pass would pass the
+  /// The loop's aim on its tuning rows: each tested rate observed at most at its aim_rate, the
+  /// largest true rate that passes the held-out test with probability 0.8 (exceedances, and
+  /// flips and range exceedances when limited). A map tuned only to pass would pass the
   /// held-out test about half the time.
   bool aim = false;
+  /// How far the counts are from the aim: events beyond each tested rate's aim count,
+  /// summed over the tested rates (0 when every one is within its aim).
+  double over_aim = 0.0;
   /// The map's composed prediction of the output error, checked at rate delta.
   PredictionCheck prediction;
   /// The output error relative to each input's own logit range: its quantile at 1 - delta, and
