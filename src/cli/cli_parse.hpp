@@ -14,6 +14,18 @@
 
 namespace scprec::cli {
 
+/// The items of a comma-separated list, empty ones included ("a,,b" gives "a", "", "b").
+inline std::vector<std::string> split_list(const std::string& text) {
+  std::vector<std::string> items;
+  std::size_t begin = 0;
+  while (true) {
+    const std::size_t comma = std::min(text.find(',', begin), text.size());
+    items.push_back(text.substr(begin, comma - begin));
+    if (comma == text.size()) return items;
+    begin = comma + 1;
+  }
+}
+
 /// Validators for numeric options, checked on the text before CLI11 converts it (CLI11 reads
 /// "-1" into an unsigned option as 2^64 - 1, and its range messages print the largest double
 /// in full).
@@ -84,6 +96,24 @@ inline const CLI::Validator kQuantile(
     },
     "QUANTILE");
 
+/// Quantile levels in (0, 1], comma-separated, each once.
+inline const CLI::Validator kQuantileList(
+    [](std::string& text) {
+      std::vector<double> seen;
+      for (const std::string& item : split_list(text)) {
+        double value = 0.0;
+        if (!detail::as_double(item, value) || !(value > 0.0 && value <= 1.0)) {
+          return "must be numbers in (0, 1], comma-separated, not '" + text + "'";
+        }
+        if (std::find(seen.begin(), seen.end(), value) != seen.end()) {
+          return "lists " + item + " twice; list each quantile once";
+        }
+        seen.push_back(value);
+      }
+      return std::string();
+    },
+    "QUANTILES");
+
 /// 0 (meaning "none") or a number strictly between 0 and 1.
 inline const CLI::Validator kFractionOrZero(
     [](std::string& text) {
@@ -95,18 +125,6 @@ inline const CLI::Validator kFractionOrZero(
     "FRACTION");
 
 }  // namespace check
-
-/// The items of a comma-separated list, empty ones included ("a,,b" gives "a", "", "b").
-inline std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::size_t begin = 0;
-  while (true) {
-    const std::size_t comma = std::min(text.find(',', begin), text.size());
-    items.push_back(text.substr(begin, comma - begin));
-    if (comma == text.size()) return items;
-    begin = comma + 1;
-  }
-}
 
 /// Parses `args` with `app`. Returns an exit code to return at once (0 after --help, 2 after a
 /// usage error, both printed, the error also in `*problem` when given), or nothing when the

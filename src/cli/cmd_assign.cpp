@@ -11,6 +11,7 @@
 #include "commands.hpp"
 #include "model_options.hpp"
 #include "scprec/assign/assigner.hpp"
+#include "scprec/assign/scale_choice.hpp"
 #include "scprec/assign/sensitivity.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/io/files.hpp"
@@ -43,6 +44,7 @@ void print_map(const model::PrecisionMap& map, std::ostream& out) {
   if (map.targets.error) out << fmt::format(" (target {:g})", *map.targets.error);
   if (map.targets.budget) out << fmt::format(" (budget {} cycles)", *map.targets.budget);
   out << fmt::format(" at {:g}% confidence, method {}\n", 100 * map.targets.confidence, map.method);
+  out << "arithmetic: " << map.arithmetic_text() << "\n";
 }
 
 // Refuses, before any work, an output that is a folder or would overwrite an input.
@@ -121,8 +123,8 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
                  "calibration inputs measured (sensitivity, empirical gains)")
       ->check(check::kCount)
       ->capture_default_str();
-  add_quantization_options(app, o);
-  add_generator_options(app, o, GeneratorChoice::kPerLayer);
+  add_quantization_options(app, o, DesignChoice::kSearched);
+  add_generator_options(app, o, DesignChoice::kSearched);
   app.add_option("-o,--output", output, "precision map to write")->required();
   app.add_flag("-q,--quiet", quiet, "no progress output");
   if (const auto code = parse_args(app, args, out, err)) return *code;
@@ -134,7 +136,7 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
   config.composition = assign::parse_composition(composition, "--compose");
   config.total_budget = budget;
   config.analysis.seed = o.seed;
-  config.generators = generator_kinds(o);
+  config.generators = generator_kinds(o, config.method);
   config.analysis.generator_width = o.generator_width;
   config.analysis.threads = o.threads;
   LoadedModel loaded = load_model(o);
@@ -144,11 +146,13 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
   const std::size_t data_rows = loaded.calibration.size();
   const model::RowRange rows = loop::assignment_rows(
       data_rows, loop::acceptance_trials(1.0 - config.confidence, kDefaultAlpha));
-  loaded.calibration.x = loaded.calibration.x.topRows(static_cast<Eigen::Index>(rows.count)).eval();
-  loaded.quantized = model::quantize(loaded.network, loaded.calibration.x, loaded.quantized.config);
+  const Eigen::MatrixXd assignment_rows =
+      loaded.calibration.x.topRows(static_cast<Eigen::Index>(rows.count));
   StreamLogger logger(err, quiet ? LogLevel::kWarning : LogLevel::kInfo);
-  model::PrecisionMap map = assign::assign_lengths(loaded.network, loaded.quantized,
-                                                   loaded.calibration.x, config, logger);
+  model::PrecisionMap map =
+      assign::choose_scale_rule(loaded.network, assignment_rows, loaded.quantized.config,
+                                scale_quantiles(o), config, logger)
+          .map;
   map.model_hash = loaded.hash;
   map.provenance = model::MapProvenance{data_hash, data_rows, rows, {}, std::nullopt, 0};
   io::write_precision_map(map, output);

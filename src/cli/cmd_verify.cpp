@@ -117,8 +117,8 @@ void add_loop_options(CLI::App& app, LoopOptions& o, bool with_targets) {
   app.add_option("--max-steps", o.config.max_steps, "refinement steps")
       ->check(check::kCount)
       ->capture_default_str();
-  add_quantization_options(app, o.model);
-  add_generator_options(app, o.model, GeneratorChoice::kPerLayer);
+  add_quantization_options(app, o.model, DesignChoice::kSearched);
+  add_generator_options(app, o.model, DesignChoice::kSearched);
 }
 
 std::vector<assign::Bound> parse_bounds(const std::string& text) {
@@ -242,10 +242,11 @@ int run_loop_to_verdict(LoopOptions& o, bool refine, report::Provenance& provena
   o.config.simulation.work_dir = dir.work();
   o.config.assign.method = assign::parse_method(o.method, "--method");
   o.config.assign.analysis.seed = o.model.seed;
-  o.config.assign.generators = generator_kinds(o.model);
+  o.config.assign.generators = generator_kinds(o.model, o.config.assign.method);
   o.config.assign.analysis.generator_width = o.model.generator_width;
   o.config.assign.analysis.threads = o.model.threads;
   o.config.quant = quant_config(o.model);
+  o.config.scale_quantiles = scale_quantiles(o.model);
   const model::Network network = io::read_model(o.model.model, o.model.manifest);
   const io::Dataset calibration = io::read_dataset(o.model.data, io::Split::kCalibration,
                                                    network.input_size(), network.output_size());

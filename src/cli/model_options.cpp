@@ -1,9 +1,13 @@
 // Shared model options and loading.
 #include "model_options.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
+#include <iterator>
 
 #include "cli_parse.hpp"
+#include "scprec/assign/scale_choice.hpp"
 #include "scprec/core/error.hpp"
 
 namespace scprec::cli {
@@ -14,25 +18,35 @@ void add_model_options(CLI::App& app, ModelOptions& o) {
   app.add_option("--data", o.data, "data .npz: x, y (calibration) and x_test, y_test")->required();
 }
 
-void add_quantization_options(CLI::App& app, ModelOptions& o) {
+void add_quantization_options(CLI::App& app, ModelOptions& o, DesignChoice choice) {
+  o.choice = choice;
   app.add_option("--bits", o.bits, "activation and weight precision B")
       ->check(check::range(2, 12))
       ->capture_default_str();
   app.add_option("--encoding", o.encoding, "sign-magnitude or bipolar")->capture_default_str();
+  if (choice == DesignChoice::kOne) {
+    app.add_option("--scale-quantile", o.scale_quantile,
+                   "hidden layers' scales: this quantile of their positive calibration "
+                   "activations (default 1: the maximum; below, larger activations saturate)")
+        ->check(check::kQuantile);
+    return;
+  }
   app.add_option("--scale-quantile", o.scale_quantile,
-                 "hidden layers' scales: this quantile of their calibration activations (1: the "
-                 "maximum; below, larger activations saturate)")
-      ->check(check::kQuantile)
-      ->capture_default_str();
+                 fmt::format("hidden layers' scale rules to choose among on the calibration rows: "
+                             "quantiles of their positive activations, comma-separated (default "
+                             "{}; 1: the maximum)",
+                             fmt::join(assign::kScaleQuantiles, ",")))
+      ->check(check::kQuantileList);
 }
 
-void add_generator_options(CLI::App& app, ModelOptions& o, GeneratorChoice choice) {
+void add_generator_options(CLI::App& app, ModelOptions& o, DesignChoice choice) {
+  o.choice = choice;
   app.add_option("--generator", o.generator,
-                 choice == GeneratorChoice::kOne
-                     ? "lfsr or sobol"
+                 choice == DesignChoice::kOne
+                     ? "lfsr or sobol (default lfsr)"
                      : "lfsr, sobol, or both (lfsr,sobol): the sensitivity method then measures "
-                       "each and chooses per layer")
-      ->capture_default_str();
+                       "each and chooses per layer (default: both for the sensitivity method, "
+                       "lfsr for the bounds)");
   app.add_option("--generator-width", o.generator_width, "LFSR width / Sobol precision in bits")
       ->check(check::range(4, 32))
       ->capture_default_str();
@@ -57,15 +71,36 @@ LoadedModel load_model(const ModelOptions& o) {
   return {std::move(network), std::move(calibration), std::move(quantized), std::move(hash)};
 }
 
+std::vector<double> scale_quantiles(const ModelOptions& o) {
+  if (o.scale_quantile.empty()) {
+    if (o.choice == DesignChoice::kOne) return {1.0};
+    return {std::begin(assign::kScaleQuantiles), std::end(assign::kScaleQuantiles)};
+  }
+  std::vector<double> quantiles;
+  for (const std::string& item : split_list(o.scale_quantile)) {
+    double value = 1.0;
+    check::detail::as_double(item, value);  // the option's check has read it already
+    quantiles.push_back(value);
+  }
+  return quantiles;
+}
+
 model::QuantConfig quant_config(const ModelOptions& o) {
-  return {o.bits, core::parse_encoding(o.encoding, "--encoding"), o.scale_quantile};
+  return {o.bits, core::parse_encoding(o.encoding, "--encoding"), scale_quantiles(o).front()};
 }
 
 core::GeneratorKind generator_kind(const ModelOptions& o) {
+  if (o.generator.empty()) return core::GeneratorKind::kLfsr;
   return core::parse_generator_kind(o.generator, "--generator");
 }
 
-std::vector<core::GeneratorKind> generator_kinds(const ModelOptions& o) {
+std::vector<core::GeneratorKind> generator_kinds(const ModelOptions& o, assign::Method method) {
+  if (o.generator.empty()) {
+    if (o.choice == DesignChoice::kSearched && method == assign::Method::kSensitivity) {
+      return {core::GeneratorKind::kLfsr, core::GeneratorKind::kSobol};
+    }
+    return {core::GeneratorKind::kLfsr};
+  }
   std::vector<core::GeneratorKind> kinds;
   for (const std::string& item : split_list(o.generator)) {
     const core::GeneratorKind kind = core::parse_generator_kind(item, "--generator");

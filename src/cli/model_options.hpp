@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "scprec/assign/assigner.hpp"
 #include "scprec/core/lanes.hpp"
 #include "scprec/io/model_io.hpp"
 #include "scprec/io/output_dir.hpp"
@@ -14,28 +15,32 @@
 
 namespace scprec::cli {
 
+/// Whether a command takes one generator and one scale rule, or searches several (assign,
+/// verify, demo): the defaults differ, and only a search takes lists.
+enum class DesignChoice { kOne, kSearched };
+
 struct ModelOptions {
   std::string model;
   std::string manifest;
   std::string data;
   int bits = 8;
   std::string encoding = "sign-magnitude";
-  double scale_quantile = 1.0;
-  std::string generator = "lfsr";
+  std::string scale_quantile;  ///< "": the command's default (scale_quantiles)
+  std::string generator;       ///< "": the command's default (generator_kinds)
   int generator_width = 32;
   std::uint64_t seed = 42;
   unsigned threads = 0;
+  DesignChoice choice = DesignChoice::kOne;  ///< set by the add_*_options calls
 };
 
 /// Adds --model, --manifest and --data (both required).
 void add_model_options(CLI::App& app, ModelOptions& options);
-/// Adds --bits, --encoding and --scale-quantile.
-void add_quantization_options(CLI::App& app, ModelOptions& options);
-/// Whether a command runs one generator or chooses one per layer among several.
-enum class GeneratorChoice { kOne, kPerLayer };
-/// Adds --generator, --generator-width, --seed and --threads.
+/// Adds --bits, --encoding and --scale-quantile (a list when searched).
+void add_quantization_options(CLI::App& app, ModelOptions& options,
+                              DesignChoice choice = DesignChoice::kOne);
+/// Adds --generator (a list when searched), --generator-width, --seed and --threads.
 void add_generator_options(CLI::App& app, ModelOptions& options,
-                           GeneratorChoice choice = GeneratorChoice::kOne);
+                           DesignChoice choice = DesignChoice::kOne);
 
 /// The input files those options name (--model, --manifest, --data), for
 /// io::refuse_overwriting_inputs.
@@ -50,14 +55,20 @@ struct LoadedModel {
 };
 LoadedModel load_model(const ModelOptions& options);
 
-/// The quantization those options describe.
+/// The scale quantiles --scale-quantile lists (each once; checked by the option), or the
+/// default: assign::kScaleQuantiles for a search, else 1 (the maximum).
+std::vector<double> scale_quantiles(const ModelOptions& options);
+/// The quantization those options describe, at the first of scale_quantiles.
 model::QuantConfig quant_config(const ModelOptions& options);
 
-/// The generator those options describe, for a layer seed. Throws Error (kBadInput) naming
-/// --generator for anything but one kind.
+/// The generator those options describe, for a layer seed (default lfsr). Throws Error
+/// (kBadInput) naming --generator for anything but one kind.
 core::GeneratorKind generator_kind(const ModelOptions& options);
-/// The generators those options list (comma-separated, each once), for a per-layer choice.
-std::vector<core::GeneratorKind> generator_kinds(const ModelOptions& options);
+/// The generators those options list (comma-separated, each once), for a per-layer choice by
+/// `method`. Default: lfsr and sobol for a search by the sensitivity method, which measures
+/// both; lfsr otherwise, because the bounds model every stream as random.
+std::vector<core::GeneratorKind> generator_kinds(const ModelOptions& options,
+                                                 assign::Method method);
 
 /// "784-128-64-10".
 std::string shape_text(const model::Network& network);

@@ -15,6 +15,7 @@
 #include <map>
 
 #include "scprec/assign/layer_bounds.hpp"
+#include "scprec/assign/scale_choice.hpp"
 #include "scprec/assign/sensitivity.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/loop/acceptance.hpp"
@@ -169,16 +170,16 @@ model::RowRange scale_rows(const RowUse& rows) {
 std::pair<model::PrecisionMap, assign::LengthPredictions> initial_map(const Context& c,
                                                                       const std::string& model_hash,
                                                                       Logger& logger) {
-  const model::QuantizedNetwork quantized =
-      model::quantize(c.network, c.scale_rows, c.config.quant);
-  assign::LengthPredictions predictions =
-      assign::predict_lengths(c.network, quantized, c.scale_rows, c.config.assign, logger);
-  model::PrecisionMap map =
-      assign::assign_from_predictions(predictions, quantized, c.config.assign, logger);
+  const std::vector<double> quantiles = c.config.scale_quantiles.empty()
+                                            ? std::vector<double>{c.config.quant.scale_quantile}
+                                            : c.config.scale_quantiles;
+  assign::ScaleChoice choice = assign::choose_scale_rule(c.network, c.scale_rows, c.config.quant,
+                                                         quantiles, c.config.assign, logger);
+  model::PrecisionMap& map = choice.map;
   map.model_hash = model_hash;
   map.targets.max_flip_rate = c.config.max_flip_rate;
   map.targets.range_error = c.config.range_error;
-  return {std::move(map), std::move(predictions)};
+  return {std::move(map), std::move(choice.predictions)};
 }
 
 Accuracy measure_accuracy(const Context& c, const model::PrecisionMap& map,

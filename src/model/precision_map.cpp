@@ -1,6 +1,8 @@
 // Precision maps: per-layer SC settings and the checks that a map belongs to a network.
 #include "scprec/model/precision_map.hpp"
 
+#include <fmt/format.h>
+
 #include "scprec/core/enum_names.hpp"
 #include "scprec/core/error.hpp"
 
@@ -85,6 +87,15 @@ std::string PrecisionMap::generators_text() const {
   std::string text;
   for (const LayerPrecision& layer : layers) {
     text += (text.empty() ? "" : "/") + core::to_string(layer.generator);
+  }
+  return text;
+}
+
+std::string PrecisionMap::arithmetic_text() const {
+  std::string text = fmt::format("{}-bit {}", quant.bits, core::to_string(quant.encoding));
+  if (quant.scale_quantile < 1.0) {
+    text += fmt::format(", activation scales at the {:g} quantile of the positive activations",
+                        quant.scale_quantile);
   }
   return text;
 }

@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 
 #include "scprec/core/error.hpp"
@@ -156,13 +157,13 @@ std::vector<double> calibrate_activation_scales(const Network& network,
   const double top = static_cast<double>(max_code(config.bits));
   std::vector<double> scales;
   for (std::size_t l = 0; l + 1 < activations.size(); ++l) {
-    const double peak =
-        config.scale_quantile == 1.0
-            ? activations[l].maxCoeff()
-            : core::summarize(std::vector<double>(activations[l].data(),
-                                                  activations[l].data() + activations[l].size()),
-                              config.scale_quantile)
-                  .quantile;
+    // ReLU's zeros are left out: in a sparse layer they would pull a quantile down to 0.
+    std::vector<double> positive;
+    std::copy_if(activations[l].data(), activations[l].data() + activations[l].size(),
+                 std::back_inserter(positive), [](double a) { return a > 0.0; });
+    const double peak = positive.empty()
+                            ? 0.0
+                            : core::summarize(std::move(positive), config.scale_quantile).quantile;
     scales.push_back(peak > 0.0 ? peak / top : 1.0 / top);
   }
   return scales;

@@ -80,7 +80,7 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
       fmt::arg("hash", map.model_hash.substr(0, 16)),
       fmt::arg("data", escape(provenance.data_path)), fmt::arg("trials", result.trials),
       fmt::arg("target", e.target), fmt::arg("delta", e.delta), fmt::arg("alpha", e.alpha),
-      fmt::arg("arithmetic", escape(arithmetic_text(map))),
+      fmt::arg("arithmetic", escape(map.arithmetic_text())),
       fmt::arg("generator", map.generators_text()), fmt::arg("width", map.generator_width),
       fmt::arg("seed", map.seed), fmt::arg("cycles", map.total_cycles()),
       fmt::arg("exact", j.bit_exact && j.problems.empty()

@@ -34,7 +34,7 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
       fmt::arg("data", provenance.data_path), fmt::arg("trials", result.trials),
       fmt::arg("target", e.target), fmt::arg("scale", map.output_full_scale),
       fmt::arg("delta", e.delta), fmt::arg("alpha", e.alpha),
-      fmt::arg("arithmetic", arithmetic_text(map)), fmt::arg("generator", map.generators_text()),
+      fmt::arg("arithmetic", map.arithmetic_text()), fmt::arg("generator", map.generators_text()),
       fmt::arg("width", map.generator_width), fmt::arg("seed", map.seed),
       fmt::arg("cycles", map.total_cycles()),
       fmt::arg("lengths",

@@ -35,16 +35,6 @@ inline std::string bit_exact_text(const loop::Judgement& j) {
                      : "NO: the RTL differs from the software model: " + j.difference;
 }
 
-/// The map's arithmetic: "8-bit sign-magnitude", with the activation scale rule when it is not
-/// the maximum ("8-bit sign-magnitude, activation scales at the 0.99 quantile").
-inline std::string arithmetic_text(const model::PrecisionMap& map) {
-  std::string text = fmt::format("{}-bit {}", map.quant.bits, core::to_string(map.quant.encoding));
-  if (map.quant.scale_quantile < 1.0) {
-    text += fmt::format(", activation scales at the {:g} quantile", map.quant.scale_quantile);
-  }
-  return text;
-}
-
 /// The RTL's accuracy, or why there is none.
 inline std::string rtl_accuracy_text(const loop::Accuracy& a) {
   return a.rtl_problems.empty() ? percent(a.rtl_correct, a.rtl_images)

@@ -132,7 +132,8 @@ TEST_CASE(
   CHECK(map.quant.scale_quantile == 0.99);
   // The 0.99 quantile of the activations is below their maximum: smaller scales than the default.
   args = example_args("assign");
-  args.insert(args.end(), {"--generator", "sobol", "--trials", "50", "-o", dir.file("max.json")});
+  args.insert(args.end(), {"--generator", "sobol", "--scale-quantile", "1", "--trials", "50", "-o",
+                           dir.file("max.json")});
   REQUIRE(run(args, &out, &err) == 0);
   const auto max_map = scprec::io::read_precision_map(dir.file("max.json"));
   for (std::size_t k = 0; k < map.activation_scales.size(); ++k) {
@@ -169,6 +170,42 @@ TEST_CASE("cli: assign refuses generator lists and scale rules it cannot use", "
           "cannot choose between generators");
   refused({"--scale-quantile", "0"}, "--scale-quantile");
   refused({"--scale-quantile", "1.5"}, "--scale-quantile");
+  refused({"--scale-quantile", "0.99,0.99"}, "twice");
+  refused({"--scale-quantile", "0.99,"}, "--scale-quantile");
+  refused({"--scale-quantile", "0.99,x"}, "--scale-quantile");
+}
+
+TEST_CASE("cli: assign chooses generators and the scale rule unless told; eval takes one rule",
+          "[cli][assign]") {
+  const TempDir dir("cli-assign-defaults");
+  auto args = example_args("assign");
+  args.insert(args.end(), {"--trials", "50", "-o", dir.file("map.json")});
+  std::string out;
+  std::string err;
+  REQUIRE(run(args, &out, &err) == 0);
+  // Every default candidate rule was tried and logged, and the map records the one chosen.
+  for (const char* quantile : {"1", "0.999", "0.99", "0.98", "0.95"}) {
+    CHECK_THAT(err, Catch::Contains(fmt::format("scale quantile {}:", quantile)));
+  }
+  const auto map = scprec::io::read_precision_map(dir.file("map.json"));
+  CHECK_THAT(err,
+             Catch::Contains(fmt::format("scale quantile {:g} chosen", map.quant.scale_quantile)));
+  CHECK_THAT(out, Catch::Contains("arithmetic: 8-bit sign-magnitude"));
+  // Sobol lanes were a candidate without being asked for (on this network they win).
+  CHECK_THAT(map.generators_text(), Catch::Contains("sobol"));
+  // A bound method keeps the one generator it can model, LFSR, without being told.
+  args = example_args("assign");
+  args.insert(args.end(),
+              {"--method", "hoeffding", "--budget", "768", "-q", "-o", dir.file("h.json")});
+  REQUIRE(run(args, &out, &err) == 0);
+  for (const auto& layer : scprec::io::read_precision_map(dir.file("h.json")).layers) {
+    CHECK(layer.generator == scprec::core::GeneratorKind::kLfsr);
+  }
+  // eval runs one rule: a list is a usage error.
+  args = example_args("eval");
+  args.insert(args.end(), {"--length", "32", "--scale-quantile", "0.99,0.98"});
+  CHECK(run(args, &out, &err) == 2);
+  CHECK_THAT(err, Catch::Contains("--scale-quantile"));
 }
 
 TEST_CASE("cli: analyze prints and writes the curves", "[cli][assign]") {

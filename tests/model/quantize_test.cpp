@@ -100,11 +100,16 @@ TEST_CASE("model: input codes round x * (2^B - 1) and exact_dot sums code produc
   CHECK(dot[2] == manual);
 }
 
-TEST_CASE("model: a scale quantile below 1 scales to that quantile of the activations", "[model]") {
+TEST_CASE("model: a scale quantile below 1 scales to that quantile of the positive activations",
+          "[model]") {
   const Network network = small_network();
   const Eigen::MatrixXd x = grid_inputs();
   const Eigen::MatrixXd hidden = network.forward_layers(x).front();
-  std::vector<double> values(hidden.data(), hidden.data() + hidden.size());
+  std::vector<double> values;
+  for (Eigen::Index i = 0; i < hidden.size(); ++i) {
+    if (hidden.data()[i] > 0.0) values.push_back(hidden.data()[i]);
+  }
+  REQUIRE(values.size() < static_cast<std::size_t>(hidden.size()));  // ReLU zeros to leave out
   std::sort(values.begin(), values.end());
   const double top = 255.0;
   CHECK(scprec::model::calibrate_activation_scales(network, x, QuantConfig{})[0] ==
@@ -116,10 +121,28 @@ TEST_CASE("model: a scale quantile below 1 scales to that quantile of the activa
         static_cast<std::size_t>(std::ceil(level * static_cast<double>(values.size())));
     QuantConfig config;
     config.scale_quantile = level;
-    // A quantile of 0 (most ReLU outputs are) cannot be a scale: one code step stays 1 / top.
-    const double expected = values[rank - 1] > 0.0 ? values[rank - 1] / top : 1.0 / top;
-    CHECK(scprec::model::calibrate_activation_scales(network, x, config)[0] == expected);
+    CHECK(scprec::model::calibrate_activation_scales(network, x, config)[0] ==
+          values[rank - 1] / top);
   }
+  // A layer that is almost always 0: zeros counted, its 0.9 quantile would be 0 and every
+  // positive activation would saturate; left out, the scale is a quantile of the positive ones.
+  std::vector<DenseLayer> layers = network.layers();
+  layers[0].bias.array() -= hidden.maxCoeff() * 0.9;
+  const Network sparse(layers);
+  const Eigen::MatrixXd sparse_hidden = sparse.forward_layers(x).front();
+  const auto positive = (sparse_hidden.array() > 0.0).count();
+  REQUIRE(positive > 0);
+  REQUIRE(positive < sparse_hidden.size() / 10);
+  QuantConfig config;
+  config.scale_quantile = 0.9;
+  const double scale = scprec::model::calibrate_activation_scales(sparse, x, config)[0];
+  CHECK(scale > 0.0);
+  CHECK(scale * top <= sparse_hidden.maxCoeff());
+  CHECK(((sparse_hidden.array() > 0.0) && (sparse_hidden.array() <= scale * top)).count() >=
+        static_cast<Eigen::Index>(std::ceil(0.9 * static_cast<double>(positive))));
+  // A layer never positive keeps one code step at 1 / top.
+  layers[0].bias.array() -= 1e6;
+  CHECK(scprec::model::calibrate_activation_scales(Network(layers), x, config)[0] == 1.0 / top);
   for (const double bad : {0.0, -0.5, 1.5}) {
     QuantConfig config;
     config.scale_quantile = bad;

@@ -27,7 +27,10 @@ struct VerifyConfig {
     config.method = assign::Method::kSensitivity;
     return config;
   }();
-  model::QuantConfig quant;           ///< bits and encoding of the assigned map
+  model::QuantConfig quant;  ///< bits, encoding and scale rule of the assigned map
+  /// The scale quantiles the first map chooses among on the calibration rows
+  /// (assign::choose_scale_rule); empty: quant.scale_quantile alone.
+  std::vector<double> scale_quantiles;
   double alpha = 0.05;                ///< significance of the acceptance tests
   std::optional<double> max_flip_rate;  ///< top-1 flips allowed per input, if tested
   std::optional<double> range_error;    ///< output error over each input's logit range, if tested

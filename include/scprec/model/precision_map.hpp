@@ -128,6 +128,10 @@ struct PrecisionMap {
   std::string generator_kind() const;
   /// The layers' generators for people: the common kind, or each layer's ("sobol/sobol/lfsr").
   std::string generators_text() const;
+  /// The arithmetic for people: "8-bit sign-magnitude", with the activation scale rule when it
+  /// is not the maximum ("..., activation scales at the 0.99 quantile of the positive
+  /// activations").
+  std::string arithmetic_text() const;
   /// How layer l runs in SC under this map.
   ScLayerConfig layer_config(std::size_t l) const;
   /// Every layer's SC config, for ScNetworkModel.

@@ -21,7 +21,8 @@ struct QuantConfig {
   int bits = 8;
   core::Encoding encoding = core::Encoding::kSignMagnitude;
   /// How hidden layers' scales are calibrated: the largest code stands for this quantile of the
-  /// layer's float activations over the calibration inputs (every neuron's, zeros included).
+  /// layer's positive float activations over the calibration inputs (every neuron's; ReLU's
+  /// zeros left out, so that a sparse layer's quantile is not 0).
   /// 1 is the maximum; below 1, the few larger activations saturate at the largest code, and
   /// the rest get larger codes, so larger SC probabilities. In (0, 1].
   double scale_quantile = 1.0;
@@ -77,9 +78,10 @@ struct QuantizedNetwork {
 QuantizedNetwork quantize(const Network& network, const Eigen::MatrixXd& calibration,
                           const QuantConfig& config);
 
-/// The output scale of each hidden layer: the config.scale_quantile quantile of its float
-/// activations over the calibration inputs (rows of `calibration`, values in [0, 1]; the
-/// maximum at 1) divided by 2^B - 1. Throws Error (kBadInput) if there are no calibration
+/// The output scale of each hidden layer: the config.scale_quantile quantile of its positive
+/// float activations over the calibration inputs (rows of `calibration`, values in [0, 1]; the
+/// maximum at 1; ReLU's zeros do not count) divided by 2^B - 1, or 1 / (2^B - 1) for a layer
+/// that is never positive. Throws Error (kBadInput) if there are no calibration
 /// inputs or the quantile is outside (0, 1].
 std::vector<double> calibrate_activation_scales(const Network& network,
                                                 const Eigen::MatrixXd& calibration,
