@@ -165,8 +165,11 @@ std::vector<std::size_t> lengths_of(const model::PrecisionMap& map) {
 
 Step record_step(const model::PrecisionMap& map, const Judgement& j, std::string rows,
                  std::string action) {
-  return {lengths_of(map),          j.rtl,           j.end_to_end.pass, j.end_to_end.quantile,
-          j.end_to_end.upper_bound, std::move(rows), std::move(action)};
+  return {lengths_of(map),           j.rtl,
+          j.end_to_end.pass,         j.end_to_end.quantile,
+          j.end_to_end.upper_bound,  j.end_to_end.flips.events,
+          j.end_to_end.flips.trials, std::move(rows),
+          std::move(action)};
 }
 
 std::optional<model::PrecisionMap> with_length(const assign::LengthPredictions& p,

@@ -165,14 +165,15 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
   }
   html +=
       "</div>\n<h2>Steps</h2>\n<table><tr><th>#</th><th>lengths</th><th>measured on</th>"
-      "<th>rows</th><th>output error quantile</th><th>exceedance bound</th><th>action</th></tr>\n";
+      "<th>rows</th><th>output error quantile</th><th>exceedance bound</th><th>top-1 flips</th>"
+      "<th>action</th></tr>\n";
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const loop::Step& step = result.steps[s];
     html += fmt::format(
         "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.4g}</td><td>{:.4f}</td>"
-        "<td>{}</td></tr>\n",
+        "<td>{}/{}</td><td>{}</td></tr>\n",
         s + 1, fmt::join(step.lengths, "/"), step.rtl ? "RTL" : "software model", step.rows,
-        step.quantile, step.upper_bound, escape(step.action));
+        step.quantile, step.upper_bound, step.flips, step.flip_trials, escape(step.action));
   }
   return html + "</table>\n" + html_reproduction(reproduction_properties(result, provenance)) +
          "</body></html>\n";

@@ -111,12 +111,12 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
   }
   md +=
       "\n## Steps\n\n| # | lengths | measured on | rows | output error quantile | exceedance "
-      "bound | action |\n|---|---|---|---|---|---|---|\n";
+      "bound | top-1 flips | action |\n|---|---|---|---|---|---|---|---|\n";
   for (std::size_t s = 0; s < result.steps.size(); ++s) {
     const loop::Step& step = result.steps[s];
-    md += fmt::format("| {} | {} | {} | {} | {:.4g} | {:.4f} | {} |\n", s + 1,
+    md += fmt::format("| {} | {} | {} | {} | {:.4g} | {:.4f} | {}/{} | {} |\n", s + 1,
                       fmt::join(step.lengths, "/"), step.rtl ? "RTL" : "software model", step.rows,
-                      step.quantile, step.upper_bound, step.action);
+                      step.quantile, step.upper_bound, step.flips, step.flip_trials, step.action);
   }
   return md + markdown_reproduction(reproduction_properties(result, provenance));
 }

@@ -85,7 +85,10 @@ TEST_CASE("report: JUnit has a case per layer, end to end and bit-exactness", "[
 }
 
 TEST_CASE("report: Markdown and HTML carry the verdict, the tables and the charts", "[report]") {
-  const std::string md = scprec::report::markdown_report(result(false), kProvenance);
+  auto r = result(false);
+  r.steps.push_back({{128, 128}, true, false, 0.25, 0.03, 2, 100, "tuning", "assigned"});
+  r.steps.push_back({{64, 128}, false, false, 0.3, 0.1, 7, 100, "tuning", "fc1 at 64: not chosen"});
+  const std::string md = scprec::report::markdown_report(r, kProvenance);
   CHECK_THAT(md, Catch::Contains("**Not signed off: failed: layer <b> is over**"));
   CHECK_THAT(md, Catch::Contains("| layer | L | measured | hoeffding | map (budget) | status |"));
   CHECK_THAT(md, Catch::Contains("| fc1 | 128 | 0.05 | 0.4: loose by 8.0x (8.0-8.0x) | 0.1: "));
@@ -93,13 +96,17 @@ TEST_CASE("report: Markdown and HTML carry the verdict, the tables and the chart
   CHECK_THAT(md, Catch::Contains("top-1 differs from the exact integer network's on 2 of 100"));
   CHECK_THAT(md, Catch::Contains("held-out rows 847-999 of 1000"));
   CHECK_THAT(md, Catch::Contains("| RTL network | 85.00% (170/200) |"));
-  const std::string html = scprec::report::html_report(result(false), kProvenance);
+  // Each step shows the flips, which often decide, beside the error.
+  CHECK_THAT(md, Catch::Contains("| 2 | 64/128 | software model | tuning | 0.3 | 0.1000 | 7/100 | "
+                                 "fc1 at 64: not chosen |"));
+  const std::string html = scprec::report::html_report(r, kProvenance);
   CHECK_THAT(html, Catch::StartsWith("<!DOCTYPE html>"));
   CHECK_THAT(html, Catch::Contains("class=\"verdict fail\""));
   CHECK_THAT(html, Catch::Contains("failed: layer &lt;b&gt; is over"));
   CHECK_THAT(html, Catch::Contains("<svg") && Catch::Contains("bernstein bound") &&
                        Catch::Contains("budget at L=128") && Catch::Contains("RTL, whole network"));
   CHECK_THAT(html, Catch::Contains("class=\"violated\""));
+  CHECK_THAT(html, Catch::Contains("<td>7/100</td><td>fc1 at 64: not chosen</td>"));
   CHECK_THAT(html, !Catch::Contains("src=") && !Catch::Contains("<script"));
 }
 

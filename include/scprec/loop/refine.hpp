@@ -21,6 +21,8 @@ struct Step {
   bool pass = false;         ///< the end-to-end test passed
   double quantile = 0.0;     ///< output-error quantile at the confidence
   double upper_bound = 0.0;  ///< exceedance upper bound
+  std::size_t flips = 0;     ///< trials whose top-1 class differs from the integer network's
+  std::size_t flip_trials = 0;  ///< trials those flips are out of
   std::string rows;          ///< which rows: "tuning" or "held-out"
   std::string action;        ///< what the loop did with it
 };
