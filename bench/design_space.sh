@@ -3,7 +3,8 @@
 # grid of per-layer lengths, for one generator and one activation scale rule: the software model
 # (`scprec eval --map`), bit-exact with the RTL. The scales come from `scprec assign` on the
 # rows it calibrates on; each grid point is that map with its lengths and generators replaced.
-# Prints one Markdown table, sorted by total cycles. A stopgap until `scprec explore` exists.
+# Prints one Markdown table, sorted by total cycles: one generator on every layer, for
+# docs/BENCHMARKS.md. `scprec explore` sweeps mixed generators and every scale rule.
 #
 # Usage: bench/design_space.sh [BUILD_DIR]
 #   GENERATOR=sobol          lfsr or sobol, every layer

@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include "scprec/core/error.hpp"
+
 namespace scprec::cli {
 
 /// The items of a comma-separated list, empty ones included ("a,,b" gives "a", "", "b").
@@ -24,6 +26,27 @@ inline std::vector<std::string> split_list(const std::string& text) {
     if (comma == text.size()) return items;
     begin = comma + 1;
   }
+}
+
+/// The lengths of a comma-separated list (--lengths); throws Error (kBadInput) naming --lengths
+/// for an item that is not a whole number. Whether each is a usable length is the caller's check.
+inline std::vector<std::size_t> parse_lengths(const std::string& text) {
+  std::vector<std::size_t> lengths;
+  for (const std::string& item : split_list(text)) {
+    try {
+      std::size_t used = 0;
+      // stoul reads "-64" as 2^64 - 64; a length is digits only.
+      if (item.empty() || !std::isdigit(static_cast<unsigned char>(item[0]))) {
+        throw std::invalid_argument(item);
+      }
+      lengths.push_back(std::stoul(item, &used));
+      if (used != item.size()) throw std::invalid_argument(item);
+    } catch (const std::exception&) {
+      throw_bad_input("--lengths", "", "'" + item + "' is not a length",
+                      "Give comma-separated powers of two, e.g. 32,64,128");
+    }
+  }
+  return lengths;
 }
 
 /// Validators for numeric options, checked on the text before CLI11 converts it (CLI11 reads

@@ -53,25 +53,6 @@ void refuse_bad_output(const ModelOptions& o, const std::string& output) {
   io::refuse_overwriting_inputs(model_inputs(o), {{"-o", output}});
 }
 
-std::vector<std::size_t> parse_lengths(const std::string& text) {
-  std::vector<std::size_t> lengths;
-  for (const std::string& item : split_list(text)) {
-    try {
-      std::size_t used = 0;
-      // stoul reads "-64" as 2^64 - 64; a length is digits only.
-      if (item.empty() || !std::isdigit(static_cast<unsigned char>(item[0]))) {
-        throw std::invalid_argument(item);
-      }
-      lengths.push_back(std::stoul(item, &used));
-      if (used != item.size()) throw std::invalid_argument(item);
-    } catch (const std::exception&) {
-      throw_bad_input("--lengths", "", "'" + item + "' is not a length",
-                      "Give comma-separated powers of two, e.g. 32,64,128");
-    }
-  }
-  return lengths;
-}
-
 }  // namespace
 
 int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {

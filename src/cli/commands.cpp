@@ -48,6 +48,8 @@ const std::vector<Command>& commands() {
       {"simulate", "co-simulate the map's RTL, compare it bit for bit with the model",
        run_simulate},
       {"eval", "accuracy of the float, integer and SC models on a data split", run_eval},
+      {"explore", "the design space on the software model: Pareto frontier and charts",
+       run_explore},
       {"cache", "list the simulator build cache (info) or remove what no run uses (clean)",
        run_cache},
   };

@@ -32,6 +32,7 @@ int run_cli(const std::vector<std::string>& args, std::ostream& out, std::ostrea
 int run_eval(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int run_analyze(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
+int run_explore(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int run_rtl(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
 int run_verify(const std::vector<std::string>& args, std::ostream& out, std::ostream& err);
