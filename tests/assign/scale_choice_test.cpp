@@ -100,7 +100,7 @@ TEST_CASE("assign: one scale rule is an ordinary assignment", "[assign]") {
   CHECK(choice.map.total_cycles() == map.total_cycles());
 }
 
-TEST_CASE("assign: scale rules that cannot meet the target are passed over; none, refused",
+TEST_CASE("assign: scale rules that cannot meet the target are passed over, and none is refused",
           "[assign]") {
   AssignConfig config = sobol_config();
   config.max_length = 32;

@@ -116,7 +116,7 @@ TEST_CASE("cli: assign and analyze reject bad options with exit 2", "[cli][assig
 }
 
 TEST_CASE(
-    "cli: assign searches generators per layer and records the scale rule; eval runs the "
+    "cli: assign searches generators per layer and records the scale rule, and eval runs the "
     "map",
     "[cli][assign]") {
   const TempDir dir("cli-assign-generators");
@@ -175,7 +175,7 @@ TEST_CASE("cli: assign refuses generator lists and scale rules it cannot use", "
   refused({"--scale-quantile", "0.99,x"}, "--scale-quantile");
 }
 
-TEST_CASE("cli: assign chooses generators and the scale rule unless told; eval takes one rule",
+TEST_CASE("cli: assign chooses generators and the scale rule unless told, and eval takes one rule",
           "[cli][assign]") {
   const TempDir dir("cli-assign-defaults");
   auto args = example_args("assign");

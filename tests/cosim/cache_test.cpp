@@ -96,7 +96,7 @@ TEST_CASE("cosim: two threads wanting one cache entry build it once", "[cosim]")
   CHECK_THAT(logger.text(), Catch::Contains("waiting for another build of " + entry));
 }
 
-TEST_CASE("cosim: a held cache entry is kept by clean; a free one is removed", "[cosim]") {
+TEST_CASE("cosim: a held cache entry is kept by clean, a free one is removed", "[cosim]") {
   const std::string cache = fresh_cache("clean");
   std::atomic<int> builds{0};
   const auto held = scprec::cosim::obtain_entry(cache + "/sim-used", counting_recipe(builds),

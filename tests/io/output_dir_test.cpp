@@ -235,7 +235,7 @@ TEST_CASE("io: temporaries a killed write left are removed, not taken for a user
   CHECK(scprec::io::read_file(dir + "/junit.xml") == "first");
 }
 
-TEST_CASE("io: output folders resolve through links; loops and the current folder are refused",
+TEST_CASE("io: output folders resolve through links, and loops and the current folder are refused",
           "[io]") {
   const TempDir tmp("outdir-resolve");
   // A dangling link: the folder is made where it points, and the link stays.
