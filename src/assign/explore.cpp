@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <memory>
 
 #include "scprec/core/error.hpp"
@@ -198,6 +199,40 @@ Exploration explore_design_space(const model::Network& network, const Eigen::Mat
                    });
   mark_frontier(e.points);
   return e;
+}
+
+std::uint64_t points_per_rule(std::size_t layers, const ExploreConfig& config) {
+  // count[c]: prefixes whose lengths sum to c cycles, layer by layer (a small knapsack).
+  std::map<std::uint64_t, std::uint64_t> count = {{0, 1}};
+  for (std::size_t l = 0; l < layers; ++l) {
+    std::map<std::uint64_t, std::uint64_t> next;
+    for (const auto& [cycles, n] : count) {
+      for (std::size_t length : config.lengths) {
+        const std::uint64_t total = cycles + length;
+        if (config.max_cycles == 0 || total <= config.max_cycles) {
+          next[total] += n * config.generators.size();
+        }
+      }
+    }
+    count = std::move(next);
+  }
+  std::uint64_t points = 0;
+  for (const auto& entry : count) points += entry.second;
+  return points;
+}
+
+std::uint64_t max_cycles_for(std::size_t layers, ExploreConfig config, std::uint64_t cap) {
+  SCPREC_ASSERT(!config.lengths.empty() && layers > 0, "lengths and layers");
+  const std::uint64_t shortest = *std::min_element(config.lengths.begin(), config.lengths.end());
+  const std::uint64_t longest = *std::max_element(config.lengths.begin(), config.lengths.end());
+  config.max_cycles = shortest * layers;
+  while (config.max_cycles < longest * layers) {
+    ExploreConfig wider = config;
+    wider.max_cycles += shortest;
+    if (points_per_rule(layers, wider) > cap) break;
+    config = wider;
+  }
+  return config.max_cycles;
 }
 
 void mark_frontier(std::vector<DesignPoint>& points) {

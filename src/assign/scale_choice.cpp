@@ -61,6 +61,7 @@ ScaleChoice choose_scale_rule(const model::Network& network, const Eigen::Matrix
   check_quantiles(quantiles);
   const std::vector<int> reference = model::top1_classes(network.forward(calibration));
   std::optional<ScaleChoice> best;
+  std::size_t fewest = 0;  // best's disagreements
   std::exception_ptr first_problem;
   std::vector<ScaleCandidate> candidates;
   // One candidate is an ordinary assignment, and logs as one.
@@ -96,9 +97,9 @@ ScaleChoice choose_scale_rule(const model::Network& network, const Eigen::Matrix
         "assign: scale quantile {:g}: {} ({} cycles); top-1 differs from the float network's on "
         "{} of {} calibration rows",
         quantile, map_text(*map), candidate.cycles, candidate.disagreements, candidate.rows));
-    if (!best || candidate.disagreements < best->candidates.back().disagreements) {
+    if (!best || candidate.disagreements < fewest) {
+      fewest = candidate.disagreements;
       best = ScaleChoice{std::move(quantized), std::move(predictions), std::move(*map), {}};
-      best->candidates.push_back(candidate);  // the best so far, last, for the comparison
     }
     candidates.push_back(std::move(candidate));
   }

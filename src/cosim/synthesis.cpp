@@ -98,6 +98,13 @@ LayerArea run_yosys(const std::string& work, const std::string& module, const st
   return area;
 }
 
+void require_yosys() {
+  if (!program_available("yosys")) {
+    throw Error(ErrorKind::kEnvironment, "yosys", "", "Yosys is not installed",
+                "Install it (apt-get install yosys, or run scripts/install-deps)");
+  }
+}
+
 }  // namespace
 
 LayerArea parse_yosys_stat(const std::string& full_text) {
@@ -130,27 +137,32 @@ LayerArea parse_yosys_stat(const std::string& full_text) {
   return area;
 }
 
-std::vector<LayerArea> synthesize_layers(const std::string& directory, const rtl::RtlDesign& design,
-                                         const SynthesisConfig& config, Logger& logger) {
-  if (!program_available("yosys")) {
-    throw Error(ErrorKind::kEnvironment, "yosys", "", "Yosys is not installed",
-                "Install it (apt-get install yosys, or run scripts/install-deps)");
-  }
+LayerArea synthesize_layer(const std::string& directory, const rtl::RtlDesign& design,
+                           std::size_t l, const SynthesisConfig& config, Logger& logger) {
+  SCPREC_ASSERT(l < design.layers.size(), "a layer of the design");
+  require_yosys();
   const std::string work = directory + "/synth";
   io::write_file_atomically(work + "/sc_rom_blackbox.v", rom_black_box(design));
+  const rtl::LayerDesign& layer = design.layers[l];
+  io::write_file_atomically(work + "/" + layer.module + ".ys", yosys_script(layer, design));
+  logger.info(fmt::format("synth: layer {} (L={}) with Yosys", layer.name, layer.length));
+  LayerArea area = run_yosys(work, layer.module, "layer " + layer.name, config);
+  area.name = layer.name;
+  area.length = layer.length;
+  area.inputs_per_cycle = layer.inputs_per_cycle;
+  area.rom_bits = layer.rom_bits;
+  logger.info(fmt::format("synth: layer {}: {} cells, {} flip-flops, {:.0f} s", layer.name,
+                          area.cells, area.flip_flops, area.seconds));
+  return area;
+}
+
+std::vector<LayerArea> synthesize_layers(const std::string& directory, const rtl::RtlDesign& design,
+                                         const SynthesisConfig& config, Logger& logger) {
+  require_yosys();
+  const std::string work = directory + "/synth";
   std::vector<LayerArea> areas(design.layers.size());
   core::parallel_for(design.layers.size(), config.jobs, [&](std::size_t l) {
-    const rtl::LayerDesign& layer = design.layers[l];
-    io::write_file_atomically(work + "/" + layer.module + ".ys", yosys_script(layer, design));
-    logger.info(fmt::format("synth: layer {} (L={}) with Yosys", layer.name, layer.length));
-    LayerArea area = run_yosys(work, layer.module, "layer " + layer.name, config);
-    area.name = layer.name;
-    area.length = layer.length;
-    area.inputs_per_cycle = layer.inputs_per_cycle;
-    area.rom_bits = layer.rom_bits;
-    areas[l] = area;
-    logger.info(fmt::format("synth: layer {}: {} cells, {} flip-flops, {:.0f} s", layer.name,
-                            area.cells, area.flip_flops, area.seconds));
+    areas[l] = synthesize_layer(directory, design, l, config, logger);
   });
   io::write_file_atomically(work + "/" + design.top_module + ".ys", top_script(design));
   const LayerArea glue = run_yosys(work, design.top_module, "the network top", config);

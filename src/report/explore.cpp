@@ -134,6 +134,19 @@ std::string explore_markdown(const Exploration& e, const ExploreContext& c) {
   for (const DesignPoint& p : e.points) {
     if (p.frontier) md += point_row(p, e.rows, "");
   }
+  if (!c.areas.empty()) {
+    md +=
+        "\n### Area of the frontier points\n\nYosys `synth`, generic cells, ROMs excluded, "
+        "summed over the layers; RTL cycles: the network top's start to done per input.\n\n"
+        "| cycles | layers | scale quantile | cells | flip-flops | RTL cycles | cells x RTL "
+        "cycles |\n|---|---|---|---|---|---|---|\n";
+    for (const auto& [index, area] : c.areas) {
+      const DesignPoint& p = e.points[index];
+      md += fmt::format("| {} | {} | {:g} | {} | {} | {} | {:.3g} |\n", p.cycles, layers_text(p),
+                        p.scale_quantile, area.cells, area.flip_flops, area.rtl_cycles,
+                        static_cast<double>(area.cells) * static_cast<double>(area.rtl_cycles));
+    }
+  }
   md += fmt::format("\n## Uniform lengths, scale quantile {:g}\n\n{}", e.scale_quantiles.front(),
                     kTableHead);
   for (core::GeneratorKind kind : explored_generators(e)) {
@@ -145,7 +158,8 @@ std::string explore_markdown(const Exploration& e, const ExploreContext& c) {
   }
   return md +
          "\n## Charts\n\n![accuracy against cycles](accuracy.svg)\n\n"
-         "![top-1 flips against cycles](flips.svg)\n";
+         "![top-1 flips against cycles](flips.svg)\n" +
+         (c.areas.empty() ? "" : "\n![accuracy against area x latency](area.svg)\n");
 }
 
 std::string explore_accuracy_svg(const Exploration& e, const ExploreContext& c) {
@@ -177,6 +191,21 @@ std::string explore_flips_svg(const Exploration& e, const ExploreContext& c) {
                }));
 }
 
+std::string explore_area_svg(const Exploration& e, const ExploreContext& c) {
+  if (c.areas.empty()) return "";
+  Series frontier{
+      "Pareto frontier (accuracy against cycles)", "#1f5fbf", {}, false, false, true, 3.5};
+  for (const auto& [index, area] : c.areas) {
+    const DesignPoint& p = e.points[index];
+    const auto [low, high] = interval(p, e.rows);
+    frontier.points.push_back(
+        {static_cast<double>(area.cells) * static_cast<double>(area.rtl_cycles),
+         accuracy(p, e.rows), low, high});
+  }
+  return chart("Accuracy against area x latency", {"cells x RTL cycles per input", Scale::kLog10},
+               {"accuracy (%)", Scale::kLinear}, {frontier});
+}
+
 std::string explore_json(const Exploration& e, const ExploreContext& c) {
   const auto point_json = [](const DesignPoint& p) {
     nlohmann::ordered_json layers = nlohmann::ordered_json::array();
@@ -198,7 +227,16 @@ std::string explore_json(const Exploration& e, const ExploreContext& c) {
         {{"scale_quantile", e.scale_quantiles[q]}, {"integer_correct", e.integer_correct[q]}});
   }
   nlohmann::ordered_json points = nlohmann::ordered_json::array();
-  for (const DesignPoint& p : e.points) points.push_back(point_json(p));
+  for (std::size_t i = 0; i < e.points.size(); ++i) {
+    nlohmann::ordered_json point = point_json(e.points[i]);
+    const auto area = c.areas.find(i);
+    if (area != c.areas.end()) {
+      point["area"] = {{"cells", area->second.cells},
+                       {"flip_flops", area->second.flip_flops},
+                       {"rtl_cycles", area->second.rtl_cycles}};
+    }
+    points.push_back(point);
+  }
   nlohmann::ordered_json json = {{"schema", "scprec.explore/1"}, {"rows", e.rows},
                                  {"evaluated_on", c.rows_text},  {"float_correct", e.float_correct},
                                  {"scale_rules", rules},         {"points", points}};

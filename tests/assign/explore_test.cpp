@@ -50,6 +50,7 @@ TEST_CASE("explore: every point's counts are its map's, run whole on the SC mode
   // 4 choices a layer (2 generators x 2 lengths); within 160 cycles at most two layers at 64:
   // 2^3 generator choices for each of 1 + 3 + 3 length patterns, at each of the 2 rules.
   REQUIRE(exploration.points.size() == 2 * 8 * (1 + 3 + 3));
+  CHECK(scprec::assign::points_per_rule(3, config) == 8 * (1 + 3 + 3));
   std::set<std::string> seen;
   for (std::size_t i = 0; i < exploration.points.size(); i += 7) {  // a spread of the points
     const DesignPoint& p = exploration.points[i];
@@ -111,4 +112,18 @@ TEST_CASE("explore: settings no point can meet are refused", "[assign]") {
   CHECK_THROWS_AS(
       scprec::assign::explore_design_space(e.network, e.calibration.x, e.rows, e.labels, config),
       scprec::Error);
+}
+
+TEST_CASE("explore: the default cycle limit keeps the sweep near its point budget", "[assign]") {
+  ExploreConfig config;
+  config.lengths = {32, 64, 128, 256, 512, 1024};
+  // The example's three layers: 184 points a rule at 288 cycles, 232 at 320.
+  CHECK(scprec::assign::max_cycles_for(3, config) == 288);
+  config.max_cycles = 288;
+  CHECK(scprec::assign::points_per_rule(3, config) == 184);
+  // Ten layers: 2^10 generator mixes at the shortest lengths already pass the budget, so the
+  // limit stays at every layer at 32 cycles.
+  CHECK(scprec::assign::max_cycles_for(10, config) == 320);
+  // One layer: every length fits.
+  CHECK(scprec::assign::max_cycles_for(1, config) == 1024);
 }

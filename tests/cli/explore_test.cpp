@@ -126,3 +126,39 @@ TEST_CASE("cli: explore refuses what it cannot run, and writes nothing", "[cli]"
                       example_file("data.npz"), "-o", example_file("model.npz")});
   CHECK(r.code == 2);
 }
+
+TEST_CASE(
+    "cli: explore --synth gives each frontier point's area, each layer choice synthesised once",
+    "[.sim][cli]") {
+  // The tiny 4-3-2 network: Yosys takes seconds. With 3 test rows many points tie, so the
+  // frontier holds every generator mix at 64 cycles: 4 points, 2 layers, 2 choices a layer.
+  const TempDir dir("cli-explore-synth");
+  const std::string out = dir.file("explore");
+  const auto r = run({"explore", "--model", scprec::test::npz_fixture("tiny_model.npz"), "--data",
+                      scprec::test::npz_fixture("data_ok.npz"), "--lengths", "32", "--max-cycles",
+                      "64", "--scale-quantile", "1", "--synth", "-q", "-o", out});
+  INFO(r.out << r.err);
+  REQUIRE(r.code == 0);
+  const auto json = nlohmann::json::parse(scprec::io::read_file(out + "/explore.json"));
+  std::size_t frontier = 0;
+  for (const auto& p : json["points"]) {
+    CHECK(p.contains("area") == p["frontier"].get<bool>());
+    if (!p["frontier"].get<bool>()) continue;
+    ++frontier;
+    CHECK(p["area"]["cells"].get<int>() > 0);
+    CHECK(p["area"]["flip_flops"].get<int>() > 0);
+    CHECK(p["area"]["rtl_cycles"].get<int>() > 64);
+  }
+  CHECK(frontier == 4);
+  CHECK_THAT(scprec::io::read_file(out + "/pareto.md"),
+             Catch::Contains("### Area of the frontier"));
+  CHECK_THAT(scprec::io::read_file(out + "/area.svg"), Catch::StartsWith("<svg"));
+  // Yosys ran once per layer and choice: 2 layers x 2 generators, not 4 points x 2 layers.
+  std::size_t scripts = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(
+           std::filesystem::path(out).parent_path() / ".explore.scprec")) {
+    const std::string name = entry.path().filename().string();
+    scripts += entry.path().extension() == ".ys" && name.find("scprec_top") == std::string::npos;
+  }
+  CHECK(scripts == 4);
+}

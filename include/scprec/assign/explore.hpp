@@ -73,6 +73,15 @@ Exploration explore_design_space(const model::Network& network, const Eigen::Mat
                                  const Eigen::MatrixXd& x, const std::vector<int>& labels,
                                  const ExploreConfig& config, Logger& logger = null_logger());
 
+/// The points a sweep over `layers` layers would run per scale rule with this config (every
+/// combination of the config's generators and lengths, per layer, within max_cycles).
+std::uint64_t points_per_rule(std::size_t layers, const ExploreConfig& config);
+
+/// The largest cycle limit, in steps of the shortest candidate length and at least every layer
+/// at the shortest, that keeps points_per_rule at most `cap`: a limit that keeps a sweep to
+/// seconds whatever the depth (200 a rule gives 288 cycles on the example).
+std::uint64_t max_cycles_for(std::size_t layers, ExploreConfig config, std::uint64_t cap = 200);
+
 /// Marks the points no other point dominates: none has at most their cycles and at least their
 /// correct rows with one of the two strictly better.
 void mark_frontier(std::vector<DesignPoint>& points);

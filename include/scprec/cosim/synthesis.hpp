@@ -35,6 +35,11 @@ struct SynthesisConfig {
 std::vector<LayerArea> synthesize_layers(const std::string& directory, const rtl::RtlDesign& design,
                                          const SynthesisConfig& config, Logger& logger);
 
+/// Runs `yosys` on layer `l` of the design written in `directory` (script, log and statistics in
+/// directory/synth/), as synthesize_layers does for each layer; throws as it does.
+LayerArea synthesize_layer(const std::string& directory, const rtl::RtlDesign& design,
+                           std::size_t l, const SynthesisConfig& config, Logger& logger);
+
 /// Parses the text of Yosys's `stat`: the design's total cells (from the design-hierarchy
 /// section when there is one), minus the black-box ROM instances, and its flip-flops. Throws
 /// Error (kEnvironment) if no cell count is found.

@@ -35,7 +35,9 @@ struct VerifyConfig {
   std::optional<double> max_flip_rate;  ///< top-1 flips allowed per input, if tested
   std::optional<double> range_error;    ///< output error over each input's logit range, if tested
   std::size_t trials = 0;  ///< rows per tuning or sign-off measurement; 0: acceptance_trials
-  std::size_t max_steps = 12;         ///< refinement steps (screenings and RTL runs together)
+  /// Refinement steps (screenings and RTL runs together). A lengthening screens every layer
+  /// that can grow, so a network of k layers spends k of them per lengthening.
+  std::size_t max_steps = 24;
   std::size_t accuracy_images = 200;  ///< test images the RTL network classifies at the end
   /// The bounds whose curves the report plots; the cross-check table has every bound.
   std::vector<assign::Bound> plotted_bounds = {assign::Bound::kHoeffding};

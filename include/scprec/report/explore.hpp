@@ -2,12 +2,21 @@
 // with the uniform baselines and a given map, SVG charts, and every point as JSON.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 
 #include "scprec/assign/explore.hpp"
 
 namespace scprec::report {
+
+/// A design point's hardware, from its RTL and Yosys (`explore --synth`).
+struct PointArea {
+  std::size_t cells = 0;         ///< summed over the layers, ROMs excluded
+  std::size_t flip_flops = 0;    ///< summed over the layers
+  std::uint64_t rtl_cycles = 0;  ///< the top's start-to-done cycles per input
+};
 
 /// What the exploration is shown against.
 struct ExploreContext {
@@ -16,6 +25,8 @@ struct ExploreContext {
   std::optional<assign::DesignPoint> map_point;
   std::string map_path;
   double seconds = 0.0;  ///< the sweep's wall time
+  /// With --synth: the area of each frontier point, by its index in Exploration::points.
+  std::map<std::size_t, PointArea> areas;
 };
 
 /// The Markdown page: the rows, the float and integer networks' accuracy, the frontier (each
@@ -33,7 +44,11 @@ std::string explore_accuracy_svg(const assign::Exploration& exploration,
 std::string explore_flips_svg(const assign::Exploration& exploration,
                               const ExploreContext& context);
 
-/// Every point as JSON (schema "scprec.explore/1").
+/// Accuracy against area x latency (cells x RTL cycles per input) of the frontier points whose
+/// area was measured; "" when none was.
+std::string explore_area_svg(const assign::Exploration& exploration, const ExploreContext& context);
+
+/// Every point as JSON (schema "scprec.explore/1"), with the measured areas.
 std::string explore_json(const assign::Exploration& exploration, const ExploreContext& context);
 
 }  // namespace scprec::report
