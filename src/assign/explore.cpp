@@ -22,11 +22,29 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-void check_config(const ExploreConfig& config, std::size_t layers) {
+// The candidate lists: none empty, lengths powers of two, nothing twice. The lengths' fit to
+// the arithmetic and the generator is model::validate's, when a layer model is built.
+void check_candidates(const ExploreConfig& config) {
   if (config.scale_quantiles.empty() || config.generators.empty() || config.lengths.empty()) {
     throw_bad_input("", "explore", "no scale quantile, generator or length to try",
                     "Give at least one of each");
   }
+  for (std::size_t i = 0; i < config.lengths.size(); ++i) {
+    const std::size_t length = config.lengths[i];
+    if (length == 0 || (length & (length - 1)) != 0) {
+      throw_bad_input("", "lengths", fmt::format("{} is not a power of two", length),
+                      "Give bitstream lengths such as 32,64,128");
+    }
+    if (std::count(config.lengths.begin(), config.lengths.begin() + static_cast<long>(i), length) !=
+        0) {
+      throw_bad_input("", "lengths", fmt::format("{} is given twice", length),
+                      "Give each length once");
+    }
+  }
+}
+
+void check_config(const ExploreConfig& config, std::size_t layers) {
+  check_candidates(config);
   const std::size_t shortest = *std::min_element(config.lengths.begin(), config.lengths.end());
   if (config.max_cycles != 0 && shortest * layers > config.max_cycles) {
     throw_bad_input("", "max cycles",
@@ -222,7 +240,8 @@ std::uint64_t points_per_rule(std::size_t layers, const ExploreConfig& config) {
 }
 
 std::uint64_t max_cycles_for(std::size_t layers, ExploreConfig config, std::uint64_t cap) {
-  SCPREC_ASSERT(!config.lengths.empty() && layers > 0, "lengths and layers");
+  SCPREC_ASSERT(layers > 0, "a network has layers");
+  check_candidates(config);
   const std::uint64_t shortest = *std::min_element(config.lengths.begin(), config.lengths.end());
   const std::uint64_t longest = *std::max_element(config.lengths.begin(), config.lengths.end());
   config.max_cycles = shortest * layers;

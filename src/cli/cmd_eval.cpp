@@ -99,7 +99,8 @@ int run_eval(const std::vector<std::string>& args, std::ostream& out, std::ostre
       config.generator = {generator_kind(o), o.generator_width, model::layer_seed(o.seed, l)};
       layers.emplace_back(config);
     }
-    settings = fmt::format("{} generator, every layer at L = {}", o.generator, *length);
+    settings = fmt::format("{} generator, every layer at L = {}",
+                           core::to_string(generator_kind(o)), *length);
   }
   const model::ScNetworkModel sc(quantized, layers);
   const Eigen::MatrixXd sc_logits = model::logits_of(

@@ -48,7 +48,9 @@ int run_explore(const std::vector<std::string>& args, std::ostream& out, std::os
                  "leave out points whose lengths sum above this (default: the most that keeps "
                  "at most 200 points per scale rule; 0: no limit)")
       ->check(check::kCount);
-  app.add_option("--split", split_name, "rows the points are measured on: test or calibration")
+  app.add_option("--split", split_name,
+                 "rows the points are measured on: test, or calibration (only the rows `assign` "
+                 "uses, never verify's tuning and held-out rows)")
       ->capture_default_str();
   app.add_option("--map", map_path, "a precision map to mark, measured on the same rows");
   add_quantization_options(app, o, DesignChoice::kSearched);
@@ -84,7 +86,7 @@ int run_explore(const std::vector<std::string>& args, std::ostream& out, std::os
     model::check_map_matches(*map, loaded.network, loaded.hash, map_path);
   }
   const io::Split split = io::parse_split(split_name, "--split");
-  const io::Dataset data =
+  io::Dataset data =
       io::read_dataset(o.data, split, loaded.network.input_size(), loaded.network.output_size());
   if (data.labels.empty()) {
     throw_bad_input(o.data, "--split",
@@ -93,12 +95,21 @@ int run_explore(const std::vector<std::string>& args, std::ostream& out, std::os
                         "be measured",
                     "Give a data file with labels for it");
   }
-  // The scales come from the rows `assign` calibrates on, so that a point's map is the one
-  // assign would write at its lengths.
+  // The scales come from the rows `assign` calibrates on at its default confidence, so that a
+  // point's map is the one assign would write at its lengths.
   const model::RowRange rows =
       loop::assignment_rows(loaded.calibration.size(), loop::acceptance_trials(0.05, 0.05));
   const Eigen::MatrixXd calibration =
       loaded.calibration.x.topRows(static_cast<Eigen::Index>(rows.count));
+  std::string rows_text =
+      fmt::format("the {} rows of the {} split", data.size(), io::to_string(split));
+  if (split == io::Split::kCalibration) {
+    // Only those rows: the rest are verify's tuning and held-out rows, which a choice made from
+    // this table must not have seen.
+    data.x = calibration;
+    data.labels.resize(rows.count);
+    rows_text = fmt::format("calibration rows 0-{} (the rows `assign` uses)", rows.count - 1);
+  }
 
   // Refused before any work when DIR holds what scprec did not write, or another run has it.
   io::OutputDir output(
@@ -109,7 +120,7 @@ int run_explore(const std::vector<std::string>& args, std::ostream& out, std::os
       loaded.network, calibration, data.x, data.labels, config, logger);
   report::ExploreContext context;
   context.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  context.rows_text = fmt::format("the {} rows of the {} split", data.size(), io::to_string(split));
+  context.rows_text = rows_text;
   if (map) {
     context.map_point = assign::measure_map(loaded.network, *map, data.x, data.labels, o.threads);
     context.map_path = map_path;

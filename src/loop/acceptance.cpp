@@ -42,7 +42,7 @@ double crossing(F decreasing, double level) {
   return (low + high) / 2;
 }
 
-// The power acceptance_trials asks of the test, and the aim's pass probability.
+// The power acceptance_trials asks of the test.
 constexpr double kPower = 0.8;
 
 // The most exceedances that still pass at `trials` trials, or none when even zero fail.
@@ -89,14 +89,25 @@ std::size_t acceptance_trials(double delta, double alpha) {
   }
 }
 
-double aim_rate(double limit, std::size_t trials, double alpha) {
-  SCPREC_ASSERT(limit > 0.0 && limit < 1.0 && alpha > 0.0 && alpha < 1.0 && trials >= 1,
-                "a rate limit and alpha in (0, 1), and trials");
-  const auto allowed = allowed_exceedances(trials, limit, alpha);
+double held_out_pass_chance(std::size_t events, std::size_t trials, double limit,
+                            std::size_t held_out_trials, double alpha) {
+  SCPREC_ASSERT(
+      trials >= 1 && events <= trials && limit > 0.0 && limit < 1.0 && alpha > 0.0 && alpha < 1.0,
+      "tuning trials, events within them, and a limit and alpha in (0, 1)");
+  const auto allowed = allowed_exceedances(held_out_trials, limit, alpha);
   if (!allowed) return 0.0;
-  // P(pass) = P(Binomial(trials, p) <= allowed) falls with p; it is 0.8 at the aim, which is
-  // below the limit because the test passes a map at the limit with probability at most alpha.
-  return crossing([&](double p) { return binomial_cdf(*allowed, trials, p); }, kPower);
+  // Beta(events + 1, trials - events + 1) posterior; the held-out count is beta-binomial.
+  const double a = static_cast<double>(events) + 1;
+  const double b = static_cast<double>(trials - events) + 1;
+  const double n = static_cast<double>(held_out_trials);
+  double chance = 0.0;
+  for (std::size_t j = 0; j <= *allowed; ++j) {
+    const double k = static_cast<double>(j);
+    chance += std::exp(std::lgamma(n + 1) - std::lgamma(k + 1) - std::lgamma(n - k + 1) +
+                       std::lgamma(k + a) + std::lgamma(n - k + b) - std::lgamma(n + a + b) -
+                       std::lgamma(a) - std::lgamma(b) + std::lgamma(a + b));
+  }
+  return std::min(chance, 1.0);
 }
 
 double attempt_alpha(double alpha, std::size_t attempt) {

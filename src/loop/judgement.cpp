@@ -174,15 +174,15 @@ Judgement judge(const Measurement& measurement, const model::PrecisionMap& map,
                       targets.range_error ? std::optional<double>(delta) : std::nullopt,
                       targets.alpha);
   e.pass = e.trials > 0 && e.upper_bound <= delta && e.flips.pass() && e.range.pass();
-  const auto over_aim = [&](std::size_t events, std::size_t trials, double limit) {
-    if (trials == 0) return 0.0;
-    const double aim = aim_rate(limit, trials, targets.alpha) * static_cast<double>(trials);
-    return std::max(0.0, static_cast<double>(events) - aim);
+  // Each tested rate's held-out test on as many fresh trials; the rates are taken as
+  // independent, so the chances multiply.
+  const auto chance = [&](std::size_t events, std::size_t trials, double limit) {
+    return trials == 0 ? 0.0 : held_out_pass_chance(events, trials, limit, trials, targets.alpha);
   };
-  e.over_aim = over_aim(e.exceedances, e.trials, delta) +
-               (e.flips.limit ? over_aim(e.flips.events, e.flips.trials, *e.flips.limit) : 0.0) +
-               (e.range.limit ? over_aim(e.range.events, e.range.trials, delta) : 0.0);
-  e.aim = e.pass && e.over_aim == 0.0;
+  e.pass_chance = chance(e.exceedances, e.trials, delta) *
+                  (e.flips.limit ? chance(e.flips.events, e.flips.trials, *e.flips.limit) : 1.0) *
+                  (e.range.limit ? chance(e.range.events, e.range.trials, delta) : 1.0);
+  e.aim = e.pass && e.pass_chance >= kAimChance;
   return j;
 }
 

@@ -84,8 +84,8 @@ struct Doubling {
 };
 
 // A map short of the aim: double, on the software model, every layer that can still grow, and
-// keep the doubling that removes the most events over the aim per cycle added (the layer most
-// over its budget when none removes any: the budget then points where the error is); repeat
+// keep the doubling that raises the held-out pass chance most per cycle added (the layer most
+// over its budget when none raises it: the budget then points where the error is); repeat
 // until on aim, then measure on the RTL. Screens take milliseconds, so trying every layer is
 // cheap, and the flips that often decide are not what the budgets see. Returns false when it
 // cannot go on.
@@ -118,7 +118,7 @@ bool lengthen(const assign::LengthPredictions& predictions, Refinement& r, Budge
       doublings.push_back({k, std::move(doubled), std::move(judged)});
     }
     const auto gain = [&](const Doubling& d) {
-      return (screen.end_to_end.over_aim - d.screen.end_to_end.over_aim) /
+      return (d.screen.end_to_end.pass_chance - screen.end_to_end.pass_chance) /
              static_cast<double>(candidate.layers[d.layer].length);
     };
     const auto best =

@@ -21,7 +21,8 @@ TEST_CASE("cli: eval prints float, integer and SC accuracy", "[cli]") {
   CHECK(r.code == 0);
   CHECK_THAT(r.out, Catch::Contains("4-3-2 (2 layers)") &&
                         Catch::Contains("test split: 3 samples") && Catch::Contains("float") &&
-                        Catch::Contains("integer") && Catch::Contains("every layer at L = 64"));
+                        Catch::Contains("integer") &&
+                        Catch::Contains("lfsr generator, every layer at L = 64"));
 }
 
 TEST_CASE("cli: usage errors and bad files exit 2 with a message", "[cli]") {

@@ -97,6 +97,18 @@ TEST_CASE("cli: explore writes the frontier, charts and every point", "[cli]") {
   CHECK(found);
 }
 
+TEST_CASE("cli: explore on the calibration split sees only the rows assign uses", "[cli]") {
+  // 1000 calibration rows: the last 2 x 153 are verify's tuning and held-out rows.
+  const TempDir dir("cli-explore-calibration");
+  const std::string out = dir.file("explore");
+  const auto r = run(explore_args(out, {{"--split", "calibration"}, {"--lengths", "32"}}));
+  INFO(r.err);
+  REQUIRE(r.code == 0);
+  const auto json = nlohmann::json::parse(scprec::io::read_file(out + "/explore.json"));
+  CHECK(json["rows"] == 694);
+  CHECK(json["evaluated_on"] == "calibration rows 0-693 (the rows `assign` uses)");
+}
+
 TEST_CASE("cli: explore refuses what it cannot run, and writes nothing", "[cli]") {
   const TempDir dir("cli-explore-bad");
   const std::string out = dir.file("explore");
@@ -111,6 +123,8 @@ TEST_CASE("cli: explore refuses what it cannot run, and writes nothing", "[cli]"
   refused({{"--max-cycles", "64"}}, "Allow at least 96 cycles");
   refused({{"--lengths", "48"}}, "power of two");
   refused({{"--lengths", "32,x"}}, "'x' is not a length");
+  refused({{"--lengths", "0,32"}}, "0 is not a power of two");
+  refused({{"--lengths", "32,64,32"}}, "32 is given twice");
   refused({{"--scale-quantile", "0"}}, "--scale-quantile");
   refused({{"--generator", "halton"}}, "halton");
   refused({{"--split", "nonsense"}}, "nonsense");

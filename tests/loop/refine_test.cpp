@@ -44,8 +44,8 @@ scprec::model::PrecisionMap map_at(std::size_t a, std::size_t b) {
 struct StandIn {
   std::size_t need_a = 64, need_b = 32;
   bool fail_rtl = false;  // every RTL run fails as a crashed simulation would
-  // Below this length of layer b, the map passes but flips 3 trials more than the aim allows,
-  // whatever the budgets say: the flips come from b.
+  // Below this length of layer b, the map passes but its flips leave it a held-out pass chance
+  // of 0.5, whatever the budgets say: the flips come from b.
   std::size_t flips_below_b = 0;
   std::vector<std::pair<std::vector<std::size_t>, bool>> calls;  // lengths, rtl
 
@@ -66,9 +66,9 @@ struct StandIn {
       pass = pass && v.length >= need[l];
       j.layers.push_back(v);
     }
-    j.end_to_end.over_aim = map.layers[1].length < flips_below_b ? 3.0 : 0.0;
+    j.end_to_end.pass_chance = map.layers[1].length < flips_below_b ? 0.5 : 0.9;
     j.end_to_end.pass = pass;
-    j.end_to_end.aim = pass && j.end_to_end.over_aim == 0.0;
+    j.end_to_end.aim = pass && j.end_to_end.pass_chance >= scprec::loop::kAimChance;
     j.end_to_end.delta = 0.05;
     j.end_to_end.upper_bound = pass ? 0.03 : 0.2;
     if (rtl && fail_rtl) j.problems.push_back("job top[0..9] crashed");
@@ -110,7 +110,7 @@ TEST_CASE("loop: refinement lengthens the layer most over its budget", "[loop]")
   CHECK_FALSE(judge.calls[1].second);
 }
 
-TEST_CASE("loop: refinement lengthens the layer whose doubling removes the events over the aim",
+TEST_CASE("loop: refinement lengthens the layer whose doubling raises the pass chance most",
           "[loop]") {
   // The budgets point at layer a (measured at its budget, b at half of its), but the flips
   // that keep the map off its aim go only when b doubles.

@@ -78,8 +78,10 @@ Exploration explore_design_space(const model::Network& network, const Eigen::Mat
 std::uint64_t points_per_rule(std::size_t layers, const ExploreConfig& config);
 
 /// The largest cycle limit, in steps of the shortest candidate length and at least every layer
-/// at the shortest, that keeps points_per_rule at most `cap`: a limit that keeps a sweep to
-/// seconds whatever the depth (200 a rule gives 288 cycles on the example).
+/// at the shortest, that keeps points_per_rule at most `cap` (200 a rule gives 288 cycles on
+/// the example). At the least limit a network of k layers still has generators^k points a rule,
+/// which no limit can cut. Throws Error (kBadInput) for empty lists or a length that is not a
+/// power of two or is given twice.
 std::uint64_t max_cycles_for(std::size_t layers, ExploreConfig config, std::uint64_t cap = 200);
 
 /// Marks the points no other point dominates: none has at most their cycles and at least their

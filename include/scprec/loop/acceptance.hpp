@@ -21,14 +21,15 @@ double exceedance_lower_bound(std::size_t events, std::size_t trials, double alp
 /// trials, but then one unlucky trial fails a good map. delta and alpha in (0, 1).
 std::size_t acceptance_trials(double delta, double alpha);
 
-/// The rate the loop aims at on its tuning rows, for a rate `limit` tested on `trials` held-out
-/// trials at significance alpha: the largest true rate at which a map passes that test with
-/// probability at least 0.8, the power acceptance_trials asks for. For the rate that sets the
-/// trial count it is at least limit / 4 (1.50% for delta = alpha = 0.05 at 153 trials); for a
-/// looser limit tested on the same trials it is closer to the limit (4.22% for a flip limit of
-/// 10%), where a quarter would be needlessly strict. 0 when no count of events passes at that
-/// many trials. limit and alpha in (0, 1), trials >= 1.
-double aim_rate(double limit, std::size_t trials, double alpha);
+/// The chance that a map seen with `events` events in `trials` tuning trials passes the
+/// held-out test of a rate `limit` on `held_out_trials` fresh trials at significance alpha (at
+/// most the count exceedance_upper_bound allows): the posterior predictive probability under a
+/// uniform prior on the map's true rate, a beta-binomial sum. It accounts for what the tuning
+/// count does not pin down: one exceedance in 153 trials passes 153 fresh trials allowed 3 with
+/// probability 0.82, two with 0.66. 0 when no count passes at held_out_trials. trials >= 1,
+/// events <= trials, limit and alpha in (0, 1).
+double held_out_pass_chance(std::size_t events, std::size_t trials, double limit,
+                            std::size_t held_out_trials, double alpha);
 
 /// The fewest trials with which any map can pass: the least n whose upper bound with zero
 /// exceedances is at most delta (59 for delta = alpha = 0.05). Fewer can never sign off.
