@@ -32,9 +32,9 @@ void add_quantization_options(CLI::App& app, ModelOptions& o, DesignChoice choic
     return;
   }
   app.add_option("--scale-quantile", o.scale_quantile,
-                 fmt::format("hidden layers' scale rules to choose among on the calibration rows: "
-                             "quantiles of their positive activations, comma-separated (default "
-                             "{}; 1: the maximum)",
+                 fmt::format("hidden layers' scale rules to search: quantiles of their positive "
+                             "calibration activations, comma-separated (default {}; 1: the "
+                             "maximum)",
                              fmt::join(assign::kScaleQuantiles, ",")))
       ->check(check::kQuantileList);
 }
@@ -44,9 +44,8 @@ void add_generator_options(CLI::App& app, ModelOptions& o, DesignChoice choice) 
   app.add_option("--generator", o.generator,
                  choice == DesignChoice::kOne
                      ? "lfsr or sobol (default lfsr)"
-                     : "lfsr, sobol, or both (lfsr,sobol): the sensitivity method then measures "
-                       "each and chooses per layer (default: both for the sensitivity method, "
-                       "lfsr for the bounds)");
+                     : "lfsr, sobol, or both (lfsr,sobol), searched per layer (default both; the "
+                       "bound methods of assign and verify take lfsr alone)");
   app.add_option("--generator-width", o.generator_width, "LFSR width / Sobol precision in bits")
       ->check(check::range(4, 32))
       ->capture_default_str();
