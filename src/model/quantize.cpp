@@ -110,6 +110,17 @@ QuantLayer quantize_layer(const DenseLayer& dense, const QuantConfig& config, do
   return layer;
 }
 
+// The value a hidden layer's largest code stands for: the `level` quantile of its positive
+// activations (ReLU's zeros are left out: in a sparse layer they would pull a quantile down to
+// 0), or 0 when none is positive. The maximum (level 1) needs no copy or sort.
+double scale_peak(const Eigen::MatrixXd& activations, double level) {
+  if (level == 1.0) return std::max(activations.maxCoeff(), 0.0);
+  std::vector<double> positive;
+  std::copy_if(activations.data(), activations.data() + activations.size(),
+               std::back_inserter(positive), [](double a) { return a > 0.0; });
+  return positive.empty() ? 0.0 : core::summarize(std::move(positive), level).quantile;
+}
+
 }  // namespace
 
 std::uint16_t Requantizer::apply(std::int64_t y, int bits) const {
@@ -157,13 +168,7 @@ std::vector<double> calibrate_activation_scales(const Network& network,
   const double top = static_cast<double>(max_code(config.bits));
   std::vector<double> scales;
   for (std::size_t l = 0; l + 1 < activations.size(); ++l) {
-    // ReLU's zeros are left out: in a sparse layer they would pull a quantile down to 0.
-    std::vector<double> positive;
-    std::copy_if(activations[l].data(), activations[l].data() + activations[l].size(),
-                 std::back_inserter(positive), [](double a) { return a > 0.0; });
-    const double peak = positive.empty()
-                            ? 0.0
-                            : core::summarize(std::move(positive), config.scale_quantile).quantile;
+    const double peak = scale_peak(activations[l], config.scale_quantile);
     scales.push_back(peak > 0.0 ? peak / top : 1.0 / top);
   }
   return scales;
