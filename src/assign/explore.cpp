@@ -59,6 +59,26 @@ int top1(const std::vector<std::int64_t>& logits) {
   return static_cast<int>(std::max_element(logits.begin(), logits.end()) - logits.begin());
 }
 
+// A design point from its choices (layer l has synapses[l] weights), scored by each row's SC
+// top-1 class against the labels and the integer network's classes.
+DesignPoint scored_point(double quantile, std::vector<LayerChoice> layers,
+                         const std::vector<std::uint64_t>& synapses,
+                         const std::vector<int>& classes, const std::vector<int>& labels,
+                         const std::vector<int>& integer_classes) {
+  DesignPoint p;
+  p.scale_quantile = quantile;
+  p.layers = std::move(layers);
+  for (std::size_t l = 0; l < p.layers.size(); ++l) {
+    p.cycles += p.layers[l].length;
+    p.synapse_cycles += synapses[l] * p.layers[l].length;
+  }
+  for (std::size_t r = 0; r < classes.size(); ++r) {
+    p.correct += !labels.empty() && classes[r] == labels[r] ? 1 : 0;
+    p.flips += classes[r] != integer_classes[r] ? 1 : 0;
+  }
+  return p;
+}
+
 // The sweep at one scale rule.
 class Sweep {
  public:
@@ -74,6 +94,9 @@ class Sweep {
         models_(quantized.layers.size()) {
     for (core::GeneratorKind generator : config.generators) {
       for (std::size_t length : config.lengths) choices_.push_back({generator, length});
+    }
+    for (const model::QuantLayer& layer : quantized.layers) {
+      synapses_.push_back(static_cast<std::uint64_t>(layer.inputs) * layer.outputs);
     }
   }
 
@@ -125,20 +148,10 @@ class Sweep {
   }
 
   void record(const std::vector<LayerChoice>& chosen, const std::vector<model::LayerOutput>& out) {
-    DesignPoint p;
-    p.scale_quantile = quantile_;
-    p.layers = chosen;
-    for (std::size_t l = 0; l < chosen.size(); ++l) {
-      p.cycles += chosen[l].length;
-      p.synapse_cycles += static_cast<std::uint64_t>(quantized_.layers[l].inputs) *
-                          quantized_.layers[l].outputs * chosen[l].length;
-    }
-    for (std::size_t r = 0; r < out.size(); ++r) {
-      const int cls = top1(out[r].accumulators);
-      p.correct += !labels_.empty() && cls == labels_[r] ? 1 : 0;
-      p.flips += cls != integer_classes_[r] ? 1 : 0;
-    }
-    points_.push_back(std::move(p));
+    std::vector<int> classes;
+    for (const model::LayerOutput& row : out) classes.push_back(top1(row.accumulators));
+    points_.push_back(
+        scored_point(quantile_, chosen, synapses_, classes, labels_, integer_classes_));
   }
 
   const model::QuantizedNetwork& quantized_;
@@ -148,6 +161,7 @@ class Sweep {
   const std::vector<int>& integer_classes_;
   std::vector<DesignPoint>& points_;
   std::vector<LayerChoice> choices_;
+  std::vector<std::uint64_t> synapses_;  // per layer, inputs x outputs
   std::vector<std::vector<std::unique_ptr<model::ScLayerModel>>> models_;
 };
 
@@ -164,10 +178,7 @@ Exploration explore_design_space(const model::Network& network, const Eigen::Mat
   Exploration e;
   e.rows = static_cast<std::size_t>(x.rows());
   e.scale_quantiles = config.scale_quantiles;
-  const std::vector<int> float_classes = model::top1_classes(network.forward(x));
-  for (std::size_t r = 0; r < e.rows && !labels.empty(); ++r) {
-    e.float_correct += float_classes[r] == labels[r] ? 1 : 0;
-  }
+  if (!labels.empty()) e.float_correct = model::count_correct(network.forward(x), labels);
   const Clock::time_point start = Clock::now();
   for (std::size_t q = 0; q < config.scale_quantiles.size(); ++q) {
     model::QuantConfig quant = config.quant;
@@ -273,18 +284,14 @@ DesignPoint measure_map(const model::Network& network, const model::PrecisionMap
   const std::vector<int> integer_classes = model::top1_classes(model::logits_of(
       quantized, x,
       [&](const model::Codes& codes) { return model::binary_forward(quantized, codes); }, threads));
-  DesignPoint p;
-  p.scale_quantile = map.quant.scale_quantile;
+  std::vector<LayerChoice> layers;
+  std::vector<std::uint64_t> synapses;
   for (const model::LayerPrecision& layer : map.layers) {
-    p.layers.push_back({layer.generator, layer.length});
-    p.cycles += layer.length;
-    p.synapse_cycles += static_cast<std::uint64_t>(layer.inputs) * layer.outputs * layer.length;
+    layers.push_back({layer.generator, layer.length});
+    synapses.push_back(static_cast<std::uint64_t>(layer.inputs) * layer.outputs);
   }
-  for (std::size_t r = 0; r < sc_classes.size(); ++r) {
-    p.correct += !labels.empty() && sc_classes[r] == labels[r] ? 1 : 0;
-    p.flips += sc_classes[r] != integer_classes[r] ? 1 : 0;
-  }
-  return p;
+  return scored_point(map.quant.scale_quantile, std::move(layers), synapses, sc_classes, labels,
+                      integer_classes);
 }
 
 model::PrecisionMap point_map(const model::Network& network, const Eigen::MatrixXd& calibration,
