@@ -7,7 +7,7 @@
 #include <cmath>
 #include <utility>
 
-#include "../fixture_path.hpp"
+#include "../example_data.hpp"
 #include "scprec/assign/layer_bounds.hpp"
 #include "scprec/assign/propagation.hpp"
 #include "scprec/core/error.hpp"
@@ -15,14 +15,12 @@
 
 using scprec::assign::AssignConfig;
 using scprec::assign::Method;
-using scprec::test::example_file;
 
 namespace {
 
 struct Example {
-  scprec::model::Network network = scprec::io::read_model(example_file("model.npz"));
-  scprec::io::Dataset calibration =
-      scprec::io::read_dataset(example_file("data.npz"), scprec::io::Split::kCalibration);
+  const scprec::model::Network& network = scprec::test::example_data().network;
+  const scprec::io::Dataset& calibration = scprec::test::example_data().calibration;
   scprec::model::QuantizedNetwork quantized = scprec::model::quantize(network, calibration.x, {});
 };
 
@@ -311,8 +309,8 @@ TEST_CASE("assign: a bound method's rows are its bound at the layer's length and
     INFO(scprec::assign::to_string(method) << ", layer " << l);
     const auto stats =
         scprec::assign::layer_statistics(e.quantized.layers[l], e.quantized.config, inputs[l]);
-    const double error = scprec::assign::layer_error_bound(bound, stats, map.layers[l].length,
-                                                           layer_delta);
+    const double error =
+        scprec::assign::layer_error_bound(bound, stats, map.layers[l].length, layer_delta);
     CHECK(map.layers[l].predicted_error == Approx(error / full_scales[l]).epsilon(1e-12));
     CHECK(map.layers[l].contribution ==
           Approx(gains[l] * error / full_scales.back()).epsilon(1e-12));

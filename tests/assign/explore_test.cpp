@@ -6,23 +6,20 @@
 #include <catch2/catch.hpp>
 #include <set>
 
-#include "../fixture_path.hpp"
+#include "../example_data.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/io/model_io.hpp"
 
 using scprec::assign::DesignPoint;
 using scprec::assign::ExploreConfig;
 using scprec::core::GeneratorKind;
-using scprec::test::example_file;
 
 namespace {
 
 struct Example {
-  scprec::model::Network network = scprec::io::read_model(example_file("model.npz"));
-  scprec::io::Dataset calibration =
-      scprec::io::read_dataset(example_file("data.npz"), scprec::io::Split::kCalibration);
-  scprec::io::Dataset test =
-      scprec::io::read_dataset(example_file("data.npz"), scprec::io::Split::kTest);
+  const scprec::model::Network& network = scprec::test::example_data().network;
+  const scprec::io::Dataset& calibration = scprec::test::example_data().calibration;
+  const scprec::io::Dataset& test = scprec::test::example_data().test;
   Eigen::MatrixXd rows = test.x.topRows(150);
   std::vector<int> labels{test.labels.begin(), test.labels.begin() + 150};
 };

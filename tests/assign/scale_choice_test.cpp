@@ -5,7 +5,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "../fixture_path.hpp"
+#include "../example_data.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/io/model_io.hpp"
 #include "scprec/model/evaluate.hpp"
@@ -13,16 +13,13 @@
 
 using scprec::assign::AssignConfig;
 using scprec::assign::choose_scale_rule;
-using scprec::test::example_file;
 
 namespace {
 
 struct Example {
-  scprec::model::Network network = scprec::io::read_model(example_file("model.npz"));
+  const scprec::model::Network& network = scprec::test::example_data().network;
   // The first 300 rows: enough to tell the rules apart, quick to run at every one.
-  Eigen::MatrixXd rows =
-      scprec::io::read_dataset(example_file("data.npz"), scprec::io::Split::kCalibration)
-          .x.topRows(300);
+  Eigen::MatrixXd rows = scprec::test::example_data().calibration.x.topRows(300);
 };
 
 const Example& example() {
