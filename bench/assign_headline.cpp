@@ -3,6 +3,9 @@
 // model (every layer in SC) on the example's held-out test split: total cycles, synapse-cycles,
 // measured error and accuracy. Also times the full sensitivity analysis.
 //
+// Lanes: LFSR, or Sobol with a second argument `sobol` (maps and uniform baselines alike; the
+// binomial bound, which does not model Sobol lanes, is left out).
+//
 // Measured error of a map: the (confidence)-quantile over test inputs of the relative output
 // error, max over outputs of |SC logit - integer logit| / output full scale, the quantity the
 // target bounds.
@@ -44,10 +47,13 @@ Measured measure(const scprec::bench::Example& example, const scprec::model::Pre
               static_cast<double>(example.test.size())};
 }
 
-scprec::model::PrecisionMap uniform_map(const scprec::bench::Example& example, std::size_t length) {
-  return scprec::model::manual_map(
-      example.quantized, scprec::io::network_hash(example.network),
-      std::vector<std::size_t>(example.quantized.layers.size(), length));
+scprec::model::PrecisionMap uniform_map(const scprec::bench::Example& example, std::size_t length,
+                                        scprec::core::GeneratorKind generator) {
+  auto map =
+      scprec::model::manual_map(example.quantized, scprec::io::network_hash(example.network),
+                                std::vector<std::size_t>(example.quantized.layers.size(), length));
+  for (auto& layer : map.layers) layer.generator = generator;
+  return map;
 }
 
 double synapse_cycles(const scprec::bench::Example& example,
@@ -71,6 +77,8 @@ std::string lengths_text(const scprec::model::PrecisionMap& map) {
 
 int main(int argc, char** argv) {
   const auto example = scprec::bench::load_example(scprec::bench::example_dir(argc, argv));
+  const auto generator = argc > 2 ? scprec::core::parse_generator_kind(argv[2], "lanes")
+                                  : scprec::core::GeneratorKind::kLfsr;
   const double confidence = 0.95;
   const std::size_t max_length = 8192;
   const double full_scale =
@@ -79,16 +87,16 @@ int main(int argc, char** argv) {
   // Uniform baselines, measured once per length.
   std::vector<std::pair<std::size_t, Measured>> uniform;
   for (std::size_t length = 32; length <= max_length; length *= 2) {
-    uniform.emplace_back(length,
-                         measure(example, uniform_map(example, length), confidence, full_scale));
+    uniform.emplace_back(
+        length, measure(example, uniform_map(example, length, generator), confidence, full_scale));
     std::fprintf(stderr, "uniform L=%zu: error %.4f accuracy %.4f\n", length,
                  uniform.back().second.error, uniform.back().second.accuracy);
   }
 
   std::printf(
       "Test split: %zu images; errors are the %g%% quantile of max |SC - integer logit| "
-      "/ output full scale (%.3f); candidate lengths 32..%zu.\n\n",
-      example.test.size(), 100 * confidence, full_scale, max_length);
+      "/ output full scale (%.3f); candidate lengths 32..%zu; %s lanes.\n\n",
+      example.test.size(), 100 * confidence, full_scale, max_length, to_string(generator).c_str());
   std::printf(
       "| target | method | lengths | cycles | measured error | accuracy | uniform L | "
       "uniform cycles | uniform error | uniform accuracy | cycles saved | "
@@ -102,6 +110,8 @@ int main(int argc, char** argv) {
            {scprec::assign::CostModel::kCycles, scprec::assign::CostModel::kSynapseCycles}) {
         if (cost == scprec::assign::CostModel::kSynapseCycles && method != Method::kSensitivity)
           continue;
+        if (method == Method::kBinomial && generator == scprec::core::GeneratorKind::kSobol)
+          continue;
         scprec::assign::AssignConfig config;
         config.method = method;
         config.target_error = target;
@@ -109,6 +119,7 @@ int main(int argc, char** argv) {
         config.max_length = max_length;
         config.cost = cost;
         config.analysis.n_trials = 200;
+        config.generators = {generator};
         std::string label = to_string(method);
         if (cost == scprec::assign::CostModel::kSynapseCycles) label += " (synapse-cycles)";
         std::optional<scprec::model::PrecisionMap> map;
@@ -129,7 +140,7 @@ int main(int argc, char** argv) {
                       static_cast<unsigned long long>(map->total_cycles()), m.error, m.accuracy);
           continue;
         }
-        const auto uniform_map_ = uniform_map(example, baseline->first);
+        const auto uniform_map_ = uniform_map(example, baseline->first, generator);
         const double uniform_cycles = static_cast<double>(uniform_map_.total_cycles());
         std::printf(
             "| %g | %s | %s | %llu | %.4f | %.4f | %zu | %.0f | %.4f | %.4f | %.0f%% | %.0f%% |\n",

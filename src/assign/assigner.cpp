@@ -2,8 +2,11 @@
 // length, then the exact optimum over the choices (optimizer.cpp).
 //
 // Error model. contribution_l(L) is layer l's share of the relative output error at
-// confidence 1 - delta / layers: for a bound, gain_l * layer_error_bound(L) / output full scale;
-// for sensitivity, the measured quantile of the output error when only layer l runs in SC.
+// confidence 1 - delta / layers, for each of the layer's generators: for a bound,
+// gain_l * the layer's error bound at L / output full scale, the bound taken on the stream model
+// of the generator's lanes (LayerBounds: LFSR lanes as random bits, Sobol lanes as shifted
+// nets); for sensitivity, the measured quantile of the output error when only layer l runs in
+// SC on that generator.
 // Empirical gains are the median of the measured gains at fixed lengths (128, 256, 512), so
 // they do not depend on the candidate range. With probability at least 1 - delta every layer is
 // within its contribution (union bound).
@@ -22,6 +25,7 @@
 #include <limits>
 
 #include "scprec/assign/layer_bounds.hpp"
+#include "scprec/assign/net_bounds.hpp"
 #include "scprec/assign/optimizer.hpp"
 #include "scprec/assign/propagation.hpp"
 #include "scprec/core/enum_names.hpp"
@@ -44,28 +48,42 @@ Bound bound_of(Method method) {
   }
 }
 
+// One block of candidates per generator, as predict_from_sensitivity lays them out: gains[g]
+// holds every layer's gain on generator g. A candidate whose lanes the bound does not model
+// (Sobol lanes beyond net_model_covers) is predicted an infinite error.
 LengthPredictions predict_from_bounds(Bound bound, const model::QuantizedNetwork& quantized,
                                       const Eigen::MatrixXd& calibration,
+                                      const AssignConfig& config,
                                       const std::vector<std::size_t>& lengths, double layer_delta,
                                       const std::vector<double>& full_scales,
-                                      std::vector<double> gains, unsigned threads, Logger& logger) {
+                                      const std::vector<std::vector<double>>& gains,
+                                      Logger& logger) {
   LengthPredictions p;
-  for (double gain : gains) p.gains.push_back({gain});
+  p.generators = config.generators;
+  const std::size_t layers = quantized.layers.size();
+  p.contribution.resize(layers);
+  p.layer_error.resize(layers);
+  p.gains.resize(layers);
   const std::vector<std::vector<model::Codes>> inputs = layer_inputs(quantized, calibration);
-  for (std::size_t l = 0; l < quantized.layers.size(); ++l) {
-    const model::QuantLayer& layer = quantized.layers[l];
-    logger.info(fmt::format("assign: {} bound statistics of layer {} over {} calibration inputs",
-                            to_string(bound), layer.name, inputs[l].size()));
-    const LayerStatistics stats = layer_statistics(layer, quantized.config, inputs[l], threads);
-    std::vector<double> contribution;
-    std::vector<double> layer_error;
-    for (std::size_t length : lengths) {
-      const double error = layer_error_bound(bound, stats, length, layer_delta);
-      layer_error.push_back(error / full_scales[l]);
-      contribution.push_back(gains[l] * error / full_scales.back());
+  for (std::size_t g = 0; g < config.generators.size(); ++g) {
+    const core::GeneratorKind generator = config.generators[g];
+    for (std::size_t l = 0; l < layers; ++l) {
+      const model::QuantLayer& layer = quantized.layers[l];
+      logger.info(fmt::format("assign: {} bound of layer {} ({}) over {} calibration inputs",
+                              to_string(bound), layer.name, stream_model_text(generator),
+                              inputs[l].size()));
+      const LayerBounds bounds(layer, quantized.config, generator, config.analysis.generator_width,
+                               inputs[l], lengths, config.analysis.threads);
+      for (std::size_t length : lengths) {
+        // A candidate no model bounds is never chosen.
+        const double error = bounds.applies(bound, length)
+                                 ? bounds.error_bound(bound, length, layer_delta)
+                                 : std::numeric_limits<double>::infinity();
+        p.layer_error[l].push_back(error / full_scales[l]);
+        p.contribution[l].push_back(gains[g][l] * error / full_scales.back());
+      }
+      p.gains[l].push_back(gains[g][l]);
     }
-    p.contribution.push_back(std::move(contribution));
-    p.layer_error.push_back(std::move(layer_error));
   }
   return p;
 }
@@ -146,13 +164,22 @@ void validate(const AssignConfig& config, const model::QuantizedNetwork& quantiz
                       "Give each generator once");
     }
   }
-  if (config.generators.size() > 1 && config.method != Method::kSensitivity) {
-    throw_bad_input(
-        "", "generators",
-        fmt::format("{} generators for method {}", config.generators.size(),
-                    to_string(config.method)),
-        "Bounds model every stream as random, so they cannot choose between generators: give "
-        "one generator, or use --method sensitivity, which measures each");
+  const bool sobol = std::count(config.generators.begin(), config.generators.end(),
+                                core::GeneratorKind::kSobol) != 0;
+  if (config.method == Method::kBinomial && sobol) {
+    throw_bad_input("", "generators", "the binomial bound does not model Sobol lanes",
+                    "Its exact tails are those of random bits; use --generator lfsr, or "
+                    "--method hoeffding, chebyshev or bernstein, whose inequalities also hold "
+                    "for Sobol lanes modelled as shifted nets, or --method sensitivity");
+  }
+  if (config.method != Method::kSensitivity && config.generators.size() == 1 && sobol &&
+      !net_model_covers(quantized.config.bits, lengths.front())) {
+    throw_bad_input("", "generators",
+                    fmt::format("no bound models Sobol lanes of {}-bit comparators at {} cycles "
+                                "(the shifted-net model covers at most {} bits and 4^bits x L "
+                                "<= 2^32)",
+                                quantized.config.bits, lengths.front(), kMaxNetBits),
+                    "Use --generator lfsr, fewer --bits, or --method sensitivity, which measures");
   }
   for (const model::QuantLayer& layer : quantized.layers) {
     for (core::GeneratorKind generator : config.generators) {
@@ -347,7 +374,7 @@ LengthPredictions predict_lengths(const model::Network& network,
   const double layer_delta = (1.0 - config.confidence) / static_cast<double>(layers);
   const std::vector<double> full_scales = model::layer_full_scales(network, calibration);
 
-  // One sweep per generator (bound methods: one generator, for their empirical gains).
+  // One sweep per generator (bound methods: for their empirical gains).
   std::vector<SensitivityReport> reports;
   const bool measure =
       config.method == Method::kSensitivity || config.gain == GainModel::kEmpirical;
@@ -366,15 +393,19 @@ LengthPredictions predict_lengths(const model::Network& network,
   if (config.method == Method::kSensitivity) {
     p = predict_from_sensitivity(reports, config.generators);
   } else {
-    std::vector<double> gains = analytic_gains(network);
-    if (config.gain == GainModel::kEmpirical) {
-      for (std::size_t l = 0; l < layers; ++l) gains[l] = median_gain(reports.front().layers[l]);
+    std::vector<std::vector<double>> gains(config.generators.size(), analytic_gains(network));
+    if (measure) {
+      for (std::size_t g = 0; g < gains.size(); ++g) {
+        for (std::size_t l = 0; l < layers; ++l) gains[g][l] = median_gain(reports[g].layers[l]);
+      }
     }
-    p = predict_from_bounds(bound_of(config.method), quantized, calibration, lengths, layer_delta,
-                            full_scales, std::move(gains), config.analysis.threads, logger);
-    p.generators = config.generators;
+    p = predict_from_bounds(bound_of(config.method), quantized, calibration, config, lengths,
+                            layer_delta, full_scales, gains, logger);
     for (std::size_t l = 0; l < layers; ++l) {
-      p.scores.push_back({measure ? reports.front().layers[l].score : 0.0});
+      p.scores.emplace_back();
+      for (std::size_t g = 0; g < gains.size(); ++g) {
+        p.scores[l].push_back(measure ? reports[g].layers[l].score : 0.0);
+      }
     }
   }
   p.lengths = lengths;

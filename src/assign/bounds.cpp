@@ -87,22 +87,31 @@ Bound parse_bound(const std::string& text, const std::string& field) {
   return parse_enum_name(kBoundNames, text, "bound", field);
 }
 
+double terms_deviation(Bound bound, const DeviationTerms& terms, double delta) {
+  SCPREC_ASSERT(delta > 0.0 && delta < 1.0, "bound confidence must leave delta in (0, 1)");
+  if (terms.squared_ranges <= 0.0 || terms.variance <= 0.0) return 0.0;
+  const double c = std::log(2.0 / delta);
+  const double m = terms.largest;
+  switch (bound) {
+    case Bound::kHoeffding:
+      return std::sqrt(terms.squared_ranges * c / 2.0);
+    case Bound::kChebyshev:
+      return std::sqrt(terms.variance / delta);
+    case Bound::kBernstein:
+      return c * m / 3.0 + std::sqrt(c * c * m * m / 9.0 + 2.0 * terms.variance * c);
+    case Bound::kBinomial:
+      break;
+  }
+  SCPREC_ASSERT(false, "the binomial bound bounds Bernoulli groups, not terms");
+  return 0.0;
+}
+
 double count_deviation(Bound bound, const CounterStats& stats, std::size_t length, double delta) {
   SCPREC_ASSERT(delta > 0.0 && delta < 1.0, "bound confidence must leave delta in (0, 1)");
   if (stats.terms <= 0.0 || stats.variance <= 0.0) return 0.0;
+  if (bound == Bound::kBinomial) return binomial_deviation(stats, length, delta);
   const double l = static_cast<double>(length);
-  const double c = std::log(2.0 / delta);
-  switch (bound) {
-    case Bound::kHoeffding:
-      return std::sqrt(l * stats.terms * c / 2.0);
-    case Bound::kChebyshev:
-      return std::sqrt(l * stats.variance / delta);
-    case Bound::kBernstein:
-      return c / 3.0 + std::sqrt(c * c / 9.0 + 2.0 * l * stats.variance * c);
-    case Bound::kBinomial:
-      return binomial_deviation(stats, length, delta);
-  }
-  return 0.0;
+  return terms_deviation(bound, {l * stats.terms, l * stats.variance, 1.0}, delta);
 }
 
 double required_length(Bound bound, const CounterStats& stats, double per_cycle, double delta) {

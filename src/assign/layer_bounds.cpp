@@ -6,13 +6,26 @@
 // A term is random when its probability is strictly between 0 and 1.
 #include "scprec/assign/layer_bounds.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <cmath>
 
+#include "scprec/assign/net_bounds.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/core/parallel.hpp"
 
 namespace scprec::assign {
+namespace {
+
+// The real value of one count at L = 1.
+double count_value(const model::QuantLayer& layer, const model::QuantConfig& quant) {
+  const int exponent =
+      quant.encoding == core::Encoding::kBipolar ? 2 * quant.bits - 1 : 2 * quant.bits;
+  return layer.weight_scale * layer.input_scale * std::ldexp(1.0, exponent);
+}
+
+}  // namespace
 
 std::vector<std::vector<model::Codes>> layer_inputs(const model::QuantizedNetwork& quantized,
                                                     const Eigen::MatrixXd& inputs) {
@@ -50,9 +63,7 @@ LayerStatistics layer_statistics(const model::QuantLayer& layer, const model::Qu
                                  const std::vector<model::Codes>& inputs, unsigned threads) {
   LayerStatistics stats;
   stats.neurons.resize(layer.outputs);
-  const int exponent =
-      quant.encoding == core::Encoding::kBipolar ? 2 * quant.bits - 1 : 2 * quant.bits;
-  stats.count_value = layer.weight_scale * layer.input_scale * std::ldexp(1.0, exponent);
+  stats.count_value = count_value(layer, quant);
   core::parallel_for(layer.outputs, threads, [&](std::size_t j) {
     NeuronEnvelope& envelope = stats.neurons[j];
     double widest_binomial = -1.0;
@@ -111,6 +122,52 @@ double layer_required_length(Bound bound, const LayerStatistics& stats, double e
                        required_length(bound, stats_for(bound, envelope), per_cycle, per_neuron));
   }
   return longest;
+}
+
+LayerBounds::LayerBounds(const model::QuantLayer& layer, const model::QuantConfig& quant,
+                         core::GeneratorKind generator, int width,
+                         const std::vector<model::Codes>& inputs, std::vector<std::size_t> lengths,
+                         unsigned threads)
+    : generator_(generator), lengths_(std::move(lengths)) {
+  if (generator_ == core::GeneratorKind::kLfsr) {
+    ideal_ = layer_statistics(layer, quant, inputs, threads);
+    return;
+  }
+  ideal_.count_value = count_value(layer, quant);
+  lengths_.erase(
+      std::remove_if(lengths_.begin(), lengths_.end(),
+                     [&](std::size_t length) { return !net_model_covers(quant.bits, length); }),
+      lengths_.end());
+  for (std::size_t length : lengths_) {
+    net_.push_back(net_envelopes(layer, quant, width, length, inputs, threads));
+  }
+}
+
+bool LayerBounds::applies(Bound bound, std::size_t length) const {
+  if (generator_ == core::GeneratorKind::kLfsr) return true;
+  return bound != Bound::kBinomial &&
+         std::find(lengths_.begin(), lengths_.end(), length) != lengths_.end();
+}
+
+double LayerBounds::error_bound(Bound bound, std::size_t length, double delta) const {
+  SCPREC_ASSERT(applies(bound, length), "the bound models the layer's lanes at this length");
+  if (generator_ == core::GeneratorKind::kLfsr) {
+    return layer_error_bound(bound, ideal_, length, delta);
+  }
+  const auto at = std::find(lengths_.begin(), lengths_.end(), length);
+  const std::vector<DeviationTerms>& neurons =
+      net_[static_cast<std::size_t>(at - lengths_.begin())];
+  const double per_neuron = delta / static_cast<double>(neurons.size());
+  double worst = 0.0;
+  for (const DeviationTerms& terms : neurons) {
+    worst = std::max(worst, terms_deviation(bound, terms, per_neuron));
+  }
+  return worst * ideal_.count_value / static_cast<double>(length);
+}
+
+std::string stream_model_text(core::GeneratorKind generator) {
+  return generator == core::GeneratorKind::kLfsr ? "lfsr lanes as random bits"
+                                                 : "sobol lanes as shifted nets";
 }
 
 }  // namespace scprec::assign

@@ -57,8 +57,9 @@ void refuse_bad_output(const ModelOptions& o, const std::string& output) {
 
 int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   ModelOptions o;
-  // Defaults that succeed on the bundled example: the bounds are conservative, and Hoeffding's
-  // predicts 0.32 of full scale there even at 1024 cycles per layer.
+  // Defaults that succeed on the bundled example: the sensitivity method measures, where the
+  // bounds are conservative (Hoeffding's needs 512 cycles at target 0.2 there, on Sobol lanes,
+  // where sensitivity needs 192).
   std::string method = "sensitivity";
   std::string cost = "cycles";
   std::string gain = "empirical";

@@ -79,7 +79,8 @@ void add_loop_options(CLI::App& app, LoopOptions& o, bool with_targets) {
       "--attempts", o.config.attempts_ledger,
       "ledger of sign-off attempts on held-out rows (default: CACHE/signoff-attempts.json)");
   app.add_option("--cross-check", o.cross_check,
-                 "bounds the plots show, comma-separated (the table has them all)")
+                 "bounds the plots show, comma-separated (the table has every bound that models "
+                 "each layer's lanes)")
       ->capture_default_str();
   app.add_option("--max-flip-rate", o.max_flip_rate,
                  with_targets ? "most often the top-1 class may differ from the exact integer "

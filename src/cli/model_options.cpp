@@ -44,8 +44,8 @@ void add_generator_options(CLI::App& app, ModelOptions& o, DesignChoice choice) 
   app.add_option("--generator", o.generator,
                  choice == DesignChoice::kOne
                      ? "lfsr or sobol (default lfsr)"
-                     : "lfsr, sobol, or both (lfsr,sobol), searched per layer (default both; the "
-                       "bound methods of assign and verify take lfsr alone)");
+                     : "lfsr, sobol, or both (lfsr,sobol), searched per layer (default both; "
+                       "lfsr with --method binomial, which models random bits only)");
   app.add_option("--generator-width", o.generator_width, "LFSR width / Sobol precision in bits")
       ->check(check::range(4, 32))
       ->capture_default_str();
@@ -95,7 +95,8 @@ core::GeneratorKind generator_kind(const ModelOptions& o) {
 
 std::vector<core::GeneratorKind> generator_kinds(const ModelOptions& o, assign::Method method) {
   if (o.generator.empty()) {
-    if (o.choice == DesignChoice::kSearched && method == assign::Method::kSensitivity) {
+    // The binomial bound models random bits only (assign::LayerBounds::applies).
+    if (o.choice == DesignChoice::kSearched && method != assign::Method::kBinomial) {
       return {core::GeneratorKind::kLfsr, core::GeneratorKind::kSobol};
     }
     return {core::GeneratorKind::kLfsr};

@@ -65,8 +65,8 @@ model::QuantConfig quant_config(const ModelOptions& options);
 /// (kBadInput) naming --generator for anything but one kind.
 core::GeneratorKind generator_kind(const ModelOptions& options);
 /// The generators those options list (comma-separated, each once), for a per-layer choice by
-/// `method`. Default: lfsr and sobol for a search by the sensitivity method, which measures
-/// both; lfsr otherwise, because the bounds model every stream as random.
+/// `method`. Default: lfsr and sobol for a search; lfsr for one value and for the binomial
+/// bound, which models random bits only (assign::LayerBounds::applies).
 std::vector<core::GeneratorKind> generator_kinds(const ModelOptions& options,
                                                  assign::Method method);
 

@@ -311,24 +311,38 @@ std::vector<std::vector<BoundPrediction>> curves_and_bounds(const Context& c,
   const double layer_delta = 1.0 - sweep_config.quantile;
   std::vector<std::vector<BoundPrediction>> bounds(map.layers.size());
   for (std::size_t l = 0; l < map.layers.size(); ++l) {
-    const assign::LayerStatistics stats =
-        assign::layer_statistics(quantized.layers[l], quantized.config, inputs[l]);
-    const auto bound = [&](assign::Bound b, std::size_t length) {
-      return assign::layer_error_bound(b, stats, length, layer_delta) / c.full_scales[l];
-    };
     LayerCurve curve;
     for (const assign::SensitivityPoint& point : sweeps[map.layers[l].generator].layers[l].points) {
       curve.lengths.push_back(point.length);
       curve.software.push_back(point.layer_error.quantile);
     }
+    std::vector<std::size_t> lengths = curve.lengths;
+    if (std::find(lengths.begin(), lengths.end(), map.layers[l].length) == lengths.end()) {
+      lengths.push_back(map.layers[l].length);
+    }
+    // Each layer is bounded on the stream model of its own lanes; a bound that does not model
+    // them (binomial on Sobol lanes, any bound beyond net_model_covers) is left out: of the
+    // plot if at any of its lengths, of the cross-check if at the map's.
+    const assign::LayerBounds layer_bounds(quantized.layers[l], quantized.config,
+                                           map.layers[l].generator, map.generator_width, inputs[l],
+                                           lengths);
+    const auto bound = [&](assign::Bound b, std::size_t length) {
+      return layer_bounds.error_bound(b, length, layer_delta) / c.full_scales[l];
+    };
     for (assign::Bound b : c.config.plotted_bounds) {
+      if (!std::all_of(curve.lengths.begin(), curve.lengths.end(),
+                       [&](std::size_t length) { return layer_bounds.applies(b, length); })) {
+        continue;
+      }
       std::vector<double> values;
       for (std::size_t length : curve.lengths) values.push_back(bound(b, length));
       curve.bounds.emplace_back(assign::to_string(b), std::move(values));
     }
     curves.push_back(std::move(curve));
     for (assign::Bound b : kCrossCheckOrder) {
-      bounds[l].push_back({assign::to_string(b), bound(b, map.layers[l].length)});
+      if (layer_bounds.applies(b, map.layers[l].length)) {
+        bounds[l].push_back({assign::to_string(b), bound(b, map.layers[l].length)});
+      }
     }
   }
   return bounds;

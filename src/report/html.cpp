@@ -116,17 +116,18 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
       "or that the trials cannot tell (inconclusive).</p>\n<table><tr><th>layer</th><th>L</th>"
       "<th>measured</th>",
       j.layers.empty() ? 0.0 : j.layers.front().allowed_rate, e.alpha);
+  const std::vector<std::string> checks = check_names(j);
   if (!j.layers.empty()) {
-    for (const auto& [name, check] : layer_checks(j.layers.front())) {
-      html += "<th>" + escape(name) + "</th>";
-    }
+    for (const std::string& name : checks) html += "<th>" + escape(name) + "</th>";
   }
   html += "<th>status</th></tr>\n";
   for (std::size_t l = 0; l < j.layers.size(); ++l) {
     const loop::LayerVerdict& v = j.layers[l];
     html += fmt::format("<tr><td>{}</td><td>{}</td><td>{:.4g}</td>", escape(v.name), v.length,
                         v.measured);
-    for (const auto& [name, check] : layer_checks(v)) html += shown(*check);
+    for (const loop::PredictionCheck* check : layer_checks(v, checks)) {
+      html += check != nullptr ? shown(*check) : "<td>does not model these lanes</td>";
+    }
     html += "<td>" + model::to_string(map.layers[l].status) + "</td></tr>\n";
   }
   html +=

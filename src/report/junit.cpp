@@ -60,6 +60,7 @@ std::string junit_xml(const loop::VerifyResult& result, const Provenance& proven
   const loop::EndToEndVerdict& e = j.end_to_end;
   std::string cases;
   std::size_t failures = 0;
+  const std::vector<std::string> names = check_names(j);
   for (std::size_t l = 0; l < j.layers.size(); ++l) {
     const loop::LayerVerdict& v = j.layers[l];
     const bool failed = result.map.layers[l].status == model::LayerStatus::kFailed;
@@ -75,8 +76,11 @@ std::string junit_xml(const loop::VerifyResult& result, const Provenance& proven
     failures += failed ? 1 : 0;
     cases += test_case("scprec.layers", fmt::format("{} at L={}", v.name, v.length), failure, [&] {
       std::string text = fmt::format("measured {:.4g} (quantile {:.4g});", v.measured, v.level);
-      for (const auto& [name, check] : layer_checks(v)) {
-        text += fmt::format(" {} {:.4g}: {};", name, check->predicted, check->describe());
+      const std::vector<const loop::PredictionCheck*> checks = layer_checks(v, names);
+      for (std::size_t c = 0; c < names.size(); ++c) {
+        if (checks[c] == nullptr) continue;
+        text +=
+            fmt::format(" {} {:.4g}: {};", names[c], checks[c]->predicted, checks[c]->describe());
       }
       return text;
     }());

@@ -82,10 +82,11 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
       "trials cannot tell (inconclusive).\n\n",
       j.layers.empty() ? 0.0 : j.layers.front().level,
       j.layers.empty() ? 0.0 : j.layers.front().allowed_rate, e.alpha);
+  const std::vector<std::string> names = check_names(j);
   if (!j.layers.empty()) {
     md += "| layer | L | measured |";
     std::string rule = "|---|---|---|";
-    for (const auto& [name, check] : layer_checks(j.layers.front())) {
+    for (const std::string& name : names) {
       md += " " + name + " |";
       rule += "---|";
     }
@@ -94,8 +95,9 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
   for (std::size_t l = 0; l < j.layers.size(); ++l) {
     const loop::LayerVerdict& v = j.layers[l];
     md += fmt::format("| {} | {} | {:.4g} |", v.name, v.length, v.measured);
-    for (const auto& [name, check] : layer_checks(v)) {
-      md += fmt::format(" {:.4g}: {} |", check->predicted, shown(*check));
+    for (const loop::PredictionCheck* check : layer_checks(v, names)) {
+      md += check != nullptr ? fmt::format(" {:.4g}: {} |", check->predicted, shown(*check))
+                             : std::string(" does not model these lanes |");
     }
     md += " " + model::to_string(map.layers[l].status) + " |\n";
   }

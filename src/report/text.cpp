@@ -4,6 +4,7 @@
 // above U+10FFFF) and keeps only the characters of XML 1.0's Char production.
 #include "text.hpp"
 
+#include <algorithm>
 #include <cstdint>
 
 namespace scprec::report {
@@ -81,11 +82,35 @@ std::string escape(const std::string& text) {
   return out;
 }
 
-std::vector<std::pair<std::string, const loop::PredictionCheck*>> layer_checks(
-    const loop::LayerVerdict& v) {
-  std::vector<std::pair<std::string, const loop::PredictionCheck*>> checks;
-  for (const loop::BoundCheck& b : v.bounds) checks.emplace_back(b.bound, &b.check);
-  checks.emplace_back("map (budget)", &v.prediction);
+namespace {
+constexpr const char* kMapCheck = "map (budget)";
+}  // namespace
+
+std::vector<std::string> check_names(const loop::Judgement& j) {
+  // Every layer lists its bounds in one order; a bound a layer lacks goes in after the bound
+  // that precedes it in a layer that has it.
+  std::vector<std::string> names;
+  for (const loop::LayerVerdict& v : j.layers) {
+    auto after = names.begin();
+    for (const loop::BoundCheck& b : v.bounds) {
+      const auto at = std::find(names.begin(), names.end(), b.bound);
+      after = at != names.end() ? at + 1 : names.insert(after, b.bound) + 1;
+    }
+  }
+  names.push_back(kMapCheck);
+  return names;
+}
+
+std::vector<const loop::PredictionCheck*> layer_checks(const loop::LayerVerdict& v,
+                                                       const std::vector<std::string>& names) {
+  std::vector<const loop::PredictionCheck*> checks;
+  for (const std::string& name : names) {
+    const auto bound = std::find_if(v.bounds.begin(), v.bounds.end(),
+                                    [&](const loop::BoundCheck& b) { return b.bound == name; });
+    checks.push_back(name == kMapCheck         ? &v.prediction
+                     : bound != v.bounds.end() ? &bound->check
+                                               : nullptr);
+  }
   return checks;
 }
 

@@ -41,9 +41,13 @@ inline std::string rtl_accuracy_text(const loop::Accuracy& a) {
                                 : "unavailable: " + a.rtl_problems.front();
 }
 
-/// The predictions a layer's measurement is checked against, in the order the reports show
-/// them: every analytic bound (Hoeffding first), then the map's own (its budget).
-std::vector<std::pair<std::string, const loop::PredictionCheck*>> layer_checks(
-    const loop::LayerVerdict& v);
+/// The predictions the layers' measurements are checked against, in the order the reports show
+/// them: every analytic bound any layer has (Hoeffding first), then the map's own (its budget).
+std::vector<std::string> check_names(const loop::Judgement& j);
+
+/// Layer v's check of each of `names`, or nullptr for a bound that does not model its lanes (the
+/// binomial bound on Sobol lanes).
+std::vector<const loop::PredictionCheck*> layer_checks(const loop::LayerVerdict& v,
+                                                       const std::vector<std::string>& names);
 
 }  // namespace scprec::report

@@ -125,14 +125,18 @@ TEST_CASE("assign: the sensitivity method chooses each layer's generator among t
   }
 }
 
-TEST_CASE("assign: generator lists the method cannot search are refused", "[assign]") {
+TEST_CASE("assign: generators the method cannot model are refused", "[assign]") {
   using scprec::core::GeneratorKind;
   AssignConfig config;
   config.analysis.n_trials = 20;
-  config.generators = {GeneratorKind::kLfsr, GeneratorKind::kSobol};
-  config.method = Method::kHoeffding;
-  CHECK_THROWS_WITH(assign(config), Catch::Contains("generators") &&
-                                        Catch::Contains("cannot choose between generators"));
+  config.method = Method::kBinomial;
+  for (const auto& generators :
+       {std::vector<GeneratorKind>{GeneratorKind::kLfsr, GeneratorKind::kSobol},
+        std::vector<GeneratorKind>{GeneratorKind::kSobol}}) {
+    config.generators = generators;
+    CHECK_THROWS_WITH(assign(config), Catch::Contains("generators") &&
+                                          Catch::Contains("does not model Sobol lanes"));
+  }
   config.method = Method::kSensitivity;
   config.generators = {GeneratorKind::kSobol, GeneratorKind::kSobol};
   CHECK_THROWS_WITH(assign(config), Catch::Contains("sobol is given twice"));
@@ -315,4 +319,55 @@ TEST_CASE("assign: a bound method's rows are its bound at the layer's length and
     CHECK(map.layers[l].contribution ==
           Approx(gains[l] * error / full_scales.back()).epsilon(1e-12));
   }
+}
+
+TEST_CASE("assign: bound methods bound Sobol lanes as shifted nets, falling like 1/L", "[assign]") {
+  using scprec::core::GeneratorKind;
+  AssignConfig config;
+  config.method = Method::kBernstein;
+  config.gain = scprec::assign::GainModel::kAnalytic;
+  config.generators = {GeneratorKind::kLfsr, GeneratorKind::kSobol};
+  config.min_length = 64;
+  config.max_length = 1024;
+  const auto& e = example();
+  const auto p = scprec::assign::predict_lengths(e.network, e.quantized, e.calibration.x, config);
+  for (std::size_t l = 0; l < 3; ++l) {
+    const auto error = [&](GeneratorKind g, std::size_t length) {
+      return p.layer_error[l][*p.candidate(g, length)];
+    };
+    INFO("layer " << l << ": LFSR " << error(GeneratorKind::kLfsr, 64) << " to "
+                  << error(GeneratorKind::kLfsr, 1024) << ", Sobol "
+                  << error(GeneratorKind::kSobol, 64) << " to "
+                  << error(GeneratorKind::kSobol, 1024));
+    for (std::size_t length : p.lengths) {
+      CHECK(error(GeneratorKind::kSobol, length) < error(GeneratorKind::kLfsr, length));
+    }
+    // 16 times the length: random bits' bound falls 4 times, a net's nearer 16.
+    CHECK(error(GeneratorKind::kLfsr, 64) / error(GeneratorKind::kLfsr, 1024) < 4.5);
+    CHECK(error(GeneratorKind::kSobol, 64) / error(GeneratorKind::kSobol, 1024) > 8.0);
+  }
+  // The optimum chooses per layer among both.
+  config.total_budget = 768;
+  const auto map = assign(config);
+  CHECK_THAT(map.generators_text(), Catch::Contains("sobol"));
+}
+
+TEST_CASE("assign: Sobol lanes the shifted-net model cannot table are never chosen by a bound",
+          "[assign]") {
+  using scprec::core::GeneratorKind;
+  const auto& e = example();
+  const auto wide = scprec::model::quantize(e.network, e.calibration.x,
+                                            {11, scprec::core::Encoding::kSignMagnitude});
+  AssignConfig config;
+  config.method = Method::kBernstein;
+  config.gain = scprec::assign::GainModel::kAnalytic;
+  config.total_budget = 768;
+  config.generators = {GeneratorKind::kLfsr, GeneratorKind::kSobol};
+  const auto map = scprec::assign::assign_lengths(e.network, wide, e.calibration.x, config);
+  for (const auto& layer : map.layers) CHECK(layer.generator == GeneratorKind::kLfsr);
+  config.generators = {GeneratorKind::kSobol};
+  CHECK_THROWS_WITH(
+      scprec::assign::assign_lengths(e.network, wide, e.calibration.x, config),
+      Catch::Contains("no bound models Sobol lanes of 11-bit comparators") &&
+          Catch::Contains("--generator lfsr"));
 }

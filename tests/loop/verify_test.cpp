@@ -51,9 +51,10 @@ std::vector<std::string> example(std::vector<std::string> args, std::string ledg
 // A map of the example assigned for target 0.3 at confidence 0.75, with every layer at `length`.
 std::string map_with_length(const std::string& dir, std::size_t length) {
   const std::string path = dir + "/map.json";
-  const Run assigned = run({"assign", "--model", example_file("model.npz"), "--data",
-                            example_file("data.npz"), "--method", "bernstein", "--gain", "analytic",
-                            "--budget", "3072", "--confidence", "0.75", "-q", "-o", path});
+  const Run assigned =
+      run({"assign", "--model", example_file("model.npz"), "--data", example_file("data.npz"),
+           "--method", "bernstein", "--gain", "analytic", "--generator", "lfsr", "--budget", "3072",
+           "--confidence", "0.75", "-q", "-o", path});
   REQUIRE(assigned.code == 0);
   auto map = scprec::io::read_precision_map(path);
   map.targets.error = 0.3;

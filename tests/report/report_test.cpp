@@ -261,3 +261,26 @@ TEST_CASE("report: shell_command quotes each word so that a shell splits it back
     CHECK(run.output == "[" + control + "][x]");
   }
 }
+
+TEST_CASE("report: a bound one layer's lanes do not take keeps its column, marked for that layer",
+          "[report]") {
+  auto r = result(true);
+  // The second layer, on LFSR lanes, has a binomial check before Chebyshev's; the first, on
+  // Sobol lanes, has none.
+  scprec::loop::PredictionCheck binomial;
+  binomial.predicted = 0.2;
+  binomial.check = scprec::loop::CrossCheck::kHolds;
+  for (auto& layer : r.judgement.layers) layer.bounds.push_back({"chebyshev", binomial});
+  auto& lfsr = r.judgement.layers[1].bounds;
+  lfsr.insert(lfsr.begin() + 1, {"binomial", binomial});
+  const std::string md = scprec::report::markdown_report(r, kProvenance);
+  CHECK_THAT(md, Catch::Contains(
+                     "| layer | L | measured | hoeffding | binomial | chebyshev | map (budget) |"));
+  CHECK_THAT(md, Catch::Contains("| fc1 | 128 | 0.05 | 0.4: ") &&
+                     Catch::Contains(" | does not model these lanes | 0.2: "));
+  const std::string html = scprec::report::html_report(r, kProvenance);
+  CHECK_THAT(html, Catch::Contains("<th>binomial</th>") &&
+                       Catch::Contains("<td>does not model these lanes</td>"));
+  const std::string junit = scprec::report::junit_xml(r, kProvenance);
+  CHECK_THAT(junit, Catch::Contains("binomial 0.2: holds;"));
+}

@@ -68,9 +68,10 @@ struct AssignConfig {
   CostModel cost = CostModel::kCycles;
   GainModel gain = GainModel::kEmpirical;
   Composition composition = Composition::kRootSumSquare;
-  /// The generators a layer may run on. The sensitivity method measures every layer on each
-  /// and chooses per layer; the bound methods model every stream as random, so they cannot
-  /// rank generators and take exactly one.
+  /// The generators a layer may run on; every method predicts every layer on each and the
+  /// optimum chooses per layer. The bound methods bound LFSR lanes as random bits and Sobol
+  /// lanes as shifted nets (LayerBounds); the binomial bound models random bits only, so with
+  /// it sobol is refused.
   std::vector<core::GeneratorKind> generators = {core::GeneratorKind::kLfsr};
   /// Trials, seed, generator width and threads for the measurements (sensitivity method and
   /// empirical gains). Its lengths, quantile and generator are set by assign_lengths.
@@ -123,9 +124,9 @@ LengthPredictions predict_lengths(const model::Network& network,
 /// every layer.
 ///
 /// Each candidate (generator, length) gets a predicted contribution to the relative output
-/// error at confidence 1 - delta / layers: for a bound,
-/// gain * layer_error_bound(L) / output full scale; for sensitivity, the measured quantile of
-/// the output error with only that layer in SC on that generator. Contributions combine by
+/// error at confidence 1 - delta / layers: for a bound, gain * the layer's error bound at L on
+/// the generator's lanes (LayerBounds) / output full scale; for sensitivity, the measured quantile
+/// of the output error with only that layer in SC on that generator. Contributions combine by
 /// config.composition. Then the exact optimum: least total cost (config.cost) whose predicted
 /// error meets the target, or, with a budget, least predicted error with sum of L <= budget.
 ///

@@ -27,6 +27,23 @@ struct CounterStats {
   double group_mean[2] = {0.0, 0.0};
 };
 
+/// A counter's deviation from its mean as a sum of independent, zero-mean terms, each within
+/// an interval: the squares of the intervals' widths summed, the variances summed, and the
+/// largest magnitude any term can take. Under the ideal stream model the terms are the L K
+/// random bits (L K, L V, 1); under the shifted-net model of Sobol lanes they are the synapses
+/// (net_bounds.hpp).
+struct DeviationTerms {
+  double squared_ranges = 0.0;
+  double variance = 0.0;
+  double largest = 0.0;
+};
+
+/// A deviation t with P(|S - E[S]| >= t) <= delta, delta in (0, 1), for the three bounds that
+/// need only `terms`: Hoeffding sqrt(squared_ranges c / 2), Chebyshev sqrt(variance / delta),
+/// Bernstein c M / 3 + sqrt(c^2 M^2 / 9 + 2 variance c) with M = largest and c = ln(2/delta).
+/// 0 when nothing varies. The binomial bound needs the groups of Bernoulli bits: asserts.
+double terms_deviation(Bound bound, const DeviationTerms& terms, double delta);
+
 /// A deviation t such that the L-cycle count S satisfies P(|S - E[S]| >= t) <= delta, for
 /// delta in (0, 1). Hoeffding: sqrt(L K ln(2/delta) / 2). Chebyshev: sqrt(L V / delta).
 /// Bernstein: c/3 + sqrt(c^2/9 + 2 L V c), c = ln(2/delta). Binomial: for each group, the exact

@@ -4,9 +4,11 @@
 
 #include <Eigen/Dense>
 #include <cstddef>
+#include <string>
 #include <vector>
 
 #include "scprec/assign/bounds.hpp"
+#include "scprec/core/lanes.hpp"
 #include "scprec/model/quantize.hpp"
 
 namespace scprec::assign {
@@ -50,5 +52,32 @@ double layer_error_bound(Bound bound, const LayerStatistics& stats, std::size_t 
 
 /// The smallest length (real) at which layer_error_bound is at most `error` (real units).
 double layer_required_length(Bound bound, const LayerStatistics& stats, double error, double delta);
+
+/// A layer's bounds as its lanes make them, at a set of lengths: LFSR lanes under the ideal
+/// stream model (layer_statistics), Sobol lanes as randomly shifted nets (net_envelopes, at the
+/// lengths net_model_covers), whose statistics depend on the length.
+class LayerBounds {
+ public:
+  LayerBounds(const model::QuantLayer& layer, const model::QuantConfig& quant,
+              core::GeneratorKind generator, int width, const std::vector<model::Codes>& inputs,
+              std::vector<std::size_t> lengths, unsigned threads = 0);
+
+  /// Whether `bound` models these lanes at `length`: the binomial bound, built on Bernoulli
+  /// bits, does not model Sobol lanes, and the others model them at the lengths given that
+  /// net_model_covers.
+  bool applies(Bound bound, std::size_t length) const;
+  /// As layer_error_bound, at one of the lengths given; the bound must apply there.
+  double error_bound(Bound bound, std::size_t length, double delta) const;
+
+ private:
+  core::GeneratorKind generator_;
+  LayerStatistics ideal_;                         // LFSR lanes
+  std::vector<std::size_t> lengths_;              // Sobol lanes: the lengths net_ covers
+  std::vector<std::vector<DeviationTerms>> net_;  // [length][neuron]
+};
+
+/// "lfsr lanes as random bits" / "sobol lanes as shifted nets": what a bound of these lanes
+/// models, for reports.
+std::string stream_model_text(core::GeneratorKind generator);
 
 }  // namespace scprec::assign

@@ -39,7 +39,8 @@ struct VerifyConfig {
   /// that can grow, so a network of k layers spends k of them per lengthening.
   std::size_t max_steps = 24;
   std::size_t accuracy_images = 200;  ///< test images the RTL network classifies at the end
-  /// The bounds whose curves the report plots; the cross-check table has every bound.
+  /// The bounds whose curves the report plots; the cross-check table has every bound that
+  /// models the layer's lanes (assign::LayerBounds::applies).
   std::vector<assign::Bound> plotted_bounds = {assign::Bound::kHoeffding};
   /// The ledger of sign-off attempts (attempts.hpp): the held-out test runs at
   /// attempt_alpha(alpha, attempt). "": none, every attempt counts as the first.
