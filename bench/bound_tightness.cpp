@@ -7,7 +7,8 @@
 // Ideal streams: independent Bernoulli bits, simulated exactly per synapse: input i's stream
 // has k_i ~ Binomial(L, p_i) ones, and the product count of (j, i) is Binomial(k_i, q_ji)
 // (the activation stream is shared by all neurons, as in the hardware). Bit-exact streams:
-// the SC layer model with LFSR or Sobol lanes over all calibration inputs, one run each. Sobol
+// the SC layer model with LFSR, Sobol or shared-LFSR lanes over all calibration inputs, one run
+// each. Sobol
 // lanes are scored twice: against the random-stream bounds, and against the same inequalities
 // on the shifted-net model of Sobol lanes (net_bounds.hpp; no binomial bound there).
 #include <cmath>
@@ -86,11 +87,11 @@ int main(int argc, char** argv) {
       length, delta);
   std::printf(
       "| layer | bound | ideal looseness | ideal exceed | LFSR looseness | LFSR exceed | "
-      "Sobol looseness | Sobol exceed | Sobol net looseness | Sobol net exceed |\n"
-      "|---|---|---|---|---|---|---|---|---|---|\n");
+      "Sobol looseness | Sobol exceed | Sobol net looseness | Sobol net exceed | shared-LFSR "
+      "looseness | shared-LFSR exceed |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   for (std::size_t l = 0; l < q.layers.size(); ++l) {
     const auto& layer = q.layers[l];
-    Tally ideal[4], lfsr[4], sobol[4], net[4];
+    Tally ideal[4], lfsr[4], sobol[4], net[4], shared[4];
     // Ideal streams on the first few calibration inputs.
     for (int s = 0; s < ideal_inputs; ++s) {
       const scprec::model::Codes& x = inputs[l][static_cast<std::size_t>(s)];
@@ -121,11 +122,13 @@ int main(int argc, char** argv) {
       }
     }
     // Bit-exact LFSR and Sobol streams, one run per calibration input.
-    for (int g = 0; g < 2; ++g) {
+    // g: 0 LFSR, 1 Sobol, 2 shared LFSR.
+    for (int g = 0; g < 3; ++g) {
       scprec::model::ScLayerConfig config;
       config.length = length;
-      config.generator.kind =
-          g == 0 ? scprec::core::GeneratorKind::kLfsr : scprec::core::GeneratorKind::kSobol;
+      config.generator.kind = g == 0   ? scprec::core::GeneratorKind::kLfsr
+                              : g == 1 ? scprec::core::GeneratorKind::kSobol
+                                       : scprec::core::GeneratorKind::kSharedLfsr;
       config.generator.seed = 42 + l;
       const scprec::model::ScLayerModel model(layer, q.config, config);
       std::optional<scprec::assign::NetTermTable> table;
@@ -141,10 +144,12 @@ int main(int argc, char** argv) {
                               length * (stats[j].group_mean[0] - stats[j].group_mean[1]));
         }
         for (int b = 0; b < 4; ++b) {
-          (g == 0 ? lfsr : sobol)[b].ratios.push_back(
-              max_ratio(deviation, bounds_for(kBounds[b], stats, length, delta)));
+          (g == 0   ? lfsr
+           : g == 1 ? sobol
+                    : shared)[b]
+              .ratios.push_back(max_ratio(deviation, bounds_for(kBounds[b], stats, length, delta)));
         }
-        if (g == 0) continue;
+        if (g != 1) continue;
         for (int b = 0; b < 3; ++b) {
           std::vector<double> t;
           for (std::size_t j = 0; j < layer.outputs; ++j) {
@@ -161,10 +166,11 @@ int main(int argc, char** argv) {
                   lfsr[b].looseness(delta), lfsr[b].exceedance(), sobol[b].looseness(delta),
                   sobol[b].exceedance());
       if (net[b].ratios.empty()) {
-        std::printf(" - | - |\n");
+        std::printf(" - | - |");
       } else {
-        std::printf(" %.2f | %.3f |\n", net[b].looseness(delta), net[b].exceedance());
+        std::printf(" %.2f | %.3f |", net[b].looseness(delta), net[b].exceedance());
       }
+      std::printf(" %.2f | %.3f |\n", shared[b].looseness(delta), shared[b].exceedance());
       std::fflush(stdout);
     }
   }

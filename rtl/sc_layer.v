@@ -29,8 +29,12 @@ module sc_layer #(
     parameter integer CW = 16,
     parameter integer BIPOLAR = 0,
     parameter integer SOBOL = 0,
+    parameter integer SHARED_LFSR = 0,  // two shared LFSRs, shifted per lane (SOBOL = 0)
     parameter integer GEN_WIDTH = 32,
     parameter [GEN_WIDTH-1:0] TAPS = {GEN_WIDTH{1'b0}},  // LFSR taps (LFSR layers set them)
+    // Shared LFSR: the activation and weight registers' starting states.
+    parameter [GEN_WIDTH-1:0] START_ACT = {{(GEN_WIDTH - 1) {1'b0}}, 1'b1},
+    parameter [GEN_WIDTH-1:0] START_WGT = {{(GEN_WIDTH - 1) {1'b0}}, 1'b1},
     parameter [GEN_WIDTH*GEN_WIDTH-1:0] DIRECTIONS_ACT = {GEN_WIDTH * GEN_WIDTH{1'b0}},
     parameter [GEN_WIDTH*GEN_WIDTH-1:0] DIRECTIONS_WGT = {GEN_WIDTH * GEN_WIDTH{1'b0}},
     parameter WEIGHT_FILE = "weights.hex",
@@ -65,8 +69,8 @@ module sc_layer #(
   localparam integer SYNAPSE_BITS = BIPOLAR != 0 ? BITS : BITS + 1;
   localparam integer WEIGHT_ROW_BITS = OUTPUTS * CHUNK * SYNAPSE_BITS;
   // Lane ROM row c: activation lanes k, then weight lanes CHUNK + k, LANE_BITS each
-  // (LFSR: starting state; Sobol: top BITS of the digital shift).
-  localparam integer LANE_BITS = SOBOL != 0 ? BITS : GEN_WIDTH;
+  // (LFSR: starting state; Sobol, shared LFSR: top BITS of the digital shift).
+  localparam integer LANE_BITS = SOBOL != 0 || SHARED_LFSR != 0 ? BITS : GEN_WIDTH;
   localparam integer LANE_ROW_BITS = 2 * CHUNK * LANE_BITS;
 
   wire load, restart, step, chunk_end, convert;
@@ -142,6 +146,33 @@ module sc_layer #(
           .WIDTH(GEN_WIDTH),
           .BITS(BITS),
           .DIRECTIONS(DIRECTIONS_WGT)
+      ) u_wgt (
+          .clk(clk),
+          .restart(restart),
+          .step(step),
+          .shifts(lane_row[2*CHUNK*BITS-1:CHUNK*BITS]),
+          .r(r_wgt)
+      );
+    end else if (SHARED_LFSR != 0) begin : g_shared_lfsr
+      sc_shared_lfsr_lanes #(
+          .LANES(CHUNK),
+          .WIDTH(GEN_WIDTH),
+          .BITS(BITS),
+          .TAPS(TAPS),
+          .START(START_ACT)
+      ) u_act (
+          .clk(clk),
+          .restart(restart),
+          .step(step),
+          .shifts(lane_row[CHUNK*BITS-1:0]),
+          .r(r_act)
+      );
+      sc_shared_lfsr_lanes #(
+          .LANES(CHUNK),
+          .WIDTH(GEN_WIDTH),
+          .BITS(BITS),
+          .TAPS(TAPS),
+          .START(START_WGT)
       ) u_wgt (
           .clk(clk),
           .restart(restart),

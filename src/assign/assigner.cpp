@@ -155,7 +155,8 @@ void validate(const AssignConfig& config, const model::QuantizedNetwork& quantiz
         fmt::format("Give --max-length {} or less, or quantize to more --bits", longest));
   }
   if (config.generators.empty()) {
-    throw_bad_input("", "generators", "none given", "Give lfsr, sobol, or both");
+    throw_bad_input("", "generators", "none given",
+                    "Give one or more of lfsr, sobol and shared-lfsr");
   }
   for (std::size_t g = 0; g < config.generators.size(); ++g) {
     if (std::count(config.generators.begin(), config.generators.begin() + g,

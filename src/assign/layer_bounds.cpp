@@ -129,7 +129,7 @@ LayerBounds::LayerBounds(const model::QuantLayer& layer, const model::QuantConfi
                          const std::vector<model::Codes>& inputs, std::vector<std::size_t> lengths,
                          unsigned threads)
     : generator_(generator), lengths_(std::move(lengths)) {
-  if (generator_ == core::GeneratorKind::kLfsr) {
+  if (generator_ != core::GeneratorKind::kSobol) {
     ideal_ = layer_statistics(layer, quant, inputs, threads);
     return;
   }
@@ -144,14 +144,14 @@ LayerBounds::LayerBounds(const model::QuantLayer& layer, const model::QuantConfi
 }
 
 bool LayerBounds::applies(Bound bound, std::size_t length) const {
-  if (generator_ == core::GeneratorKind::kLfsr) return true;
+  if (generator_ != core::GeneratorKind::kSobol) return true;
   return bound != Bound::kBinomial &&
          std::find(lengths_.begin(), lengths_.end(), length) != lengths_.end();
 }
 
 double LayerBounds::error_bound(Bound bound, std::size_t length, double delta) const {
   SCPREC_ASSERT(applies(bound, length), "the bound models the layer's lanes at this length");
-  if (generator_ == core::GeneratorKind::kLfsr) {
+  if (generator_ != core::GeneratorKind::kSobol) {
     return layer_error_bound(bound, ideal_, length, delta);
   }
   const auto at = std::find(lengths_.begin(), lengths_.end(), length);
@@ -166,8 +166,9 @@ double LayerBounds::error_bound(Bound bound, std::size_t length, double delta) c
 }
 
 std::string stream_model_text(core::GeneratorKind generator) {
-  return generator == core::GeneratorKind::kLfsr ? "lfsr lanes as random bits"
-                                                 : "sobol lanes as shifted nets";
+  return generator == core::GeneratorKind::kSobol
+             ? "sobol lanes as shifted nets"
+             : core::to_string(generator) + " lanes as random bits";
 }
 
 }  // namespace scprec::assign

@@ -43,8 +43,9 @@ void add_generator_options(CLI::App& app, ModelOptions& o, DesignChoice choice) 
   o.choice = choice;
   app.add_option("--generator", o.generator,
                  choice == DesignChoice::kOne
-                     ? "lfsr or sobol (default lfsr)"
-                     : "lfsr, sobol, or both (lfsr,sobol), searched per layer (default both; "
+                     ? "lfsr, sobol or shared-lfsr (default lfsr)"
+                     : "lfsr, sobol, shared-lfsr, or a list of them (e.g. lfsr,sobol), searched "
+                       "per layer (default lfsr,sobol; "
                        "lfsr with --method binomial, which models random bits only)");
   app.add_option("--generator-width", o.generator_width, "LFSR width / Sobol precision in bits")
       ->check(check::range(4, 32))

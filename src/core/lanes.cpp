@@ -5,6 +5,8 @@
 // consecutive random numbers are disjoint chunks of the sequence. Sobol lanes share the two
 // Gray-code Sobol dimensions (activations: 1, weights: 2) and differ by a random digital shift,
 // which keeps each lane's (0, m, 2)-net property (Owen 1995, "random digital shift").
+// Shared-LFSR lanes read two LFSRs half a period apart, one per role, each lane XORing its own
+// shift into its register's numbers: the lanes cost no registers of their own.
 #include "scprec/core/lanes.hpp"
 
 #include <string>
@@ -33,7 +35,8 @@ int sobol_dimension(StreamRole role) {
 }  // namespace
 
 constexpr EnumName<GeneratorKind> kGeneratorNames[] = {{GeneratorKind::kLfsr, "lfsr"},
-                                                       {GeneratorKind::kSobol, "sobol"}};
+                                                       {GeneratorKind::kSobol, "sobol"},
+                                                       {GeneratorKind::kSharedLfsr, "shared-lfsr"}};
 
 std::string to_string(GeneratorKind kind) {
   return enum_name(kGeneratorNames, kind);
@@ -86,32 +89,56 @@ std::uint32_t lfsr_lane_seed(const LaneSpec& spec, StreamRole role, std::size_t 
   return static_cast<std::uint32_t>(jump.apply(lfsr_base_state(spec)));
 }
 
-std::uint32_t sobol_lane_shift(const LaneSpec& spec, StreamRole role, std::size_t input) {
+std::uint32_t lane_shift(const LaneSpec& spec, StreamRole role, std::size_t input) {
   return top_bits(mix64(mix64(spec.generator.seed) + lane_index(spec, role, input)),
                   spec.generator.width);
 }
 
+std::uint32_t shared_lfsr_start(const LaneSpec& spec, StreamRole role) {
+  const std::uint32_t base = lfsr_base_state(spec);
+  if (role == StreamRole::kActivation) return base;
+  const int width = spec.generator.width;
+  return static_cast<std::uint32_t>(
+      lfsr_shift_matrix(width).power(low_bits_mask(width) / 2).apply(base));
+}
+
 bool lanes_disjoint(const LaneSpec& spec, std::size_t length) {
-  if (spec.generator.kind == GeneratorKind::kSobol) return true;
-  return static_cast<std::uint64_t>(length) * static_cast<std::uint64_t>(spec.bits) <=
-         lfsr_lane_spacing(spec);
+  const std::uint64_t bits_read =
+      static_cast<std::uint64_t>(length) * static_cast<std::uint64_t>(spec.bits);
+  switch (spec.generator.kind) {
+    case GeneratorKind::kSobol:
+      return true;
+    case GeneratorKind::kSharedLfsr:
+      return bits_read <= low_bits_mask(spec.generator.width) / 2;
+    case GeneratorKind::kLfsr:
+      break;
+  }
+  return bits_read <= lfsr_lane_spacing(spec);
 }
 
 LaneGenerator::LaneGenerator(const LaneSpec& spec, StreamRole role, std::size_t input)
     : bits_(spec.bits) {
   validate(spec);
   SCPREC_ASSERT(input < spec.inputs, "lane input index out of range");
-  if (spec.generator.kind == GeneratorKind::kLfsr) {
-    lfsr_.emplace(spec.generator.width, lfsr_lane_seed(spec, role, input));
-  } else {
-    sobol_.emplace(sobol_dimension(role), spec.generator.width);
-    shift_ = sobol_lane_shift(spec, role, input);
+  const int width = spec.generator.width;
+  switch (spec.generator.kind) {
+    case GeneratorKind::kLfsr:
+      lfsr_.emplace(width, lfsr_lane_seed(spec, role, input));
+      break;
+    case GeneratorKind::kSobol:
+      sobol_.emplace(sobol_dimension(role), width);
+      shift_ = lane_shift(spec, role, input);
+      break;
+    case GeneratorKind::kSharedLfsr:
+      lfsr_.emplace(width, shared_lfsr_start(spec, role));
+      shift_ = lane_shift(spec, role, input) >> (width - bits_);
+      break;
   }
 }
 
 std::uint32_t LaneGenerator::value() const {
   const std::uint32_t bits_mask = (std::uint32_t{1} << bits_) - 1;
-  if (lfsr_) return ~lfsr_->state() & bits_mask;
+  if (lfsr_) return (~lfsr_->state() & bits_mask) ^ shift_;
   return ((sobol_->value() ^ shift_) >> (sobol_->width() - bits_)) & bits_mask;
 }
 
@@ -127,21 +154,30 @@ LaneSequencer::LaneSequencer(const LaneSpec& spec) : spec_(spec) {
   validate(spec_);
   const int width = spec_.generator.width;
   starts_.resize(2 * spec_.inputs);
-  if (spec_.generator.kind == GeneratorKind::kLfsr) {
-    const Gf2Matrix shift = lfsr_shift_matrix(width);
-    const Gf2Matrix spacing = shift.power(lfsr_lane_spacing(spec_));
-    std::uint32_t state = lfsr_base_state(spec_);
-    for (std::uint32_t& start : starts_) {
-      start = state;
-      state = static_cast<std::uint32_t>(spacing.apply(state));
-    }
-    leap_.emplace(shift.power(static_cast<std::uint64_t>(spec_.bits)));
-  } else {
+  if (spec_.generator.kind == GeneratorKind::kSobol) {
     for (StreamRole role : {StreamRole::kActivation, StreamRole::kWeight}) {
       for (std::size_t input = 0; input < spec_.inputs; ++input) {
-        starts_[lane_index(spec_, role, input)] = sobol_lane_shift(spec_, role, input);
+        starts_[lane_index(spec_, role, input)] = lane_shift(spec_, role, input);
       }
     }
+    return;
+  }
+  const Gf2Matrix shift = lfsr_shift_matrix(width);
+  leap_.emplace(shift.power(static_cast<std::uint64_t>(spec_.bits)));
+  if (spec_.generator.kind == GeneratorKind::kSharedLfsr) {
+    for (StreamRole role : {StreamRole::kActivation, StreamRole::kWeight}) {
+      registers_[static_cast<int>(role)] = shared_lfsr_start(spec_, role);
+      for (std::size_t input = 0; input < spec_.inputs; ++input) {
+        starts_[lane_index(spec_, role, input)] = lane_shift(spec_, role, input);
+      }
+    }
+    return;
+  }
+  const Gf2Matrix spacing = shift.power(lfsr_lane_spacing(spec_));
+  std::uint32_t state = lfsr_base_state(spec_);
+  for (std::uint32_t& start : starts_) {
+    start = state;
+    state = static_cast<std::uint32_t>(spacing.apply(state));
   }
 }
 
@@ -155,6 +191,15 @@ void LaneSequencer::fill(StreamRole role, std::size_t input, std::size_t length,
     std::uint32_t state = start;
     for (std::size_t t = 0; t < length; ++t) {
       out[t] = static_cast<std::uint16_t>(~state & bits_mask);
+      state = leap_->apply(state);
+    }
+    return;
+  }
+  if (spec_.generator.kind == GeneratorKind::kSharedLfsr) {
+    const std::uint32_t shift = start >> (width - spec_.bits);
+    std::uint32_t state = registers_[static_cast<int>(role)];
+    for (std::size_t t = 0; t < length; ++t) {
+      out[t] = static_cast<std::uint16_t>((~state & bits_mask) ^ shift);
       state = leap_->apply(state);
     }
     return;

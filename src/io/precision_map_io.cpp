@@ -124,7 +124,7 @@ model::LayerPrecision parse_layer(const Reader& r, std::size_t position,
     }
   } else if (generator == "mixed") {
     r.fail("generator", "is missing, and generator.kind \"mixed\" does not say which it is",
-           "Give every row a generator (lfsr or sobol)");
+           "Give every row a generator (lfsr, sobol or shared-lfsr)");
   } else {
     layer.generator = core::parse_generator_kind(generator, "generator.kind");  // checked
   }
@@ -262,8 +262,13 @@ model::PrecisionMap parse_precision_map(const std::string& text, const std::stri
   const Reader generator = root.object("generator");
   // "mixed" when the layers' generators differ: each row then says its own.
   const std::string generator_kind = generator.text("kind");
-  if (generator_kind != "mixed" && generator_kind != "lfsr" && generator_kind != "sobol") {
-    generator.fail("kind", "is '" + generator_kind + "'", "Use lfsr, sobol or mixed");
+  if (generator_kind != "mixed") {
+    try {
+      core::parse_generator_kind(generator_kind, "generator.kind");
+    } catch (const Error&) {
+      generator.fail("kind", "is '" + generator_kind + "'",
+                     "Use lfsr, sobol, shared-lfsr or mixed");
+    }
   }
   map.generator_width = generator.integer_in("width", 4, 32);
   map.seed = generator.unsigned_integer("seed");

@@ -71,7 +71,15 @@ constexpr const char* kTableHead =
     "quantile |\n|---|---|---|---|---|---|\n";
 
 const char* colour(core::GeneratorKind kind) {
-  return kind == core::GeneratorKind::kSobol ? "#8e44ad" : "#e08a1e";
+  switch (kind) {
+    case core::GeneratorKind::kSobol:
+      return "#8e44ad";
+    case core::GeneratorKind::kSharedLfsr:
+      return "#2a9d8f";
+    case core::GeneratorKind::kLfsr:
+      break;
+  }
+  return "#e08a1e";
 }
 
 // The series both charts share: the frontier, the uniform baselines and the given map, each

@@ -96,7 +96,7 @@ LayerPlan plan_layer(const model::QuantizedNetwork& network, const model::Precis
   plan.acc_bits = bit_width(largest_estimate + largest_bias) + 1;
   d.result_bits = d.is_output ? plan.acc_bits : q.bits;
   const int lane_bits =
-      sc.generator.kind == core::GeneratorKind::kSobol ? q.bits : sc.generator.width;
+      sc.generator.kind == core::GeneratorKind::kLfsr ? sc.generator.width : q.bits;
   d.rom_bits = d.chunks * d.outputs * d.inputs_per_cycle * plan.synapse_bits +
                d.chunks * 2 * d.inputs_per_cycle * lane_bits + d.outputs * plan.bias_bits;
   plan.weight_file = sanitize(layer.name) + "_weights.hex";
@@ -130,9 +130,10 @@ std::string weight_image(const LayerPlan& plan) {
 std::string lane_image(const LayerPlan& plan) {
   const core::LaneSequencer sequencer(plan.lanes);
   const LayerDesign& d = plan.design;
-  const bool sobol = plan.lanes.generator.kind == core::GeneratorKind::kSobol;
+  // LFSR lanes hold starting states; Sobol and shared-LFSR lanes the top B bits of a shift.
+  const bool shifted = plan.lanes.generator.kind != core::GeneratorKind::kLfsr;
   const int width = plan.lanes.generator.width;
-  const int lane_bits = sobol ? plan.lanes.bits : width;
+  const int lane_bits = shifted ? plan.lanes.bits : width;
   std::string image = rom_header(plan, plan.lane_file, "lane start states, a row per input chunk");
   for (std::size_t c = 0; c < d.chunks; ++c) {
     BitRow word(2 * d.inputs_per_cycle * lane_bits);
@@ -141,10 +142,10 @@ std::string lane_image(const LayerPlan& plan) {
       for (core::StreamRole role : {core::StreamRole::kActivation, core::StreamRole::kWeight}) {
         const std::size_t slot = static_cast<std::size_t>(role) * d.inputs_per_cycle + k;
         // Padding lanes feed nothing; an LFSR lane still gets a state it can leave.
-        std::uint64_t value = sobol ? 0 : 1;
+        std::uint64_t value = shifted ? 0 : 1;
         if (i < d.inputs) {
           const std::uint32_t start = sequencer.starts()[core::lane_index(plan.lanes, role, i)];
-          value = sobol ? start >> (width - plan.lanes.bits) : start;  // Sobol: top B bits
+          value = shifted ? start >> (width - plan.lanes.bits) : start;
         }
         word.put(slot * lane_bits, value, lane_bits);
       }

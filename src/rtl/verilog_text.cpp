@@ -45,17 +45,33 @@ std::string generator_params(const LayerPlan& plan) {
         fmt::arg("d2", directions_literal(2, width)));
   }
   const std::uint32_t taps = core::lfsr_taps(width);
-  return fmt::format(
+  std::string text = fmt::format(
       "  localparam integer GEN_WIDTH = {w};  // LFSR width, bits\n"
       "  localparam [GEN_WIDTH-1:0] LFSR_TAPS = {w}'h{taps};  // taps {list}\n",
       fmt::arg("w", width), fmt::arg("taps", hex_digits(taps, width)),
       fmt::arg("list", tap_list(taps, width)));
+  if (plan.lanes.generator.kind == core::GeneratorKind::kSharedLfsr) {
+    text += fmt::format(
+        "  // The shared registers' starting states: activations, weights (half a period on).\n"
+        "  localparam [GEN_WIDTH-1:0] START_ACTIVATIONS = {w}'h{a};\n"
+        "  localparam [GEN_WIDTH-1:0] START_WEIGHTS = {w}'h{b};\n",
+        fmt::arg("w", width),
+        fmt::arg("a", hex_digits(core::shared_lfsr_start(plan.lanes, core::StreamRole::kActivation),
+                                 width)),
+        fmt::arg("b", hex_digits(core::shared_lfsr_start(plan.lanes, core::StreamRole::kWeight),
+                                 width)));
+  }
+  return text;
 }
 
 std::string generator_overrides(const LayerPlan& plan) {
   if (plan.lanes.generator.kind == core::GeneratorKind::kSobol) {
     return "      .SOBOL(1),\n      .DIRECTIONS_ACT(SOBOL_ACTIVATIONS),\n"
            "      .DIRECTIONS_WGT(SOBOL_WEIGHTS),\n";
+  }
+  if (plan.lanes.generator.kind == core::GeneratorKind::kSharedLfsr) {
+    return "      .SOBOL(0),\n      .SHARED_LFSR(1),\n      .TAPS(LFSR_TAPS),\n"
+           "      .START_ACT(START_ACTIVATIONS),\n      .START_WGT(START_WEIGHTS),\n";
   }
   return "      .SOBOL(0),\n      .TAPS(LFSR_TAPS),\n";
 }

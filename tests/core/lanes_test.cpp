@@ -45,7 +45,9 @@ TEST_CASE("core: the fast lane sequencer equals the per-cycle lane generator", "
   INFO("seed " << seed << " (rerun with SCPREC_TEST_SEED=" << seed << ")");
   std::mt19937_64 rng(seed);
   for (int trial = 0; trial < 60; ++trial) {
-    const GeneratorKind kind = trial % 2 == 0 ? GeneratorKind::kLfsr : GeneratorKind::kSobol;
+    const GeneratorKind kind = trial % 3 == 0   ? GeneratorKind::kLfsr
+                               : trial % 3 == 1 ? GeneratorKind::kSobol
+                                                : GeneratorKind::kSharedLfsr;
     const int bits = 2 + static_cast<int>(rng() % 11);
     const int width = std::max(bits, 4) + static_cast<int>(rng() % (33 - std::max(bits, 4)));
     const std::size_t inputs = 1 + rng() % 9;
@@ -124,4 +126,32 @@ TEST_CASE("core: lane specs are validated with clear errors", "[core][lanes]") {
   CHECK_THROWS_AS(scprec::core::validate(spec_of(GeneratorKind::kSobol, 16, 8, 0, 1)),
                   scprec::Error);
   CHECK_THROWS_AS(scprec::core::parse_generator_kind("xorshift", "--generator"), scprec::Error);
+}
+
+TEST_CASE("core: shared-LFSR lanes are their role's register, XOR each lane's shift",
+          "[core][lanes]") {
+  const LaneSpec spec = spec_of(GeneratorKind::kSharedLfsr, 16, 8, 5, 31);
+  LaneSpec lfsr = spec;
+  lfsr.generator.kind = GeneratorKind::kLfsr;
+  const std::size_t length = 200;
+  // The activation register is the LFSR base state read as an LFSR lane; the weight register
+  // is the same m-sequence half a period on.
+  const std::uint32_t period = (1U << 16) - 1;
+  scprec::core::Lfsr base(16, scprec::core::lfsr_lane_seed(lfsr, StreamRole::kActivation, 0));
+  CHECK(scprec::core::shared_lfsr_start(spec, StreamRole::kActivation) == base.state());
+  for (std::uint32_t k = 0; k < period / 2; ++k) base.step();
+  CHECK(scprec::core::shared_lfsr_start(spec, StreamRole::kWeight) == base.state());
+  for (StreamRole role : {StreamRole::kActivation, StreamRole::kWeight}) {
+    std::vector<std::uint16_t> first = stepped(spec, role, 0, length);
+    for (std::size_t input = 1; input < 5; ++input) {
+      const std::vector<std::uint16_t> other = stepped(spec, role, input, length);
+      const std::uint32_t difference =
+          (scprec::core::lane_shift(spec, role, 0) ^ scprec::core::lane_shift(spec, role, input)) >>
+          8;
+      for (std::size_t t = 0; t < length; ++t) REQUIRE((first[t] ^ other[t]) == difference);
+    }
+  }
+  // The two registers read disjoint stretches while L * B <= (2^16 - 1) / 2 = 32767.
+  CHECK(scprec::core::lanes_disjoint(spec, 2048));
+  CHECK_FALSE(scprec::core::lanes_disjoint(spec, 4096));
 }

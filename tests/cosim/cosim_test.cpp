@@ -67,9 +67,13 @@ Case random_case(Encoding encoding, GeneratorKind generator, std::mt19937_64& rn
   const int width = generator == GeneratorKind::kSobol ? 16 : 12 + static_cast<int>(rng() % 21);
   c.map = scprec::model::manual_map(quantized, scprec::io::network_hash(c.network), lengths,
                                     generator, width, rng());
-  // The Sobol cases are mixed maps: one layer, chosen at random, runs on LFSR lanes.
+  // Mixed maps: in the Sobol cases one layer, chosen at random, runs on LFSR lanes; in the
+  // LFSR cases one runs on shared-LFSR lanes (the only layer of a one-layer network).
   if (generator == GeneratorKind::kSobol && c.map.layers.size() > 1) {
     c.map.layers[rng() % c.map.layers.size()].generator = GeneratorKind::kLfsr;
+  }
+  if (generator == GeneratorKind::kLfsr) {
+    c.map.layers[rng() % c.map.layers.size()].generator = GeneratorKind::kSharedLfsr;
   }
   c.inputs_per_cycle = 1 + rng() % c.network.input_size();
   return c;

@@ -27,7 +27,10 @@ TEST_CASE("model: the fast SC layer model equals the per-bit reference on 240 ra
     ScLayerConfig config;
     const std::size_t longest = std::min<std::size_t>(scprec::model::longest_length(quant), 1024);
     config.length = std::size_t{1} << (rng() % (__builtin_ctzll(longest) + 1));
-    config.generator.kind = rng() % 2 == 0 ? GeneratorKind::kLfsr : GeneratorKind::kSobol;
+    const std::uint64_t kind = rng() % 3;
+    config.generator.kind = kind == 0   ? GeneratorKind::kLfsr
+                            : kind == 1 ? GeneratorKind::kSobol
+                                        : GeneratorKind::kSharedLfsr;
     config.generator.width = std::max({quant.bits, 4, 10}) + static_cast<int>(rng() % 23);
     config.generator.width = std::min(config.generator.width, 32);
     config.generator.seed = rng();
@@ -82,7 +85,8 @@ TEST_CASE("model: count-to-dot formulas are exact when the counts are their expe
 
 TEST_CASE("model: SC dot products converge to the exact ones as L grows", "[model][sc]") {
   const QuantConfig quant{8, GENERATE(Encoding::kSignMagnitude, Encoding::kBipolar)};
-  const GeneratorKind kind = GENERATE(GeneratorKind::kLfsr, GeneratorKind::kSobol);
+  const GeneratorKind kind =
+      GENERATE(GeneratorKind::kLfsr, GeneratorKind::kSobol, GeneratorKind::kSharedLfsr);
   std::mt19937_64 rng(11);
   const auto layer = scprec::test::random_layer(32, 6, quant, rng);
   const auto input = scprec::test::random_codes(32, quant.bits, rng);

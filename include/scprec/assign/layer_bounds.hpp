@@ -53,9 +53,9 @@ double layer_error_bound(Bound bound, const LayerStatistics& stats, std::size_t 
 /// The smallest length (real) at which layer_error_bound is at most `error` (real units).
 double layer_required_length(Bound bound, const LayerStatistics& stats, double error, double delta);
 
-/// A layer's bounds as its lanes make them, at a set of lengths: LFSR lanes under the ideal
-/// stream model (layer_statistics), Sobol lanes as randomly shifted nets (net_envelopes, at the
-/// lengths net_model_covers), whose statistics depend on the length.
+/// A layer's bounds as its lanes make them, at a set of lengths: LFSR and shared-LFSR lanes under
+/// the ideal stream model (layer_statistics), Sobol lanes as randomly shifted nets (net_envelopes,
+/// at the lengths net_model_covers), whose statistics depend on the length.
 class LayerBounds {
  public:
   LayerBounds(const model::QuantLayer& layer, const model::QuantConfig& quant,
@@ -76,8 +76,8 @@ class LayerBounds {
   std::vector<std::vector<DeviationTerms>> net_;  // [length][neuron]
 };
 
-/// "lfsr lanes as random bits" / "sobol lanes as shifted nets": what a bound of these lanes
-/// models, for reports.
+/// "lfsr lanes as random bits" / "sobol lanes as shifted nets" / "shared-lfsr lanes as random
+/// bits": what a bound of these lanes models, for reports.
 std::string stream_model_text(core::GeneratorKind generator);
 
 }  // namespace scprec::assign

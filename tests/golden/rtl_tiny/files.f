@@ -5,6 +5,7 @@ sc_layer_control.v
 sc_lfsr_lanes.v
 sc_output.v
 sc_rom.v
+sc_shared_lfsr_lanes.v
 sc_sobol_lanes.v
 scprec_fc1.v
 scprec_fc2.v
