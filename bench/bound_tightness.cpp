@@ -8,9 +8,8 @@
 // has k_i ~ Binomial(L, p_i) ones, and the product count of (j, i) is Binomial(k_i, q_ji)
 // (the activation stream is shared by all neurons, as in the hardware). Bit-exact streams:
 // the SC layer model with LFSR, Sobol or shared-LFSR lanes over all calibration inputs, one run
-// each. Sobol
-// lanes are scored twice: against the random-stream bounds, and against the same inequalities
-// on the shifted-net model of Sobol lanes (net_bounds.hpp; no binomial bound there).
+// each. Sobol lanes are scored twice: against the random-stream bounds, and against the same
+// inequalities on the shifted-net model of Sobol lanes (net_bounds.hpp; no binomial bound).
 #include <cmath>
 #include <cstdio>
 #include <optional>

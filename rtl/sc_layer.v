@@ -12,9 +12,10 @@
 // Latency start -> done: ceil(INPUTS / CHUNK) * (LENGTH + 1) + OUTPUTS + 1 cycles.
 //
 // Datapath. Inputs are taken CHUNK at a time; each chunk runs L cycles. A chunk's 2 x CHUNK
-// random lanes (activation lane and weight lane of each of its inputs) restart from the
-// chunk's row of the lane ROM, so input i sees the same random numbers as in the software
-// model. Every run cycle: CHUNK activation comparators; for each neuron CHUNK weight comparators
+// random lanes (activation lane and weight lane of each of its inputs) restart at every chunk,
+// from the chunk's row of the lane ROM (LFSR: the lanes' states; Sobol, shared LFSR: their
+// shifts, the shared generators restarting from fixed states), so input i sees the same random
+// numbers as in the software model. Every run cycle: CHUNK activation comparators; for each neuron CHUNK weight comparators
 // (thresholds from the chunk's row of the weight ROM), the products (AND for sign-magnitude,
 // counted by the weight's sign in the positive or negative counter; XNOR for bipolar) and two
 // accumulative parallel counters that keep counting across chunks. After the last chunk one

@@ -4,12 +4,11 @@
 // Error model. contribution_l(L) is layer l's share of the relative output error at
 // confidence 1 - delta / layers, for each of the layer's generators: for a bound,
 // gain_l * the layer's error bound at L / output full scale, the bound taken on the stream model
-// of the generator's lanes (LayerBounds: LFSR lanes as random bits, Sobol lanes as shifted
-// nets); for sensitivity, the measured quantile of the output error when only layer l runs in
-// SC on that generator.
-// Empirical gains are the median of the measured gains at fixed lengths (128, 256, 512), so
-// they do not depend on the candidate range. With probability at least 1 - delta every layer is
-// within its contribution (union bound).
+// of the generator's lanes (LayerBounds: LFSR and shared-LFSR lanes as random bits, Sobol lanes
+// as shifted nets); for sensitivity, the measured quantile of the output error when only layer l
+// runs in SC on that generator. Empirical gains are the median of the measured gains at fixed
+// lengths (128, 256, 512), so they do not depend on the candidate range. With probability at least
+// 1 - delta every layer is within its contribution (union bound).
 // - union: the output error is then at most the sum of the contributions (errors add through
 //   the gains): a bound, and on the example 1.5 to 1.9 times the measured all-SC error.
 // - rss (default): sqrt(sum of squares), as for independent, roughly symmetric errors; layers
@@ -169,7 +168,8 @@ void validate(const AssignConfig& config, const model::QuantizedNetwork& quantiz
                                 core::GeneratorKind::kSobol) != 0;
   if (config.method == Method::kBinomial && sobol) {
     throw_bad_input("", "generators", "the binomial bound does not model Sobol lanes",
-                    "Its exact tails are those of random bits; use --generator lfsr, or "
+                    "Its exact tails are those of random bits; use --generator lfsr or "
+                    "shared-lfsr, or "
                     "--method hoeffding, chebyshev or bernstein, whose inequalities also hold "
                     "for Sobol lanes modelled as shifted nets, or --method sensitivity");
   }

@@ -98,8 +98,8 @@ bool is_power_of_two(std::uint64_t n) {
   return n != 0 && (n & (n - 1)) == 0;
 }
 
-// A row; `generator` is the map's generator.kind ("lfsr", "sobol" or "mixed"), which rows of
-// maps from before per-layer generators (no "generator" field) run at.
+// A row; `generator` is the map's generator.kind ("lfsr", "sobol", "shared-lfsr" or "mixed"),
+// which rows of maps from before per-layer generators (no "generator" field) run at.
 model::LayerPrecision parse_layer(const Reader& r, std::size_t position,
                                   const std::string& generator) {
   model::LayerPrecision layer;

@@ -67,13 +67,14 @@ Case random_case(Encoding encoding, GeneratorKind generator, std::mt19937_64& rn
   const int width = generator == GeneratorKind::kSobol ? 16 : 12 + static_cast<int>(rng() % 21);
   c.map = scprec::model::manual_map(quantized, scprec::io::network_hash(c.network), lengths,
                                     generator, width, rng());
-  // Mixed maps: in the Sobol cases one layer, chosen at random, runs on LFSR lanes; in the
-  // LFSR cases one runs on shared-LFSR lanes (the only layer of a one-layer network).
-  if (generator == GeneratorKind::kSobol && c.map.layers.size() > 1) {
-    c.map.layers[rng() % c.map.layers.size()].generator = GeneratorKind::kLfsr;
-  }
-  if (generator == GeneratorKind::kLfsr) {
-    c.map.layers[rng() % c.map.layers.size()].generator = GeneratorKind::kSharedLfsr;
+  // Mixed maps (random networks have 2 or 3 layers), one layer chosen at random: the bipolar
+  // Sobol case puts it on LFSR lanes, the sign-magnitude Sobol case and the bipolar LFSR case
+  // on shared-LFSR lanes. The sign-magnitude LFSR case stays all LFSR.
+  const bool bipolar = encoding == Encoding::kBipolar;
+  if (generator == GeneratorKind::kSobol || bipolar) {
+    c.map.layers[rng() % c.map.layers.size()].generator =
+        generator == GeneratorKind::kSobol && bipolar ? GeneratorKind::kLfsr
+                                                      : GeneratorKind::kSharedLfsr;
   }
   c.inputs_per_cycle = 1 + rng() % c.network.input_size();
   return c;

@@ -157,6 +157,24 @@ TEST_CASE("io: layers on different generators round-trip as a mixed map", "[io][
   CHECK(sample_map().generator_kind() == "sobol");
   CHECK(sample_map().generators_text() == "sobol");
 
+  // All three kinds, one of them shared LFSR, and a map of shared-LFSR lanes alone.
+  PrecisionMap three = map;
+  three.layers.push_back(three.layers.back());
+  three.layers.back().index = 2;
+  three.layers.back().name = "fc3";
+  three.layers.back().generator = scprec::core::GeneratorKind::kSharedLfsr;
+  three.layers.back().seed = scprec::model::layer_seed(three.seed, 2);
+  three.activation_scales.push_back(three.activation_scales.back());
+  const PrecisionMap three_back =
+      scprec::io::parse_precision_map(scprec::io::precision_map_json(three), "map.json");
+  CHECK(three_back.generators_text() == "sobol/lfsr/shared-lfsr");
+  CHECK(three_back.layer_config(2).generator.kind == scprec::core::GeneratorKind::kSharedLfsr);
+  PrecisionMap shared = sample_map();
+  for (auto& layer : shared.layers) layer.generator = scprec::core::GeneratorKind::kSharedLfsr;
+  const std::string shared_text = scprec::io::precision_map_json(shared);
+  CHECK(nlohmann::json::parse(shared_text)["generator"]["kind"] == "shared-lfsr");
+  CHECK(scprec::io::parse_precision_map(shared_text, "map.json").generator_kind() == "shared-lfsr");
+
   // A map from before per-layer generators: every row runs at generator.kind.
   const PrecisionMap old = scprec::io::parse_precision_map(edited([](auto& j) {
                                                              for (auto& row : j["layers"]) {

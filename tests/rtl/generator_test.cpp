@@ -103,7 +103,8 @@ TEST_CASE("rtl: identical inputs give byte-identical files", "[rtl]") {
 TEST_CASE("rtl: ROM images hold the quantized weights, biases and the model's lane starts",
           "[rtl]") {
   const auto kind =
-      GENERATE(scprec::core::GeneratorKind::kLfsr, scprec::core::GeneratorKind::kSobol);
+      GENERATE(scprec::core::GeneratorKind::kLfsr, scprec::core::GeneratorKind::kSobol,
+               scprec::core::GeneratorKind::kSharedLfsr);
   const std::size_t chunk = GENERATE(1, 3, 4);
   const Tiny tiny(kind);
   scprec::rtl::RtlConfig config;
@@ -130,14 +131,15 @@ TEST_CASE("rtl: ROM images hold the quantized weights, biases and the model's la
   const scprec::core::LaneSequencer lanes(
       scprec::model::lane_spec(tiny.map.layer_config(0), layer, tiny.quantized.config));
   const auto lane_words = lines_of(file_of(design, "fc1_lanes.hex"));
-  const bool sobol = kind == scprec::core::GeneratorKind::kSobol;
-  const int lane_bits = sobol ? 8 : 16;
+  // LFSR lanes: 16-bit states; Sobol and shared-LFSR lanes: the top 8 bits of their shifts.
+  const bool shifted = kind != scprec::core::GeneratorKind::kLfsr;
+  const int lane_bits = shifted ? 8 : 16;
   for (std::size_t i = 0; i < layer.inputs; ++i) {
     for (auto role : {scprec::core::StreamRole::kActivation, scprec::core::StreamRole::kWeight}) {
       const std::size_t slot = static_cast<std::size_t>(role) * chunk + i % chunk;
       const std::uint32_t start = lanes.starts()[scprec::core::lane_index(lanes.spec(), role, i)];
       CHECK(hex_field(lane_words[i / chunk], slot * lane_bits, lane_bits) ==
-            (sobol ? start >> 8 : start));
+            (shifted ? start >> 8 : start));
     }
   }
 }

@@ -124,7 +124,7 @@ struct PrecisionMap {
 
   /// Sum of the layers' lengths: the cycles one input takes through the network.
   std::uint64_t total_cycles() const;
-  /// The layers' generators: their common kind ("lfsr", "sobol"), or "mixed".
+  /// The layers' generators: their common kind ("lfsr", "sobol", "shared-lfsr"), or "mixed".
   std::string generator_kind() const;
   /// The layers' generators for people: the common kind, or each layer's ("sobol/sobol/lfsr").
   std::string generators_text() const;
