@@ -13,7 +13,7 @@
 #include "../model/test_layers.hpp"
 #include "../test_seed.hpp"
 #include "scprec/assign/layer_bounds.hpp"
-#include "scprec/model/sc_layer.hpp"
+#include "seed_coverage.hpp"
 
 using scprec::assign::Bound;
 using scprec::assign::CounterStats;
@@ -294,41 +294,18 @@ TEST_CASE("assign: every bound covers shared-LFSR lanes over random seeds at 1 -
       const auto layer = scprec::test::random_layer(inputs, outputs, quant, rng);
       const auto input = scprec::test::random_codes(inputs, quant.bits, rng);
       std::vector<CounterStats> stats;
-      std::vector<double> mean(outputs, 0.0);
       for (std::size_t j = 0; j < outputs; ++j) {
         stats.push_back(scprec::assign::counter_stats(layer, quant, j, input));
-        for (std::size_t i = 0; i < inputs; ++i) {
-          const double p = input[i] / 256.0;
-          const double q = layer.weight_threshold(j, i, quant) / 256.0;
-          const double m = static_cast<double>(length) *
-                           (encoding == Encoding::kBipolar ? p * q + (1 - p) * (1 - q) : p * q);
-          mean[j] += encoding == Encoding::kSignMagnitude && layer.weight_code(j, i) < 0 ? -m : m;
-        }
       }
-      std::vector<double> ratios[4];
-      for (int r = 0; r < runs; ++r) {
-        scprec::model::ScLayerConfig config;
-        config.length = length;
-        config.generator = {scprec::core::GeneratorKind::kSharedLfsr, 32, rng()};
-        const auto counts = scprec::model::ScLayerModel(layer, quant, config).run(input);
-        for (int b = 0; b < 4; ++b) {
-          double worst = 0.0;
-          for (std::size_t j = 0; j < outputs; ++j) {
-            const double deviation = std::fabs(static_cast<double>(counts.positive[j]) -
-                                               static_cast<double>(counts.negative[j]) - mean[j]);
-            const double t = scprec::assign::count_deviation(kBounds[b], stats[j], length,
-                                                             delta / static_cast<double>(outputs));
-            worst = std::max(worst, t > 0.0 ? deviation / t : (deviation > 1e-9 ? INFINITY : 0.0));
-          }
-          ratios[b].push_back(worst);
-        }
-      }
+      const auto ratios = scprec::test::seed_coverage_ratios(
+          layer, quant, input, length, scprec::core::GeneratorKind::kSharedLfsr, runs, 4,
+          [&](std::size_t b, std::size_t j) {
+            return scprec::assign::count_deviation(kBounds[b], stats[j], length,
+                                                   delta / static_cast<double>(outputs));
+          },
+          rng);
       for (int b = 0; b < 4; ++b) {
-        const double exceeded =
-            static_cast<double>(std::count_if(ratios[b].begin(), ratios[b].end(),
-                                              [](double x) { return x > 1.0; })) /
-            runs;
-        std::sort(ratios[b].begin(), ratios[b].end());
+        const double exceeded = scprec::test::fraction_above(ratios[b], 1.0);
         INFO(to_string(encoding) << " " << to_string(kBounds[b]) << ": " << inputs << "x" << outputs
                                  << " L " << length << ", " << exceeded
                                  << " of runs exceeded; 90% quantile of |deviation| / bound "

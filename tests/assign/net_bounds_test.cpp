@@ -12,7 +12,7 @@
 #include "../test_seed.hpp"
 #include "scprec/assign/layer_bounds.hpp"
 #include "scprec/core/sobol.hpp"
-#include "scprec/model/sc_layer.hpp"
+#include "seed_coverage.hpp"
 
 using scprec::assign::Bound;
 using scprec::core::Encoding;
@@ -135,41 +135,16 @@ TEST_CASE("net model: the bounds cover Sobol lanes over random seeds at 1 - delt
       const auto layer = scprec::test::random_layer(inputs, outputs, quant, rng);
       const auto input = scprec::test::random_codes(inputs, quant.bits, rng);
       const auto envelopes = scprec::assign::net_envelopes(layer, quant, 32, length, {input}, 1);
-      std::vector<double> mean(outputs, 0.0);
-      const std::uint32_t top = 1U << quant.bits;
-      for (std::size_t j = 0; j < outputs; ++j) {
-        for (std::size_t i = 0; i < inputs; ++i) {
-          const double m =
-              static_cast<double>(length) *
-              scaled_mean(encoding, input[i], layer.weight_threshold(j, i, quant), top) /
-              (double(top) * top);
-          mean[j] += encoding == Encoding::kSignMagnitude && layer.weight_code(j, i) < 0 ? -m : m;
-        }
-      }
-      std::vector<double> ratios[3];
-      for (int r = 0; r < runs; ++r) {
-        scprec::model::ScLayerConfig config;
-        config.length = length;
-        config.generator = {scprec::core::GeneratorKind::kSobol, 32, rng()};
-        const auto counts = scprec::model::ScLayerModel(layer, quant, config).run(input);
-        for (int b = 0; b < 3; ++b) {
-          double worst = 0.0;
-          for (std::size_t j = 0; j < outputs; ++j) {
-            const double deviation = std::fabs(static_cast<double>(counts.positive[j]) -
-                                               static_cast<double>(counts.negative[j]) - mean[j]);
-            const double t = scprec::assign::terms_deviation(bounds[b], envelopes[j],
-                                                             delta / static_cast<double>(outputs));
-            worst = std::max(worst, t > 0.0 ? deviation / t : (deviation > 1e-9 ? INFINITY : 0.0));
-          }
-          ratios[b].push_back(worst);
-        }
-      }
+      const auto ratios = scprec::test::seed_coverage_ratios(
+          layer, quant, input, length, scprec::core::GeneratorKind::kSobol, runs, 3,
+          [&](std::size_t b, std::size_t j) {
+            return scprec::assign::terms_deviation(bounds[b], envelopes[j],
+                                                   delta / static_cast<double>(outputs));
+          },
+          rng);
       for (int b = 0; b < 3; ++b) {
-        std::sort(ratios[b].begin(), ratios[b].end());
         const auto exceeded = [&](double scale) {
-          return static_cast<double>(ratios[b].end() -
-                                     std::upper_bound(ratios[b].begin(), ratios[b].end(), scale)) /
-                 runs;
+          return scprec::test::fraction_above(ratios[b], scale);
         };
         INFO(to_string(encoding) << " " << to_string(bounds[b]) << ": " << inputs << "x" << outputs
                                  << " L " << length << ", " << exceeded(1.0)
