@@ -18,8 +18,8 @@ inline constexpr int kMaxNetBits = 10;
 
 /// Whether the model can bound `bits`-bit comparators at `length`: bits <= kMaxNetBits and
 /// 4^bits * length <= 2^32, the pairs of thresholds times the points each pair's variance sums
-/// over (about a second per length and layer; the points' overlaps take 2^bits * length
-/// doubles). Beyond that a Sobol layer has no bound, only measurements.
+/// over (the points' overlaps take 2^bits * length doubles). Beyond that a Sobol layer has no
+/// bound, only measurements.
 bool net_model_covers(int bits, std::size_t length);
 
 /// One synapse's error e = count - E[count] after L cycles on Sobol lanes, with the digital
