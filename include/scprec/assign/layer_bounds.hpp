@@ -71,8 +71,8 @@ class LayerBounds {
 
  private:
   core::GeneratorKind generator_;
-  LayerStatistics ideal_;                         // LFSR lanes
-  std::vector<std::size_t> lengths_;              // Sobol lanes: the lengths net_ covers
+  LayerStatistics ideal_;             // LFSR, shared LFSR: the statistics; every kind: count_value
+  std::vector<std::size_t> lengths_;  // Sobol lanes: the lengths net_ covers
   std::vector<std::vector<DeviationTerms>> net_;  // [length][neuron]
 };
 
