@@ -34,6 +34,17 @@ std::vector<std::int64_t> folded_bias(const model::QuantLayer& layer, const mode
   return bias;
 }
 
+// Whether a lane's ROM slot holds a digital shift (Sobol, shared LFSR: its top B bits) rather
+// than an LFSR lane's w-bit starting state.
+bool holds_shift(const core::LaneSpec& lanes) {
+  return lanes.generator.kind != core::GeneratorKind::kLfsr;
+}
+
+// The bits of one lane's ROM slot.
+int lane_slot_bits(const core::LaneSpec& lanes) {
+  return holds_shift(lanes) ? lanes.bits : lanes.generator.width;
+}
+
 // Two comment lines ahead of a ROM image: $readmemh skips // comments in Verilator, Icarus and
 // Yosys alike.
 std::string rom_header(const LayerPlan& plan, const std::string& file, const std::string& rows) {
@@ -95,8 +106,7 @@ LayerPlan plan_layer(const model::QuantizedNetwork& network, const model::Precis
   plan.bias_bits = bit_width(largest_bias) + 1;
   plan.acc_bits = bit_width(largest_estimate + largest_bias) + 1;
   d.result_bits = d.is_output ? plan.acc_bits : q.bits;
-  const int lane_bits =
-      sc.generator.kind == core::GeneratorKind::kLfsr ? sc.generator.width : q.bits;
+  const int lane_bits = lane_slot_bits(plan.lanes);
   d.rom_bits = d.chunks * d.outputs * d.inputs_per_cycle * plan.synapse_bits +
                d.chunks * 2 * d.inputs_per_cycle * lane_bits + d.outputs * plan.bias_bits;
   plan.weight_file = sanitize(layer.name) + "_weights.hex";
@@ -130,10 +140,9 @@ std::string weight_image(const LayerPlan& plan) {
 std::string lane_image(const LayerPlan& plan) {
   const core::LaneSequencer sequencer(plan.lanes);
   const LayerDesign& d = plan.design;
-  // LFSR lanes hold starting states; Sobol and shared-LFSR lanes the top B bits of a shift.
-  const bool shifted = plan.lanes.generator.kind != core::GeneratorKind::kLfsr;
+  const bool shifted = holds_shift(plan.lanes);
   const int width = plan.lanes.generator.width;
-  const int lane_bits = shifted ? plan.lanes.bits : width;
+  const int lane_bits = lane_slot_bits(plan.lanes);
   std::string image = rom_header(plan, plan.lane_file, "lane start states, a row per input chunk");
   for (std::size_t c = 0; c < d.chunks; ++c) {
     BitRow word(2 * d.inputs_per_cycle * lane_bits);
