@@ -13,8 +13,10 @@
 namespace scprec::cli {
 
 void add_model_options(CLI::App& app, ModelOptions& o) {
-  app.add_option("--model", o.model, "model .npz (PyTorch state_dict naming)")->required();
-  app.add_option("--manifest", o.manifest, "JSON manifest giving each layer's activation");
+  app.add_option("--model", o.model, "model: a state_dict .npz or an ONNX file (by content)")
+      ->required();
+  app.add_option("--manifest", o.manifest,
+                 "JSON manifest giving each layer's activation (.npz models)");
   app.add_option("--data", o.data, "data .npz: x, y (calibration) and x_test, y_test")->required();
 }
 

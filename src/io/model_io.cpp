@@ -1,9 +1,11 @@
-// Networks and data sets from .npz archives, with every check a user's file can fail.
+// Networks (from .npz archives or ONNX files) and data sets (from .npz archives), with every
+// check a user's file can fail.
 #include "scprec/io/model_io.hpp"
 
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <memory>
@@ -14,6 +16,7 @@
 #include "scprec/core/error.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/npz.hpp"
+#include "scprec/io/onnx_model.hpp"
 #include "scprec/io/sha256.hpp"
 
 namespace scprec::io {
@@ -89,7 +92,38 @@ std::vector<model::Activation> parse_manifest(const std::string& text, const std
   return activations;
 }
 
+namespace {
+
+// Whether the file opens like a zip archive (an .npz: a local file header, or the end record of
+// an empty archive). A file that cannot be opened is left to the reader to report.
+bool opens_like_zip(const std::string& path) {
+  std::ifstream file(path, std::ios::binary);
+  char head[4] = {};
+  file.read(head, sizeof head);
+  const std::string magic(head, static_cast<std::size_t>(file.gcount()));
+  return !file.is_open() || magic == std::string("PK\x03\x04", 4) ||
+         magic == std::string("PK\x05\x06", 4);
+}
+
+model::Network read_npz_model(const std::string& path, const std::string& manifest_path);
+
+}  // namespace
+
 model::Network read_model(const std::string& path, const std::string& manifest_path) {
+  if (opens_like_zip(path)) return read_npz_model(path, manifest_path);
+  if (!manifest_path.empty()) {
+    throw_bad_input(manifest_path, "--manifest",
+                    "applies to .npz models, and " + path +
+                        " is not one (an ONNX graph gives "
+                        "its own activations)",
+                    "Leave out --manifest");
+  }
+  return read_onnx_model(path);
+}
+
+namespace {
+
+model::Network read_npz_model(const std::string& path, const std::string& manifest_path) {
   const std::vector<NpyArray> arrays = read_npz(path);
   std::vector<std::string> order;
   std::map<std::string, const NpyArray*> weights;
@@ -157,6 +191,8 @@ model::Network read_model(const std::string& path, const std::string& manifest_p
     throw_bad_input(path, e.field(), e.problem(), e.remedy());
   }
 }
+
+}  // namespace
 
 namespace {
 

@@ -24,16 +24,19 @@ void assign_tiny_map(const std::string& path) {
 
 }  // namespace
 
+// The map is assigned from tiny_model.npz and simulated on its ONNX twin: one network, one hash.
 TEST_CASE("cli: simulate reports a bit-exact map with exit 0", "[.sim][cli]") {
   const std::string work = std::string(SCPREC_TEST_WORK_DIR) + "/cli_simulate";
   assign_tiny_map(work + "/map.json");
   std::ostringstream out;
   std::ostringstream err;
-  const int code = scprec::cli::run_cli(
-      {"simulate", "--model", npz_fixture("tiny_model.npz"), "--data", npz_fixture("data_ok.npz"),
-       "--split", "test", "--map", work + "/map.json", "--trials", "3", "--cache",
-       SCPREC_TEST_CACHE_DIR, "-q", "-o", work + "/results.json"},
-      out, err);
+  const std::string onnx_twin =
+      std::string(SCPREC_SOURCE_DIR) + "/tests/fixtures/onnx/tiny_model.onnx";
+  const int code =
+      scprec::cli::run_cli({"simulate", "--model", onnx_twin, "--data", npz_fixture("data_ok.npz"),
+                            "--split", "test", "--map", work + "/map.json", "--trials", "3",
+                            "--cache", SCPREC_TEST_CACHE_DIR, "-q", "-o", work + "/results.json"},
+                           out, err);
   INFO(out.str() << err.str());
   REQUIRE(code == 0);
   CHECK_THAT(out.str(), Catch::Contains("bit-exact") && Catch::Contains("accuracy: RTL"));

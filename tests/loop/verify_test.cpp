@@ -20,6 +20,7 @@
 #include "commands.hpp"
 #include "scprec/cosim/process.hpp"
 #include "scprec/io/files.hpp"
+#include "scprec/io/model_io.hpp"
 #include "scprec/io/precision_map_io.hpp"
 #include "scprec/io/sha256.hpp"
 
@@ -34,17 +35,18 @@ std::string work(const std::string& name) {
   return std::string(SCPREC_TEST_WORK_DIR) + "/loop_" + name;
 }
 
-// The example's model and data, the shared build cache, and a ledger of sign-off attempts
+// The example's model (`model`: its .npz, or model.onnx, its ONNX twin) and data, the shared build
+// cache, and a ledger of sign-off attempts
 // (`ledger`, or one of this test process's own), so that no test's attempt count depends on
 // another's.
-std::vector<std::string> example(std::vector<std::string> args, std::string ledger = "") {
+std::vector<std::string> example(std::vector<std::string> args, std::string ledger = "",
+                                 const std::string& model = "model.npz") {
   if (ledger.empty()) {
-    ledger = std::string(SCPREC_TEST_WORK_DIR) + "/attempts-" + std::to_string(::getpid()) +
-             ".json";
+    ledger =
+        std::string(SCPREC_TEST_WORK_DIR) + "/attempts-" + std::to_string(::getpid()) + ".json";
   }
-  args.insert(args.begin() + 1, {"--model", example_file("model.npz"), "--data",
-                                 example_file("data.npz"), "--cache", SCPREC_TEST_CACHE_DIR,
-                                 "--attempts", ledger});
+  args.insert(args.begin() + 1, {"--model", example_file(model), "--data", example_file("data.npz"),
+                                 "--cache", SCPREC_TEST_CACHE_DIR, "--attempts", ledger});
   return args;
 }
 
@@ -212,13 +214,14 @@ TEST_CASE("loop: a generous map passes sign-off", "[.sim][loop]") {
   CHECK_THAT(scprec::io::read_file(dir + "/report.md"), Catch::Contains("| rerun | `cd "));
 }
 
+// On the example's ONNX twin: verify and signoff read it as they read the .npz.
 TEST_CASE("loop: the sign-off a verify report names reads the map verify wrote and signs it off",
           "[.sim][loop]") {
   const std::string dir = work("rerun_signoff");
-  const Run verified =
-      run(example({"verify", "--target-error", "0.3", "--confidence", "0.75", "--trials", "40",
-                   "--max-flip-rate", "0", "--min-length", "512", "--accuracy-images", "10", "-q",
-                   "--out", dir}));
+  const Run verified = run(example({"verify", "--target-error", "0.3", "--confidence", "0.75",
+                                    "--trials", "40", "--max-flip-rate", "0", "--min-length", "512",
+                                    "--accuracy-images", "10", "-q", "--out", dir},
+                                   "", "model.onnx"));
   INFO(verified.out << verified.err);
   REQUIRE(verified.code == 0);
   const std::string junit = scprec::io::read_file(dir + "/junit.xml");
@@ -232,6 +235,10 @@ TEST_CASE("loop: the sign-off a verify report names reads the map verify wrote a
   const std::string signoff_junit = scprec::io::read_file(dir + "-signoff/junit.xml");
   CHECK(property(signoff_junit, "map.sha256") == property(junit, "map.sha256"));
   CHECK(property(signoff_junit, "model.sha256") == property(junit, "model.sha256"));
+  CHECK(property(junit, "model.path") == example_file("model.onnx"));
+  CHECK(property(junit, "model.sha256") == scprec::io::file_sha256(example_file("model.onnx")));
+  CHECK(property(junit, "model.network_hash") ==
+        scprec::io::network_hash(scprec::io::read_model(example_file("model.npz"))));
 }
 
 TEST_CASE("loop: a simulation that fails is an error that blames no layer, exit 3",
@@ -298,9 +305,10 @@ TEST_CASE("loop: exactly the minimum number of trials is accepted", "[loop]") {
                                         "assigned from and the 59 a tuning measurement needs"));
 }
 
-TEST_CASE("loop: a sign-off judges only rows that chose nothing, counts its attempts, and says "
-          "when it cannot",
-          "[.sim][loop]") {
+TEST_CASE(
+    "loop: a sign-off judges only rows that chose nothing, counts its attempts, and says "
+    "when it cannot",
+    "[.sim][loop]") {
   // The map was assigned on calibration rows 0-953 (confidence 0.75 reserves 2 x 23 rows).
   const std::string dir = work("held_out");
   const std::string map = map_with_length(dir, 512);
@@ -308,8 +316,8 @@ TEST_CASE("loop: a sign-off judges only rows that chose nothing, counts its atte
   std::filesystem::remove(ledger);  // a rerun of this test starts counting again
   const auto signoff = [&](const std::string& map_path, const std::string& trials,
                            const std::string& out) {
-    return run(example({"signoff", "--map", map_path, "--trials", trials, "--accuracy-images",
-                        "10", "-q", "--out", out},
+    return run(example({"signoff", "--map", map_path, "--trials", trials, "--accuracy-images", "10",
+                        "-q", "--out", out},
                        ledger));
   };
   const Run first = signoff(map, "40", work("held_out_1"));

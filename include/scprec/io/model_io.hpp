@@ -1,4 +1,4 @@
-// Loading networks (PyTorch state_dict naming) and data sets from .npz files.
+// Loading networks (ONNX, or .npz with PyTorch state_dict naming) and data sets (.npz).
 #pragma once
 
 #include <Eigen/Dense>
@@ -21,9 +21,10 @@ constexpr std::size_t kMaxManifestBytes = std::size_t{1} << 20;
 std::vector<model::Activation> parse_manifest(const std::string& text, const std::string& where,
                                               std::size_t layers);
 
-/// Reads a network from a .npz holding a PyTorch-style state_dict: `<layer>.weight` of shape
-/// (out, in) and optionally `<layer>.bias` of shape (out,) (missing: zeros), layers in archive
-/// order. ReLU follows every layer but the last, unless `manifest_path` names a JSON file
+/// Reads a network from an ONNX file (read_onnx_model, refusing a manifest) or, when the file
+/// opens like a zip archive, from a .npz holding a PyTorch-style state_dict: `<layer>.weight` of
+/// shape (out, in) and optionally `<layer>.bias` of shape (out,) (missing: zeros), layers in
+/// archive order. ReLU follows every layer but the last, unless `manifest_path` names a JSON file
 /// {"activations": ["relu", ..., "identity"]} with one entry per layer (at most
 /// kMaxManifestBytes; see parse_manifest). Throws Error (kBadInput) naming the file and array
 /// for anything else: other arrays, wrong ranks, shapes that do not chain, NaN or infinite
