@@ -34,11 +34,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-scprec::model::DenseLayer random_layer(const std::string& name, std::size_t inputs,
-                                       std::size_t outputs, bool relu, std::mt19937_64& rng) {
+scprec::model::Layer random_layer(const std::string& name, std::size_t inputs, std::size_t outputs,
+                                  bool relu, std::mt19937_64& rng) {
   std::normal_distribution<double> normal(0.0, 1.0);
   const double scale = std::sqrt(2.0 / static_cast<double>(inputs));  // He-normal
-  scprec::model::DenseLayer layer;
+  scprec::model::Layer layer;
   layer.name = name;
   layer.weight = Eigen::MatrixXd::NullaryExpr(static_cast<Eigen::Index>(outputs),
                                               static_cast<Eigen::Index>(inputs),
@@ -51,7 +51,7 @@ scprec::model::DenseLayer random_layer(const std::string& name, std::size_t inpu
 
 scprec::model::Network random_mlp(std::size_t hidden) {
   std::mt19937_64 rng(2026 + hidden);
-  std::vector<scprec::model::DenseLayer> layers;
+  std::vector<scprec::model::Layer> layers;
   layers.push_back(random_layer("fc1", 784, hidden, true, rng));
   layers.push_back(random_layer("fc2", hidden, 10, false, rng));
   return scprec::model::Network(std::move(layers));

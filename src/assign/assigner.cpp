@@ -369,6 +369,7 @@ LengthPredictions predict_lengths(const model::Network& network,
                                   const model::QuantizedNetwork& quantized,
                                   const Eigen::MatrixXd& calibration, const AssignConfig& config,
                                   Logger& logger) {
+  model::require_dense(network, "length assignment");
   const std::vector<std::size_t> lengths = candidate_lengths(config.min_length, config.max_length);
   validate(config, quantized, lengths);
   const std::size_t layers = quantized.layers.size();

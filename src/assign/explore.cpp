@@ -170,6 +170,7 @@ class Sweep {
 Exploration explore_design_space(const model::Network& network, const Eigen::MatrixXd& calibration,
                                  const Eigen::MatrixXd& x, const std::vector<int>& labels,
                                  const ExploreConfig& config, Logger& logger) {
+  model::require_dense(network, "design-space exploration");
   check_config(config, network.layers().size());
   if (!labels.empty() && labels.size() != static_cast<std::size_t>(x.rows())) {
     throw_bad_input("", "labels", fmt::format("{} labels for {} rows", labels.size(), x.rows()),

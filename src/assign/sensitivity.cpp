@@ -131,6 +131,7 @@ SensitivityReport analyze_sensitivity(const model::Network& network,
                                       const model::QuantizedNetwork& quantized,
                                       const Eigen::MatrixXd& calibration,
                                       const SensitivityConfig& config, Logger& logger) {
+  model::require_dense(network, "the sensitivity sweep");
   validate(config, calibration);
   SensitivityReport report;
   report.config = config;

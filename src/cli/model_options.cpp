@@ -116,10 +116,21 @@ std::vector<core::GeneratorKind> generator_kinds(const ModelOptions& o, assign::
   return kinds;
 }
 
+namespace {
+
+// "784", or a map's "1x28x28".
+std::string map_text(const model::MapShape& shape, bool as_map) {
+  if (!as_map) return std::to_string(shape.size());
+  return fmt::format("{}x{}x{}", shape.channels, shape.height, shape.width);
+}
+
+}  // namespace
+
 std::string shape_text(const model::Network& network) {
-  std::string text = std::to_string(network.input_size());
-  for (const model::DenseLayer& layer : network.layers()) {
-    text += "-" + std::to_string(layer.outputs());
+  const model::Layer& first = network.layers().front();
+  std::string text = map_text(first.input_shape(), first.conv.has_value());
+  for (const model::Layer& layer : network.layers()) {
+    text += "-" + map_text(layer.pooled_shape(), layer.conv.has_value());
   }
   return text;
 }

@@ -70,7 +70,8 @@ core::GeneratorKind generator_kind(const ModelOptions& options);
 std::vector<core::GeneratorKind> generator_kinds(const ModelOptions& options,
                                                  assign::Method method);
 
-/// "784-128-64-10".
+/// "784-128-64-10"; a conv layer (and a network that starts with one) as its pooled map,
+/// "1x28x28-8x12x12-16x4x4-10".
 std::string shape_text(const model::Network& network);
 
 }  // namespace scprec::cli

@@ -15,6 +15,7 @@
 #include "scprec/core/enum_names.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/io/files.hpp"
+#include "scprec/io/manifest.hpp"
 #include "scprec/io/npz.hpp"
 #include "scprec/io/onnx_model.hpp"
 #include "scprec/io/sha256.hpp"
@@ -48,49 +49,44 @@ void check_finite(const NpyArray& array, const std::string& path) {
   }
 }
 
+// A 2-D array as it is; a 4-D conv weight (out, in, kh, kw) as (out, in * kh * kw), row-major.
 Eigen::MatrixXd to_matrix(const NpyArray& array) {
   const auto rows = static_cast<Eigen::Index>(array.shape[0]);
-  const auto cols = static_cast<Eigen::Index>(array.shape[1]);
+  const auto cols =
+      static_cast<Eigen::Index>(array.values.size() / std::max<std::size_t>(array.shape[0], 1));
   return Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
       array.values.data(), rows, cols);
 }
 
-}  // namespace
-
-std::vector<model::Activation> parse_manifest(const std::string& text, const std::string& path,
-                                              std::size_t layers) {
-  nlohmann::json manifest;
-  try {
-    manifest = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for 1e400
-    throw_bad_input(path, "", std::string("not valid JSON (") + e.what() + ")",
-                    "Fix the manifest's syntax");
+// A conv layer's geometry: its kernel from the weight (out, in, kh, kw), stride and padding from
+// the manifest, its input map the network's input shape (first layer) or the previous layer's
+// pooled output.
+model::ConvGeometry conv_geometry(const NpyArray& weight, const LayerManifest& spec,
+                                  const std::optional<model::MapShape>& input,
+                                  const std::string& manifest_path, const std::string& field) {
+  if (!input) {
+    throw_bad_input(manifest_path.empty() ? weight.name : manifest_path, "input_shape",
+                    weight.name + " is a conv weight, and the network's input shape is not given",
+                    "Give a manifest with \"input_shape\": [channels, height, width]");
   }
-  if (!manifest.is_object() || !manifest.contains("activations") ||
-      !manifest["activations"].is_array()) {
-    throw_bad_input(path, "activations", "missing or not a list",
-                    "Write {\"activations\": [\"relu\", ..., \"identity\"]}");
+  model::ConvGeometry g;
+  g.input = *input;
+  g.kernel_h = weight.shape[2];
+  g.kernel_w = weight.shape[3];
+  g.stride_h = spec.stride_h;
+  g.stride_w = spec.stride_w;
+  g.pad_h = spec.pad_h;
+  g.pad_w = spec.pad_w;
+  if (weight.shape[1] != g.input.channels) {
+    throw_bad_input(manifest_path, field,
+                    weight.name + " reads " + std::to_string(weight.shape[1]) +
+                        " channels, but its input map is " + model::to_string(g.input),
+                    "Check input_shape and the layers before it");
   }
-  const nlohmann::json& list = manifest["activations"];
-  if (list.size() != layers) {
-    throw_bad_input(
-        path, "activations",
-        "has " + std::to_string(list.size()) + " entries for " + std::to_string(layers) + " layers",
-        "Give one activation per layer, in layer order");
-  }
-  std::vector<model::Activation> activations;
-  for (std::size_t l = 0; l < list.size(); ++l) {
-    const std::string field = "activations[" + std::to_string(l) + "]";
-    if (!list[l].is_string())
-      throw_bad_input(path, field, "not a string", "Use \"relu\" or \"identity\"");
-    try {
-      activations.push_back(model::parse_activation(list[l].get<std::string>(), field));
-    } catch (const Error& e) {
-      throw_bad_input(path, field, e.problem(), e.remedy());
-    }
-  }
-  return activations;
+  return g;
 }
+
+}  // namespace
 
 namespace {
 
@@ -136,10 +132,12 @@ model::Network read_npz_model(const std::string& path, const std::string& manife
     }
     const std::string layer = array.name.substr(0, array.name.rfind('.'));
     if (is_weight) {
-      if (array.shape.size() != 2) {
-        throw_bad_input(path, array.name,
-                        "has shape " + array.shape_text() + ", expected (out, in)",
-                        "Dense weights are 2-D, PyTorch layout (out_features, in_features)");
+      if (array.shape.size() != 2 && array.shape.size() != 4) {
+        throw_bad_input(
+            path, array.name,
+            "has shape " + array.shape_text() + ", expected (out, in) or (out, in, kh, kw)",
+            "Dense weights are 2-D, PyTorch layout (out_features, in_features); conv "
+            "weights 4-D (out_channels, in_channels, kernel_h, kernel_w)");
       }
       weights[layer] = &array;
       order.push_back(layer);
@@ -162,18 +160,52 @@ model::Network read_npz_model(const std::string& path, const std::string& manife
                       "Every bias needs its layer's weight");
     }
   }
-  std::vector<model::Activation> activations(order.size(), model::Activation::kRelu);
-  activations.back() = model::Activation::kIdentity;
+  Manifest manifest;
+  manifest.layers.resize(order.size());
   if (!manifest_path.empty()) {
-    activations = parse_manifest(read_file_capped(manifest_path, kMaxManifestBytes, "manifest"),
-                                 manifest_path, order.size());
+    manifest = parse_manifest(read_file_capped(manifest_path, kMaxManifestBytes, "manifest"),
+                              manifest_path, order.size());
   }
 
-  std::vector<model::DenseLayer> layers;
+  std::vector<model::Layer> layers;
   for (std::size_t l = 0; l < order.size(); ++l) {
-    model::DenseLayer layer;
+    model::Layer layer;
     layer.name = order[l];
-    layer.weight = to_matrix(*weights[order[l]]);
+    const LayerManifest& spec = manifest.layers[l];
+    const std::string field = "layers[" + std::to_string(l) + "]";
+    if (!spec.name.empty() && spec.name != layer.name) {
+      throw_bad_input(manifest_path, field + ".name",
+                      "is '" + spec.name + "', but layer " + std::to_string(l) + " of " + path +
+                          " is '" + layer.name + "'",
+                      "List the layers in the archive's order");
+    }
+    const NpyArray& weight = *weights[order[l]];
+    const bool conv = weight.shape.size() == 4;
+    if (spec.kind && (*spec.kind == LayerKind::kConv2d) != conv) {
+      throw_bad_input(manifest_path, field + ".kind",
+                      std::string("is ") + (conv ? "linear" : "conv2d") + ", but " + weight.name +
+                          " has shape " + weight.shape_text(),
+                      "Conv weights are 4-D (out, in, kh, kw), linear ones 2-D (out, in)");
+    }
+    if (conv) {
+      layer.conv =
+          conv_geometry(weight, spec,
+                        l == 0 ? manifest.input_shape
+                               : std::optional<model::MapShape>(layers.back().pooled_shape()),
+                        manifest_path, field);
+      layer.pool = spec.pool;
+    } else if (spec.pool.kind != model::PoolKind::kNone) {
+      throw_bad_input(manifest_path, field + ".pool", "pools a linear layer",
+                      "Only conv2d layers pool");
+    }
+    if (l == 0 && !conv && manifest.input_shape &&
+        manifest.input_shape->size() != weight.shape[1]) {
+      throw_bad_input(manifest_path, "input_shape",
+                      "has " + std::to_string(manifest.input_shape->size()) + " values, but " +
+                          weight.name + " takes " + std::to_string(weight.shape[1]),
+                      "Give the input's (channels, height, width)");
+    }
+    layer.weight = to_matrix(weight);
     const auto found = biases.find(order[l]);
     if (found == biases.end()) {
       layer.bias = Eigen::VectorXd::Zero(layer.weight.rows());
@@ -182,7 +214,8 @@ model::Network read_npz_model(const std::string& path, const std::string& manife
       layer.bias = Eigen::Map<const Eigen::VectorXd>(values.data(),
                                                      static_cast<Eigen::Index>(values.size()));
     }
-    layer.activation = activations[l];
+    layer.activation = spec.activation.value_or(l + 1 == order.size() ? model::Activation::kIdentity
+                                                                      : model::Activation::kRelu);
     layers.push_back(std::move(layer));
   }
   try {
@@ -225,7 +258,7 @@ using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 
 std::string network_hash(const model::Network& network) {
   ContentHash hash("scprec.network/1");
-  for (const model::DenseLayer& layer : network.layers()) {
+  for (const model::Layer& layer : network.layers()) {
     hash.add_text(layer.name);
     hash.add_count(layer.outputs());
     hash.add_count(layer.inputs());
@@ -233,6 +266,15 @@ std::string network_hash(const model::Network& network) {
     hash.add_values(weight.data(), static_cast<std::size_t>(weight.size()));
     hash.add_values(layer.bias.data(), static_cast<std::size_t>(layer.bias.size()));
     hash.add_text(model::to_string(layer.activation));
+    if (layer.conv) {  // dense layers hash as they always did, so older maps still match
+      const model::ConvGeometry& g = *layer.conv;
+      hash.add_text("conv2d");
+      for (std::size_t n : {g.input.channels, g.input.height, g.input.width, g.kernel_h, g.kernel_w,
+                            g.stride_h, g.stride_w, g.pad_h, g.pad_w, layer.pool.size}) {
+        hash.add_count(n);
+      }
+      hash.add_text(model::to_string(layer.pool.kind));
+    }
   }
   return hash.hex();
 }
@@ -296,17 +338,20 @@ std::optional<Dataset> dataset_from(const std::vector<NpyArray>& arrays, const s
     throw_bad_input(path, x_name, "array not found",
                     "Save inputs as '" + x_name + "' of shape (samples, features) with np.savez");
   }
-  if (x->shape.size() != 2 || x->shape[0] == 0) {
-    throw_bad_input(path, x_name, "has shape " + x->shape_text() + ", expected (samples, features)",
-                    "Flatten each sample into one row");
-  }
-  if (features != 0 && x->shape[1] != features) {
+  if (x->shape.size() < 2 || x->shape[0] == 0) {
     throw_bad_input(path, x_name,
-                    "has " + std::to_string(x->shape[1]) + " features but the model takes " +
+                    "has shape " + x->shape_text() +
+                        ", expected (samples, features) or (samples, "
+                        "channels, height, width)",
+                    "Give one sample per row, flattened or as a (C, H, W) map");
+  }
+  const std::size_t columns = x->values.size() / x->shape[0];  // a (C, H, W) map read row-major
+  if (features != 0 && columns != features) {
+    throw_bad_input(path, x_name,
+                    "has " + std::to_string(columns) + " features but the model takes " +
                         std::to_string(features),
                     "Use data shaped for this model");
   }
-  const std::size_t columns = x->shape[1];
   for (std::size_t k = 0; k < x->values.size(); ++k) {
     const double value = x->values[k];
     if (!std::isfinite(value)) {

@@ -142,7 +142,7 @@ class ChainReader {
   std::map<std::string, std::vector<int>> consumers_;
   std::map<const onnx::NodeProto*, int> index_;  // of each node in the graph
   std::set<int> visited_;
-  std::vector<model::DenseLayer> layers_;
+  std::vector<model::Layer> layers_;
   Stage stage_ = Stage::kNoLayer;
   std::vector<std::int64_t> shape_;  // of the data on the path; axis 0 the batch, -1 unknown
 };
@@ -480,9 +480,9 @@ void ChainReader::start_layer(const onnx::NodeProto& node, Eigen::MatrixXd weigh
                std::to_string(features()) + " features",
            "Export the model again: the graph is inconsistent");
   }
-  model::DenseLayer layer;
+  model::Layer layer;
   layer.name = layer_name(node, weight_name, layers_.size());
-  for (const model::DenseLayer& other : layers_) {
+  for (const model::Layer& other : layers_) {
     if (other.name == layer.name) {
       refuse(node, "makes a second layer named '" + layer.name + "'",
              "Give the layers distinct names in the model");
@@ -599,7 +599,7 @@ void ChainReader::on_batch_norm(const onnx::NodeProto& node) {
     refuse(node, "has a variance plus epsilon that is not positive", "Check the trained model");
   }
   const Eigen::VectorXd s = scale.array() / (variance.array() + epsilon).sqrt();
-  model::DenseLayer& layer = layers_.back();
+  model::Layer& layer = layers_.back();
   layer.weight = s.asDiagonal() * layer.weight;
   layer.bias = (s.array() * (layer.bias - mean).array()).matrix() + shift;
 }

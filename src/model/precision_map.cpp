@@ -116,7 +116,7 @@ std::vector<std::optional<ScLayerConfig>> PrecisionMap::sc_configs() const {
 
 void check_map_matches(const PrecisionMap& map, const Network& network,
                        const std::string& model_hash, const std::string& where) {
-  const std::vector<DenseLayer>& dense = network.layers();
+  const std::vector<Layer>& dense = network.layers();
   if (map.layers.size() != dense.size()) {
     throw_bad_input(where, "layers",
                     "the map has " + std::to_string(map.layers.size()) +

@@ -18,6 +18,7 @@
 
 #include "scprec/core/error.hpp"
 #include "scprec/core/summary.hpp"
+#include "scprec/model/conv.hpp"
 
 namespace scprec::model {
 namespace {
@@ -72,7 +73,7 @@ void check_requant_range(const QuantLayer& layer, const QuantConfig& config) {
   }
 }
 
-QuantLayer quantize_layer(const DenseLayer& dense, const QuantConfig& config, double input_scale) {
+QuantLayer quantize_layer(const Layer& dense, const QuantConfig& config, double input_scale) {
   const bool bipolar = config.encoding == core::Encoding::kBipolar;
   const std::int64_t top =
       bipolar ? (std::int64_t{1} << (config.bits - 1)) - 1 : max_code(config.bits);
@@ -81,6 +82,8 @@ QuantLayer quantize_layer(const DenseLayer& dense, const QuantConfig& config, do
   layer.inputs = dense.inputs();
   layer.outputs = dense.outputs();
   layer.activation = dense.activation;
+  layer.conv = dense.conv;
+  layer.pool = dense.pool;
   layer.input_scale = input_scale;
   const double max_weight = dense.weight.cwiseAbs().maxCoeff();
   layer.weight_scale = max_weight > 0.0 ? max_weight / static_cast<double>(top) : 1.0;
@@ -180,7 +183,7 @@ QuantizedNetwork quantize_with_scales(const Network& network, const QuantConfig&
     throw_bad_input("", "bits", "precision " + std::to_string(config.bits) + " is outside [2, 12]",
                     "Quantize to between 2 and 12 bits");
   }
-  const std::vector<DenseLayer>& dense = network.layers();
+  const std::vector<Layer>& dense = network.layers();
   for (std::size_t l = 0; l + 1 < dense.size(); ++l) {
     if (dense[l].activation != Activation::kRelu) {
       throw_bad_input("", dense[l].name, "hidden layer is not ReLU",
@@ -262,12 +265,56 @@ std::vector<std::int64_t> exact_dot(const QuantLayer& layer, const Codes& input)
   return dot;
 }
 
+MapShape QuantLayer::pooled_shape() const {
+  if (!conv) return {outputs, 1, 1};
+  if (pool.kind == PoolKind::kNone) return {outputs, conv->out_height(), conv->out_width()};
+  return {outputs, conv->out_height() / pool.size, conv->out_width() / pool.size};
+}
+
+Codes gather_windows(const QuantLayer& layer, const Codes& map) {
+  SCPREC_ASSERT(layer.conv && map.size() == layer.conv->input.size(),
+                "gathering windows of a map of the wrong size");
+  const std::vector<std::int32_t> indices = window_indices(*layer.conv);
+  Codes windows(indices.size(), 0);
+  for (std::size_t k = 0; k < indices.size(); ++k) {
+    if (indices[k] >= 0) windows[k] = map[static_cast<std::size_t>(indices[k])];
+  }
+  return windows;
+}
+
+namespace {
+
+// A conv layer's codes: the dense layer on the window at every position, laid out channel by
+// channel, then pooled.
+Codes conv_codes(const QuantLayer& layer, const QuantConfig& config, std::size_t l,
+                 const Codes& map, const DotFunction& dot) {
+  const Codes windows = gather_windows(layer, map);
+  const std::size_t positions = layer.positions();
+  Codes per_position;
+  per_position.reserve(positions * layer.outputs);
+  for (std::size_t p = 0; p < positions; ++p) {
+    const Codes window(windows.begin() + static_cast<std::ptrdiff_t>(p * layer.inputs),
+                       windows.begin() + static_cast<std::ptrdiff_t>((p + 1) * layer.inputs));
+    const LayerOutput out = finish_layer(layer, config, dot(l, window));
+    per_position.insert(per_position.end(), out.codes.begin(), out.codes.end());
+  }
+  const MapShape shape{layer.outputs, layer.conv->out_height(), layer.conv->out_width()};
+  return pool_codes(to_channel_major(per_position, positions, layer.outputs), shape, layer.pool);
+}
+
+}  // namespace
+
 NetworkRun forward_codes(const QuantizedNetwork& network, const Codes& input,
                          const DotFunction& dot) {
   NetworkRun run;
   run.layer_inputs.push_back(input);
   for (std::size_t l = 0; l < network.layers.size(); ++l) {
     const QuantLayer& layer = network.layers[l];
+    if (layer.conv) {  // never the output layer (Network's rule)
+      run.layer_inputs.push_back(
+          conv_codes(layer, network.config, l, run.layer_inputs.back(), dot));
+      continue;
+    }
     LayerOutput out = finish_layer(layer, network.config, dot(l, run.layer_inputs.back()));
     if (layer.is_output) {
       run.logits = std::move(out.accumulators);

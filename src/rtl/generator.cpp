@@ -58,6 +58,13 @@ std::size_t auto_inputs_per_cycle(std::size_t inputs, std::size_t outputs) {
 
 RtlDesign generate_rtl(const model::QuantizedNetwork& network, const model::PrecisionMap& map,
                        const RtlConfig& config) {
+  for (const model::QuantLayer& layer : network.layers) {
+    if (layer.conv) {
+      throw_bad_input(
+          "", layer.name, "is a conv layer, and the RTL generator takes dense layers only so far",
+          "Evaluate the network with `scprec eval`; RTL for conv layers is not built yet");
+    }
+  }
   SCPREC_ASSERT(map.layers.size() == network.layers.size(),
                 "the map was checked against the model");
   RtlDesign design;

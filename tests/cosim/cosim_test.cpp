@@ -35,10 +35,10 @@ scprec::model::Network random_network(std::mt19937_64& rng) {
   const std::size_t layers = 2 + rng() % 2;
   std::size_t inputs = 3 + rng() % 28;
   std::normal_distribution<double> normal(0.0, 1.0);
-  std::vector<scprec::model::DenseLayer> dense;
+  std::vector<scprec::model::Layer> dense;
   for (std::size_t l = 0; l < layers; ++l) {
     const std::size_t outputs = l + 1 == layers ? 2 + rng() % 5 : 2 + rng() % 9;
-    scprec::model::DenseLayer layer;
+    scprec::model::Layer layer;
     layer.name = "layer" + std::to_string(l);
     layer.weight = Eigen::MatrixXd::NullaryExpr(static_cast<Eigen::Index>(outputs),
                                                 static_cast<Eigen::Index>(inputs),

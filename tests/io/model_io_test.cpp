@@ -11,6 +11,7 @@
 #include "../temp_dir.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/io/files.hpp"
+#include "scprec/io/npz.hpp"
 
 using scprec::io::Split;
 using scprec::test::npz_fixture;
@@ -76,6 +77,63 @@ TEST_CASE("io: a manifest sets the activations", "[io]") {
     CHECK(e.field() == "activations");
     CHECK_THAT(e.problem(), Catch::Contains("has 3 entries for 2 layers"));
   }
+}
+
+TEST_CASE("io: a manifest that does not fit the weights is refused naming its field", "[io]") {
+  const std::string conv = std::string(SCPREC_SOURCE_DIR) + "/tests/fixtures/conv/cnn_a.npz";
+  const scprec::test::TempDir dir("manifests");
+  const auto [json, field, problem] = GENERATE(table<std::string, std::string, std::string>({
+      {R"({"layers": [{}, {}, {}]})", "input_shape", "input shape is not given"},
+      {R"({"input_shape": [2, 9, 9], "layers": [{}, {}, {}]})", "layers[0]",
+       "reads 1 channels, but its input map is (2, 9, 9)"},
+      {R"({"input_shape": [1, 9, 9], "layers": [{"name": "conv2"}, {}, {}]})", "layers[0].name",
+       "is 'conv2', but layer 0"},
+      {R"({"input_shape": [1, 9, 9], "layers": [{"kind": "linear"}, {}, {}]})", "layers[0].kind",
+       "is linear, but conv1.weight has shape (3, 1, 3, 3)"},
+      {R"({"input_shape": [1, 9, 9], "layers": [{}, {}, {"pool": {"kind": "max"}}]})",
+       "layers[2].pool", "pools a linear layer"},
+      {R"({"input_shape": [1, 9, 9], "layers": [{"strides": 2}, {}, {}]})", "layers[0].strides",
+       "is not a layer field"},
+      {R"({"input_shape": [1, 9, 9], "layers": [{"padding": [1, 2, 3]}, {}, {}]})",
+       "layers[0].padding", "has 3 entries"},
+      {R"({"input_shape": [1, 9, 9], "layers": [{"pool": {"kind": "min"}}, {}, {}]})",
+       "layers[0].pool.kind", "is \"min\""},
+      {R"({"input_shape": [1, 9], "layers": [{}, {}, {}]})", "input_shape",
+       "is not [channels, height, width]"},
+      {R"({"input_shape": [1, 9, 9], "layers": [{}, {}]})", "layers", "has 2 entries for 3 layers"},
+      {R"({"activations": ["relu", "relu", "identity"], "layers": [{}, {}, {}]})", "layers",
+       "both lists given"},
+      // Valid JSON whose geometry the network refuses: conv2's map after pooling is too small.
+      {R"({"input_shape": [1, 9, 9], "layers": [{"pool": {"kind": "max", "size": 4}}, {}, {}]})",
+       "conv2", "larger than its padded input map"},
+  }));
+  INFO(json);
+  const std::string manifest = (dir.path() / "manifest.json").string();
+  scprec::io::write_file_atomically(manifest, json);
+  try {
+    scprec::io::read_model(conv, manifest);
+    FAIL("no error");
+  } catch (const scprec::Error& e) {
+    INFO(e.what());
+    CHECK(e.kind() == scprec::ErrorKind::kBadInput);
+    CHECK(e.field() == field);
+    CHECK_THAT(e.problem(), Catch::Contains(problem));
+  }
+}
+
+TEST_CASE("io: data may hold each sample as a (C, H, W) map", "[io]") {
+  const std::string conv = std::string(SCPREC_SOURCE_DIR) + "/tests/fixtures/conv/";
+  const auto maps = scprec::io::read_dataset(conv + "cnn_a_data4d.npz", Split::kCalibration, 81, 5);
+  const auto flat = scprec::io::read_npz(conv + "cnn_a_expected.npz");
+  REQUIRE(flat[0].shape == std::vector<std::size_t>{6, 81});
+  REQUIRE(maps.x.rows() == 6);
+  REQUIRE(maps.x.cols() == 81);
+  for (Eigen::Index r = 0; r < 6; ++r) {
+    for (Eigen::Index c = 0; c < 81; ++c) {
+      CHECK(maps.x(r, c) == flat[0].values[static_cast<std::size_t>(r * 81 + c)]);
+    }
+  }
+  CHECK(maps.labels.size() == 6);
 }
 
 TEST_CASE("io: bad models are rejected naming the file and the array", "[io]") {

@@ -305,7 +305,7 @@ TEST_CASE("io: the network hash follows the weights, not the file", "[io][map]")
   const auto again = scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
   CHECK(scprec::io::network_hash(tiny) == scprec::io::network_hash(again));
   CHECK(scprec::io::network_hash(tiny).size() == 64);
-  std::vector<scprec::model::DenseLayer> layers = tiny.layers();
+  std::vector<scprec::model::Layer> layers = tiny.layers();
   layers[1].weight(0, 0) += 1e-9;
   CHECK(scprec::io::network_hash(scprec::model::Network(layers)) != scprec::io::network_hash(tiny));
 }

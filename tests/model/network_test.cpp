@@ -6,14 +6,14 @@
 #include "scprec/core/error.hpp"
 
 using scprec::model::Activation;
-using scprec::model::DenseLayer;
+using scprec::model::Layer;
 using scprec::model::Network;
 
 namespace {
 
-DenseLayer layer(const std::string& name, Eigen::MatrixXd weight, Eigen::VectorXd bias,
-                 Activation activation) {
-  return DenseLayer{name, std::move(weight), std::move(bias), activation};
+Layer layer(const std::string& name, Eigen::MatrixXd weight, Eigen::VectorXd bias,
+            Activation activation) {
+  return Layer{name, std::move(weight), std::move(bias), activation, {}, {}};
 }
 
 }  // namespace

@@ -9,7 +9,7 @@
 
 using scprec::core::Encoding;
 using scprec::model::Activation;
-using scprec::model::DenseLayer;
+using scprec::model::Layer;
 using scprec::model::Network;
 using scprec::model::QuantConfig;
 
@@ -27,8 +27,9 @@ Network small_network() {
   }
   Eigen::VectorXd b1(6);
   b1 << 0.1, -0.2, 0.05, 0.3, -0.1, 0.0;
-  return Network({DenseLayer{"fc1", w1, b1, Activation::kRelu},
-                  DenseLayer{"fc2", w2, Eigen::Vector3d(0.2, -0.1, 0.0), Activation::kIdentity}});
+  return Network(
+      {Layer{"fc1", w1, b1, Activation::kRelu, {}, {}},
+       Layer{"fc2", w2, Eigen::Vector3d(0.2, -0.1, 0.0), Activation::kIdentity, {}, {}}});
 }
 
 Eigen::MatrixXd grid_inputs() {
@@ -126,7 +127,7 @@ TEST_CASE("model: a scale quantile below 1 scales to that quantile of the positi
   }
   // A layer that is almost always 0: zeros counted, its 0.9 quantile would be 0 and every
   // positive activation would saturate; left out, the scale is a quantile of the positive ones.
-  std::vector<DenseLayer> layers = network.layers();
+  std::vector<Layer> layers = network.layers();
   layers[0].bias.array() -= hidden.maxCoeff() * 0.9;
   const Network sparse(layers);
   const Eigen::MatrixXd sparse_hidden = sparse.forward_layers(x).front();
@@ -153,7 +154,7 @@ TEST_CASE("model: a scale quantile below 1 scales to that quantile of the positi
 
 TEST_CASE("model: quantization rejects non-ReLU hidden layers and bad precisions", "[model]") {
   Network network = small_network();
-  std::vector<DenseLayer> layers = network.layers();
+  std::vector<Layer> layers = network.layers();
   layers[0].activation = Activation::kIdentity;
   CHECK_THROWS_WITH(scprec::model::quantize(Network(layers), grid_inputs(), QuantConfig{}),
                     Catch::Contains("fc1") && Catch::Contains("not ReLU"));
@@ -182,7 +183,7 @@ TEST_CASE("model: quantization errors name the layer and print scales readably",
 
 TEST_CASE("model: a bias too large for 64-bit accumulators is rejected naming the layer",
           "[model]") {
-  std::vector<DenseLayer> layers = small_network().layers();
+  std::vector<Layer> layers = small_network().layers();
   // With 8-bit codes the accumulator unit is about max|w| / 255 / 255; 1e300 is far past 2^62.
   layers[0].bias(3) = 1e300;
   try {
@@ -204,7 +205,7 @@ TEST_CASE("model: biases round to the nearest accumulator unit, ties to even", "
   // be exactly that many in floating point before rounding is asserted, so ties are real ties.
   const std::vector<double> units = {2.5, 3.5, -2.5, -3.5, 0.5, -0.5, 2.3, 2.7, -2.3, -2.7};
   const std::vector<std::int64_t> expected = {2, 4, -2, -4, 0, 0, 2, 3, -2, -3};
-  scprec::model::DenseLayer dense;
+  scprec::model::Layer dense;
   dense.name = "fc1";
   dense.weight = Eigen::MatrixXd::Constant(static_cast<Eigen::Index>(units.size()), 2, 0.5);
   dense.bias = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(units.size()));

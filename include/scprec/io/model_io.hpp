@@ -7,33 +7,26 @@
 #include <string>
 #include <vector>
 
+#include "scprec/io/manifest.hpp"
 #include "scprec/model/network.hpp"
 
 namespace scprec::io {
 
-/// The largest manifest file read_model reads; a real one is a few hundred bytes.
-constexpr std::size_t kMaxManifestBytes = std::size_t{1} << 20;
-
-/// Parses a manifest's JSON text, {"activations": ["relu", ..., "identity"]}, for a network of
-/// `layers` layers. `where` names the source in errors. Throws Error (kBadInput) naming the
-/// field if the text is not JSON, the list is missing or has the wrong length, or an entry is
-/// not an activation's name.
-std::vector<model::Activation> parse_manifest(const std::string& text, const std::string& where,
-                                              std::size_t layers);
-
 /// Reads a network from an ONNX file (read_onnx_model, refusing a manifest) or, when the file
 /// opens like a zip archive, from a .npz holding a PyTorch-style state_dict: `<layer>.weight` of
-/// shape (out, in) and optionally `<layer>.bias` of shape (out,) (missing: zeros), layers in
-/// archive order. ReLU follows every layer but the last, unless `manifest_path` names a JSON file
-/// {"activations": ["relu", ..., "identity"]} with one entry per layer (at most
-/// kMaxManifestBytes; see parse_manifest). Throws Error (kBadInput) naming the file and array
-/// for anything else: other arrays, wrong ranks, shapes that do not chain, NaN or infinite
-/// values.
+/// shape (out, in), or (out, in, kh, kw) for a conv layer, and optionally `<layer>.bias` of
+/// shape (out,) (missing: zeros), layers in archive order. ReLU follows every layer but the
+/// last, and conv layers have stride 1, no padding and no pooling, unless `manifest_path` names
+/// a JSON manifest (at most kMaxManifestBytes; see parse_manifest), which a network that starts
+/// with a conv layer needs for its input shape. Throws Error (kBadInput) naming the file and
+/// array (or the manifest and field) for anything else: other arrays, wrong ranks, shapes that
+/// do not chain, a manifest that does not fit the weights, NaN or infinite values.
 model::Network read_model(const std::string& path, const std::string& manifest_path = "");
 
 /// A SHA-256 (hex) of the network's content: each layer's name, shape, float64 weights and
-/// biases and activation, in order. Unlike a hash of the file it ignores how the archive was
-/// written (compression, array order within a layer, dtype of equal values).
+/// biases and activation, and a conv layer's geometry and pooling, in order. Unlike a hash of the
+/// file it ignores how the archive was written (compression, array order within a layer, dtype of
+/// equal values).
 std::string network_hash(const model::Network& network);
 
 /// Which part of a data file: `x` / `y` (calibration) or `x_test` / `y_test` (held-out test).
@@ -50,7 +43,8 @@ struct Dataset {
   std::size_t size() const { return static_cast<std::size_t>(x.rows()); }
 };
 
-/// Reads one split of a data .npz: x of shape (N, features) with finite values in [0, 1], and
+/// Reads one split of a data .npz: x of shape (N, features), or (N, C, H, W) flattened to (N,
+/// C H W) row-major (PyTorch's Flatten order), with finite values in [0, 1], and
 /// y of shape (N,) with integer labels in [0, classes) if present. `features` of 0 skips that
 /// check; `classes` of 0 leaves labels in [0, 2^31), what an int holds. Throws Error
 /// (kBadInput) naming the file and array otherwise.

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,15 @@ struct QuantLayer {
   bool is_output = false;     ///< last layer: its accumulators are the logits
   double output_scale = 1.0;  ///< hidden layers: the next layer's input_scale
   Requantizer requant;        ///< hidden layers: accumulator -> next layer's codes
+  std::optional<ConvGeometry> conv;  ///< a conv layer: `inputs` is its window (Layer's)
+  Pooling pool;                      ///< of a conv layer's output codes
+
+  /// Output positions: 1 for a dense layer.
+  std::size_t positions() const { return conv ? conv->positions() : 1; }
+  /// The codes the layer reads: its inputs, or a conv layer's whole input map.
+  std::size_t input_size() const { return conv ? conv->input.size() : inputs; }
+  /// The codes it gives the next layer: its outputs at every position, after pooling.
+  MapShape pooled_shape() const;
 
   std::int32_t weight_code(std::size_t neuron, std::size_t input) const {
     return weight[neuron * inputs + input];
@@ -65,7 +75,7 @@ struct QuantizedNetwork {
   QuantConfig config;
   std::vector<QuantLayer> layers;
 
-  std::size_t input_size() const { return layers.front().inputs; }
+  std::size_t input_size() const { return layers.front().input_size(); }
   std::size_t output_size() const { return layers.back().outputs; }
   /// Codes of one input sample x in [0, 1]: round(x * (2^B - 1)), clamped.
   Codes quantize_input(const double* x) const;
@@ -113,13 +123,20 @@ std::vector<std::int64_t> exact_dot(const QuantLayer& layer, const Codes& input)
 
 /// One sample through the network in exact integers: every layer's input codes and the logits.
 struct NetworkRun {
-  std::vector<Codes> layer_inputs;  ///< element l: the codes layer l receives
+  std::vector<Codes> layer_inputs;  ///< element l: the codes layer l receives (a conv layer: its
+                                    ///< whole input map, flattened channel, row, column)
   std::vector<std::int64_t> logits;
 };
 
-/// Computes a layer's dot products D_j from its index and input codes.
+/// Computes a layer's dot products D_j from its index and input codes (a conv layer's window at
+/// one position).
 using DotFunction = std::function<std::vector<std::int64_t>(std::size_t layer, const Codes& input)>;
-/// Runs one sample through the network, each layer's dot products computed by `dot`.
+/// The codes of a conv layer's window at every position (window_indices' order, 0 on the
+/// padding), position by position: element p * layer.inputs + k.
+Codes gather_windows(const QuantLayer& layer, const Codes& map);
+/// Runs one sample through the network, each layer's dot products computed by `dot`: a dense
+/// layer's once, a conv layer's once per position (on gather_windows' window, positions in
+/// row-major order), its codes then laid out channel by channel and pooled (pool_codes).
 NetworkRun forward_codes(const QuantizedNetwork& network, const Codes& input,
                          const DotFunction& dot);
 /// forward_codes with exact_dot: the binary reference.
