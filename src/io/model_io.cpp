@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
-#include <fstream>
 #include <limits>
 #include <map>
 #include <memory>
@@ -90,37 +89,36 @@ model::ConvGeometry conv_geometry(const NpyArray& weight, const LayerManifest& s
 
 namespace {
 
-// Whether the file opens like a zip archive (an .npz: a local file header, or the end record of
-// an empty archive). A file that cannot be opened is left to the reader to report.
-bool opens_like_zip(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  char head[4] = {};
-  file.read(head, sizeof head);
-  const std::string magic(head, static_cast<std::size_t>(file.gcount()));
-  return !file.is_open() || magic == std::string("PK\x03\x04", 4) ||
-         magic == std::string("PK\x05\x06", 4);
+// Whether the bytes open like a zip archive (an .npz: a local file header, or the end record of
+// an empty archive).
+bool opens_like_zip(const std::string& bytes) {
+  const std::string magic = bytes.substr(0, 4);
+  return magic == std::string("PK\x03\x04", 4) || magic == std::string("PK\x05\x06", 4);
 }
 
-model::Network read_npz_model(const std::string& path, const std::string& manifest_path);
+model::Network read_npz_model(const std::vector<NpyArray>& arrays, const std::string& path,
+                              const std::string& manifest_path);
 
 }  // namespace
 
 model::Network read_model(const std::string& path, const std::string& manifest_path) {
-  if (opens_like_zip(path)) return read_npz_model(path, manifest_path);
+  // Read once, so that a pipe (--model <(...)) is read whole before its format is told.
+  const std::string bytes = read_file_capped(path, kMaxModelBytes, "model");
+  if (opens_like_zip(bytes))
+    return read_npz_model(read_npz_bytes(bytes, path), path, manifest_path);
   if (!manifest_path.empty()) {
     throw_bad_input(manifest_path, "--manifest",
                     "applies to .npz models, and " + path +
-                        " is not one (an ONNX graph gives "
-                        "its own activations)",
+                        " is not one (an ONNX graph gives its own activations)",
                     "Leave out --manifest");
   }
-  return read_onnx_model(path);
+  return parse_onnx_model(bytes, path);
 }
 
 namespace {
 
-model::Network read_npz_model(const std::string& path, const std::string& manifest_path) {
-  const std::vector<NpyArray> arrays = read_npz(path);
+model::Network read_npz_model(const std::vector<NpyArray>& arrays, const std::string& path,
+                              const std::string& manifest_path) {
   std::vector<std::string> order;
   std::map<std::string, const NpyArray*> weights;
   std::map<std::string, const NpyArray*> biases;

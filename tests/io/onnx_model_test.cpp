@@ -4,11 +4,14 @@
 #include "scprec/io/onnx_model.hpp"
 
 #include <onnx/onnx_pb.h>
+#include <sys/stat.h>
 
 #include <catch2/catch.hpp>
 #include <cmath>
 #include <filesystem>
+#include <fstream>
 #include <functional>
+#include <thread>
 
 #include "../fixture_path.hpp"
 #include "../fuzz_inputs.hpp"
@@ -27,6 +30,10 @@ using scprec::model::Network;
 
 std::string onnx_fixture(const std::string& name) {
   return std::string(SCPREC_SOURCE_DIR) + "/tests/fixtures/onnx/" + name;
+}
+
+std::string conv_fixture(const std::string& name) {
+  return std::string(SCPREC_SOURCE_DIR) + "/tests/fixtures/conv/" + name;
 }
 
 onnx::ModelProto load(const std::string& name) {
@@ -115,6 +122,10 @@ TEST_CASE("io: ONNX models from torch.onnx.export give PyTorch's logits", "[io]"
       {"mlp64_op9.onnx", "mlp64"},
       {"mlp64_op17.onnx", "mlp64"},
       {"mlp16_op17.onnx", "mlp16"},
+      {"cnn_bn_op9.onnx", "cnn_bn"},
+      {"cnn_bn_op17.onnx", "cnn_bn"},
+      {"../conv/cnn_a.onnx", "../conv/cnn_a"},
+      {"../conv/cnn_b.onnx", "../conv/cnn_b"},
   }));
   INFO(file);
   const Network network = scprec::io::read_onnx_model(onnx_fixture(file));
@@ -140,16 +151,19 @@ TEST_CASE("io: ONNX models from torch.onnx.export give PyTorch's logits", "[io]"
 }
 
 TEST_CASE("io: an ONNX model and its state_dict twin are one network with one hash", "[io]") {
-  const auto [onnx_file, npz_file] = GENERATE(table<std::string, std::string>({
-      {onnx_fixture("mlp_op9.onnx"), onnx_fixture("mlp_state.npz")},
-      {onnx_fixture("mlp_op17.onnx"), onnx_fixture("mlp_state.npz")},
-      {onnx_fixture("mlp_pass_op17.onnx"), onnx_fixture("mlp_state.npz")},
-      {onnx_fixture("tiny_model.onnx"), scprec::test::npz_fixture("tiny_model.npz")},
-      {scprec::test::example_file("model.onnx"), scprec::test::example_file("model.npz")},
+  const auto [onnx_file, npz_file,
+              manifest] = GENERATE(table<std::string, std::string, std::string>({
+      {onnx_fixture("mlp_op9.onnx"), onnx_fixture("mlp_state.npz"), ""},
+      {onnx_fixture("mlp_op17.onnx"), onnx_fixture("mlp_state.npz"), ""},
+      {onnx_fixture("mlp_pass_op17.onnx"), onnx_fixture("mlp_state.npz"), ""},
+      {onnx_fixture("tiny_model.onnx"), scprec::test::npz_fixture("tiny_model.npz"), ""},
+      {scprec::test::example_file("model.onnx"), scprec::test::example_file("model.npz"), ""},
+      {conv_fixture("cnn_a.onnx"), conv_fixture("cnn_a.npz"), conv_fixture("cnn_a.manifest.json")},
+      {conv_fixture("cnn_b.onnx"), conv_fixture("cnn_b.npz"), conv_fixture("cnn_b.manifest.json")},
   }));
   INFO(onnx_file);
   const Network from_onnx = read_model(onnx_file);
-  const Network from_npz = read_model(npz_file);
+  const Network from_npz = read_model(npz_file, manifest);
   check_same(from_onnx, from_npz);
   CHECK(from_onnx.layers().back().activation == Activation::kIdentity);
   CHECK(scprec::io::network_hash(from_onnx) == scprec::io::network_hash(from_npz));
@@ -177,7 +191,10 @@ TEST_CASE("io: a model file is read by its content, whatever its extension", "[i
 
 TEST_CASE("io: ONNX graphs scprec cannot build are refused naming the node and why", "[io]") {
   const auto [file, field, problem] = GENERATE(table<std::string, std::string, std::string>({
-      {"refuse_conv.onnx", "node '/0/Conv' (Conv)", "convolution"},
+      {"refuse_conv_groups.onnx", "node '/0/Conv' (Conv)", "one group"},
+      {"refuse_pool_overlap.onnx", "node '/2/MaxPool' (MaxPool)", "stride = kernel"},
+      {"refuse_global_pool.onnx", "node '/2/GlobalAveragePool' (GlobalAveragePool)",
+       "not an operator scprec builds"},
       {"refuse_skip.onnx", "node '/Add' (Add)", "branches"},
       {"refuse_sigmoid.onnx", "node '/1/Sigmoid' (Sigmoid)", "not an operator scprec builds"},
       {"refuse_softmax.onnx", "node '/3/Softmax' (Softmax)", "probabilities"},
@@ -310,8 +327,10 @@ TEST_CASE("io: malformed ONNX graphs are refused naming the node", "[io]") {
     check_refused(model, "node '/fc3/Gemm' (Gemm)", "INT8");
   }
   SECTION("a negative or enormous dimension") {
-    initializer(model, "fc3.weight").set_dims(0, GENERATE(std::int64_t{-4}, std::int64_t{1} << 40));
-    check_refused(model, "node '/fc3/Gemm' (Gemm)", "has the shape");
+    const auto [dim, problem] = GENERATE(table<std::int64_t, std::string>(
+        {{-4, "has the shape"}, {std::int64_t{1} << 40, "past 2^26 values"}}));
+    initializer(model, "fc3.weight").set_dims(0, dim);
+    check_refused(model, "node '/fc3/Gemm' (Gemm)", problem);
   }
   SECTION("weights that do not chain") {
     onnx::TensorProto& w = initializer(model, "fc2.weight");
@@ -334,7 +353,7 @@ TEST_CASE("io: malformed ONNX graphs are refused naming the node", "[io]") {
   SECTION("a graph without layers") {
     graph.clear_node();
     graph.mutable_output(0)->set_name("x");
-    check_refused(model, "", "no Gemm or MatMul");
+    check_refused(model, "", "no Gemm, MatMul or Conv");
   }
   SECTION("a BatchNormalization after the Relu cannot fold") {
     onnx::ModelProto bn = load("seq_bn_op17.onnx");
@@ -348,7 +367,7 @@ TEST_CASE("io: malformed ONNX graphs are refused naming the node", "[io]") {
     relu.set_output(0, norm_out + "_relu");
     norm.set_input(0, norm_out + "_relu");
     norm.set_output(0, relu_out);
-    check_refused(bn, "(BatchNormalization)", "follows no Gemm or MatMul directly");
+    check_refused(bn, "(BatchNormalization)", "follows no Gemm, MatMul or Conv directly");
   }
 }
 
@@ -375,4 +394,103 @@ TEST_CASE("io: every committed fuzz input of the ONNX reader is read or refused"
       CHECK(e.kind() == scprec::ErrorKind::kBadInput);
     }
   }
+}
+
+TEST_CASE("io: ONNX attributes, flags and constants are read by their declared types", "[io]") {
+  const Network base = parse(load("mlp_op17.onnx"));
+
+  SECTION("an attribute of another type than the operator's is refused, not read as 0") {
+    onnx::ModelProto model = load("mlp_op17.onnx");
+    onnx::AttributeProto& alpha = attribute(node_of(model, "Gemm"), "alpha");
+    alpha.set_type(onnx::AttributeProto::INT);
+    alpha.set_i(2);
+    check_refused(model, "node '/fc1/Gemm' (Gemm)", "attribute 'alpha' of type INT");
+  }
+  SECTION("Dropout's bool training_mode input: false reads, true is refused") {
+    onnx::ModelProto model = load("mlp_pass_op17.onnx");
+    onnx::TensorProto& flag = *model.mutable_graph()->add_initializer();
+    flag.set_name("training");
+    flag.set_data_type(onnx::TensorProto::BOOL);
+    flag.add_int32_data(0);
+    node_of(model, "Dropout").add_input("training");
+    check_same(parse(model), base);
+    initializer(model, "training").set_int32_data(0, 1);
+    check_refused(model, "node '/drop/Dropout' (Dropout)", "training mode");
+  }
+  SECTION("weights held by a Constant node are named by its output") {
+    onnx::ModelProto model = load("mlp_op17.onnx");
+    onnx::NodeProto& constant = *model.mutable_graph()->add_node();
+    constant.set_op_type("Constant");
+    constant.set_name("/fc1/Constant");
+    constant.add_output("fc1.weight");
+    onnx::AttributeProto& value = *constant.add_attribute();
+    value.set_name("value");
+    value.set_type(onnx::AttributeProto::TENSOR);
+    *value.mutable_t() = initializer(model, "fc1.weight");
+    value.mutable_t()->set_name("inner");
+    initializer(model, "fc1.weight").set_name("unused");
+    check_same(parse(model), base);
+  }
+  SECTION("integer weights, a float shape and an integer input are refused") {
+    onnx::ModelProto model = load("mlp_op17.onnx");
+    initializer(model, "fc3.weight").set_data_type(onnx::TensorProto::INT64);
+    check_refused(model, "node '/fc3/Gemm' (Gemm)", "data type INT64");
+    onnx::ModelProto reshape = load("reshape_op17.onnx");
+    for (onnx::NodeProto& node : *reshape.mutable_graph()->mutable_node()) {
+      if (node.op_type() == "Constant") {
+        node.mutable_attribute(0)->mutable_t()->set_data_type(onnx::TensorProto::DOUBLE);
+      }
+    }
+    check_refused(reshape, "node '/Reshape' (Reshape)", "data type DOUBLE");
+    onnx::ModelProto integers = load("mlp_op17.onnx");
+    integers.mutable_graph()
+        ->mutable_input(0)
+        ->mutable_type()
+        ->mutable_tensor_type()
+        ->set_elem_type(onnx::TensorProto::INT64);
+    check_refused(integers, "input 'x'", "not a float tensor");
+  }
+  SECTION("a weight computed at run time asks for constant folding") {
+    onnx::ModelProto model = load("mlp_op17.onnx");
+    onnx::NodeProto& transpose = *model.mutable_graph()->add_node();
+    transpose.set_op_type("Transpose");
+    transpose.set_name("/fc1/Transpose");
+    transpose.add_input("fc1.weight");
+    transpose.add_output("fc1.weight.T");
+    node_of(model, "Gemm").set_input(1, "fc1.weight.T");
+    try {
+      parse(model);
+      FAIL("no error");
+    } catch (const scprec::Error& e) {
+      CHECK(e.field() == "node '/fc1/Gemm' (Gemm)");
+      CHECK_THAT(e.problem(), Catch::Contains("node '/fc1/Transpose' (Transpose) computes"));
+      CHECK_THAT(e.remedy(), Catch::Contains("do_constant_folding=True"));
+    }
+  }
+  SECTION("a node reading the data twice") {
+    onnx::ModelProto model = load("mlp_op17.onnx");
+    onnx::NodeProto& relu = node_of(model, "Relu");
+    relu.set_op_type("Add");
+    relu.add_input(relu.input(0));
+    check_refused(model, "node '/Relu' (Add)", "twice");
+  }
+  SECTION("a model without an opset") {
+    onnx::ModelProto model = load("mlp_op17.onnx");
+    model.clear_opset_import();
+    check_refused(model, "opset_import", "declares no ONNX opset");
+  }
+}
+
+TEST_CASE("io: a model can be read from a pipe", "[io]") {
+  const scprec::test::TempDir dir("onnx_pipe");
+  const std::string fifo = (dir.path() / "model.fifo").string();
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const std::string bytes = scprec::io::read_file(onnx_fixture("tiny_model.onnx"));
+  std::thread writer([&] {
+    std::ofstream out(fifo, std::ios::binary);
+    out << bytes;
+  });
+  const Network network = read_model(fifo);
+  writer.join();
+  check_same(network, read_model(scprec::test::npz_fixture("tiny_model.npz")));
 }

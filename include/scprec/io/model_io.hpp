@@ -12,6 +12,9 @@
 
 namespace scprec::io {
 
+/// The largest model file read_model reads, .npz or ONNX.
+constexpr std::size_t kMaxModelBytes = std::size_t{1} << 30;
+
 /// Reads a network from an ONNX file (read_onnx_model, refusing a manifest) or, when the file
 /// opens like a zip archive, from a .npz holding a PyTorch-style state_dict: `<layer>.weight` of
 /// shape (out, in), or (out, in, kh, kw) for a conv layer, and optionally `<layer>.bias` of
@@ -20,7 +23,8 @@ namespace scprec::io {
 /// a JSON manifest (at most kMaxManifestBytes; see parse_manifest), which a network that starts
 /// with a conv layer needs for its input shape. Throws Error (kBadInput) naming the file and
 /// array (or the manifest and field) for anything else: other arrays, wrong ranks, shapes that
-/// do not chain, a manifest that does not fit the weights, NaN or infinite values.
+/// do not chain, a manifest that does not fit the weights, NaN or infinite values, a file
+/// larger than kMaxModelBytes. The file is read once, so it may be a pipe.
 model::Network read_model(const std::string& path, const std::string& manifest_path = "");
 
 /// A SHA-256 (hex) of the network's content: each layer's name, shape, float64 weights and
