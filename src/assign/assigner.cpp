@@ -200,11 +200,11 @@ std::vector<std::vector<LayerOption>> layer_options(const LengthPredictions& p,
                                                     CostModel cost) {
   std::vector<std::vector<LayerOption>> options(quantized.layers.size());
   for (std::size_t l = 0; l < options.size(); ++l) {
-    const double synapses =
-        static_cast<double>(quantized.layers[l].inputs * quantized.layers[l].outputs);
+    const model::QuantLayer& layer = quantized.layers[l];
+    const double synapses = static_cast<double>(layer.inputs * layer.outputs);
     for (std::size_t c = 0; c < p.contribution[l].size(); ++c) {
       const std::size_t length = lengths[c % lengths.size()];
-      const double cycles = static_cast<double>(length);
+      const double cycles = static_cast<double>(layer.positions() * length);
       options[l].push_back(LayerOption{
           length, cost == CostModel::kCycles ? cycles : cycles * synapses, p.contribution[l][c]});
     }
@@ -369,7 +369,6 @@ LengthPredictions predict_lengths(const model::Network& network,
                                   const model::QuantizedNetwork& quantized,
                                   const Eigen::MatrixXd& calibration, const AssignConfig& config,
                                   Logger& logger) {
-  model::require_dense(network, "length assignment");
   const std::vector<std::size_t> lengths = candidate_lengths(config.min_length, config.max_length);
   validate(config, quantized, lengths);
   const std::size_t layers = quantized.layers.size();
@@ -456,6 +455,7 @@ model::PrecisionMap assign_from_predictions(const LengthPredictions& p,
     row.name = quantized.layers[l].name;
     row.inputs = quantized.layers[l].inputs;
     row.outputs = quantized.layers[l].outputs;
+    row.positions = quantized.layers[l].positions();
     row.length = lengths[c % lengths.size()];
     row.generator = p.generators[g];
     row.seed = model::layer_seed(map.seed, l);

@@ -33,8 +33,18 @@ std::vector<std::vector<model::Codes>> layer_inputs(const model::QuantizedNetwor
   for (Eigen::Index r = 0; r < inputs.rows(); ++r) {
     const Eigen::VectorXd x = inputs.row(r).transpose();
     model::NetworkRun run = binary_forward(quantized, quantized.quantize_input(x.data()));
-    for (std::size_t l = 0; l < codes.size(); ++l)
-      codes[l].push_back(std::move(run.layer_inputs[l]));
+    for (std::size_t l = 0; l < codes.size(); ++l) {
+      const model::QuantLayer& layer = quantized.layers[l];
+      if (!layer.conv) {
+        codes[l].push_back(std::move(run.layer_inputs[l]));
+        continue;
+      }
+      const model::Codes windows = model::gather_windows(layer, run.layer_inputs[l]);
+      for (std::size_t p = 0; p < layer.positions(); ++p) {
+        const auto begin = windows.begin() + static_cast<std::ptrdiff_t>(p * layer.inputs);
+        codes[l].emplace_back(begin, begin + static_cast<std::ptrdiff_t>(layer.inputs));
+      }
+    }
   }
   return codes;
 }
@@ -63,6 +73,7 @@ LayerStatistics layer_statistics(const model::QuantLayer& layer, const model::Qu
                                  const std::vector<model::Codes>& inputs, unsigned threads) {
   LayerStatistics stats;
   stats.neurons.resize(layer.outputs);
+  stats.positions = layer.positions();
   stats.count_value = count_value(layer, quant);
   core::parallel_for(layer.outputs, threads, [&](std::size_t j) {
     NeuronEnvelope& envelope = stats.neurons[j];
@@ -104,7 +115,7 @@ const CounterStats& stats_for(Bound bound, const NeuronEnvelope& envelope) {
 
 double layer_error_bound(Bound bound, const LayerStatistics& stats, std::size_t length,
                          double delta) {
-  const double per_neuron = delta / static_cast<double>(stats.neurons.size());
+  const double per_neuron = delta / static_cast<double>(stats.neurons.size() * stats.positions);
   double worst = 0.0;
   for (const NeuronEnvelope& envelope : stats.neurons) {
     worst = std::max(worst, count_deviation(bound, stats_for(bound, envelope), length, per_neuron));
@@ -114,7 +125,7 @@ double layer_error_bound(Bound bound, const LayerStatistics& stats, std::size_t 
 
 double layer_required_length(Bound bound, const LayerStatistics& stats, double error,
                              double delta) {
-  const double per_neuron = delta / static_cast<double>(stats.neurons.size());
+  const double per_neuron = delta / static_cast<double>(stats.neurons.size() * stats.positions);
   const double per_cycle = error / stats.count_value;
   double longest = 1.0;
   for (const NeuronEnvelope& envelope : stats.neurons) {
@@ -134,6 +145,7 @@ LayerBounds::LayerBounds(const model::QuantLayer& layer, const model::QuantConfi
     return;
   }
   ideal_.count_value = count_value(layer, quant);
+  ideal_.positions = layer.positions();
   lengths_.erase(
       std::remove_if(lengths_.begin(), lengths_.end(),
                      [&](std::size_t length) { return !net_model_covers(quant.bits, length); }),
@@ -157,7 +169,7 @@ double LayerBounds::error_bound(Bound bound, std::size_t length, double delta) c
   const auto at = std::find(lengths_.begin(), lengths_.end(), length);
   const std::vector<DeviationTerms>& neurons =
       net_[static_cast<std::size_t>(at - lengths_.begin())];
-  const double per_neuron = delta / static_cast<double>(neurons.size());
+  const double per_neuron = delta / static_cast<double>(neurons.size() * ideal_.positions);
   double worst = 0.0;
   for (const DeviationTerms& terms : neurons) {
     worst = std::max(worst, terms_deviation(bound, terms, per_neuron));

@@ -1,9 +1,10 @@
 // Sensitivity sweeps. For every trial the all-exact integer run is computed once (its logits
-// and each layer's exact dot products). Then for each (layer l, length L) the layer's SC model
-// is built once and every trial is rerun with layer l's dot products taken from the SC counts;
-// the layers before l are exact, so layer l sees the same codes as in the exact run and its
-// own error is |SC dot - exact dot|. Trials run in parallel; summaries use the empirical
-// quantile.
+// and the exact dot products of every call forward_codes makes: one per dense layer, one per
+// position of a conv layer). Then for each (layer l, length L) the layer's SC model is built
+// once and every trial is rerun with layer l's dot products taken from the SC counts; the
+// layers before l are exact, so layer l sees the same codes as in the exact run (calls come in
+// the same order) and its own error is |SC dot - exact dot|, the largest over its positions.
+// Trials run in parallel; summaries use the empirical quantile.
 #include "scprec/assign/sensitivity.hpp"
 
 #include <fmt/format.h>
@@ -23,7 +24,7 @@ namespace {
 
 struct TrialReference {
   model::Codes input;
-  std::vector<std::vector<std::int64_t>> dots;  // per layer, exact
+  std::vector<std::vector<std::int64_t>> dots;  // per dot call (layer, then position), exact
   std::vector<std::int64_t> logits;             // integer
   Eigen::VectorXd float_logits;
 };
@@ -73,12 +74,14 @@ SensitivityPoint measure_point(const model::QuantizedNetwork& quantized, std::si
   core::parallel_for(trials, config.threads, [&](std::size_t t) {
     const TrialReference& ref = references[t];
     double layer_error = 0.0;
+    std::size_t call = 0;  // the index of this dot call in ref.dots
     const model::NetworkRun run =
         model::forward_codes(quantized, ref.input, [&](std::size_t m, const model::Codes& codes) {
+          const std::vector<std::int64_t>& exact = ref.dots[call++];
           if (m != l) return exact_dot(quantized.layers[m], codes);
           std::vector<std::int64_t> dot =
               sc_dot(layer, quantized.config, length, sc_model.run(codes));
-          layer_error = max_abs_difference(dot, ref.dots[l]);
+          layer_error = std::max(layer_error, max_abs_difference(dot, exact));
           return dot;
         });
     double worst_float = 0.0;
@@ -131,7 +134,6 @@ SensitivityReport analyze_sensitivity(const model::Network& network,
                                       const model::QuantizedNetwork& quantized,
                                       const Eigen::MatrixXd& calibration,
                                       const SensitivityConfig& config, Logger& logger) {
-  model::require_dense(network, "the sensitivity sweep");
   validate(config, calibration);
   SensitivityReport report;
   report.config = config;

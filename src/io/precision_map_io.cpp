@@ -110,6 +110,10 @@ model::LayerPrecision parse_layer(const Reader& r, std::size_t position,
   layer.outputs = r.unsigned_integer("outputs");
   if (layer.inputs == 0 || layer.outputs == 0)
     r.fail("inputs", "a layer needs inputs and outputs", "");
+  if (r.has("positions")) {  // conv layers; a dense layer's row has none
+    layer.positions = r.unsigned_integer("positions");
+    if (layer.positions == 0) r.fail("positions", "is 0", "A conv layer has positions");
+  }
   layer.length = r.unsigned_integer("length");
   if (!is_power_of_two(layer.length)) {
     r.fail("length", std::to_string(layer.length) + " is not a power of two",
@@ -179,6 +183,7 @@ model::MapProvenance parse_provenance(const Reader& reader) {
 std::string precision_map_json(const model::PrecisionMap& map) {
   Json layers = Json::array();
   for (const model::LayerPrecision& layer : map.layers) {
+    const std::size_t at = layers.size();
     layers.push_back(Json{{"index", layer.index},
                           {"name", layer.name},
                           {"inputs", layer.inputs},
@@ -193,6 +198,8 @@ std::string precision_map_json(const model::PrecisionMap& map) {
                           {"sensitivity", layer.sensitivity},
                           {"measured_error", optional_json(layer.measured_error)},
                           {"status", model::to_string(layer.status)}});
+    // Only conv layers' rows carry positions, so dense maps read and write as before.
+    if (layer.positions != 1) layers[at]["positions"] = layer.positions;
   }
   const Json json = {
       {"schema", model::kPrecisionMapSchema},

@@ -70,7 +70,7 @@ LayerStatus parse_layer_status(const std::string& text, const std::string& field
 
 std::uint64_t PrecisionMap::total_cycles() const {
   std::uint64_t total = 0;
-  for (const LayerPrecision& layer : layers) total += layer.length;
+  for (const LayerPrecision& layer : layers) total += layer.positions * layer.length;
   return total;
 }
 
@@ -127,7 +127,7 @@ void check_map_matches(const PrecisionMap& map, const Network& network,
     const LayerPrecision& row = map.layers[l];
     const std::string field = "layers[" + std::to_string(l) + "]";
     if (row.name != dense[l].name || row.inputs != dense[l].inputs() ||
-        row.outputs != dense[l].outputs()) {
+        row.outputs != dense[l].outputs() || row.positions != dense[l].positions()) {
       throw_bad_input(where, field,
                       "is " + row.name + " (" + std::to_string(row.inputs) + " -> " +
                           std::to_string(row.outputs) + ") but the model's layer " +
@@ -164,6 +164,7 @@ PrecisionMap manual_map(const QuantizedNetwork& quantized, const std::string& mo
     row.name = quantized.layers[l].name;
     row.inputs = quantized.layers[l].inputs;
     row.outputs = quantized.layers[l].outputs;
+    row.positions = quantized.layers[l].positions();
     row.length = lengths[l];
     row.generator = kind;
     row.seed = layer_seed(seed, l);

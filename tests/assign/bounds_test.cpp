@@ -13,6 +13,8 @@
 #include "../model/test_layers.hpp"
 #include "../test_seed.hpp"
 #include "scprec/assign/layer_bounds.hpp"
+#include "scprec/model/conv.hpp"
+#include "scprec/model/network.hpp"
 #include "seed_coverage.hpp"
 
 using scprec::assign::Bound;
@@ -318,5 +320,152 @@ TEST_CASE("assign: every bound covers shared-LFSR lanes over random seeds at 1 -
         CHECK(ratios[b][runs * 9 / 10] > scale);
       }
     }
+  }
+}
+
+namespace {
+
+// A quantized conv layer (the first of a conv -> dense network with random weights) reading a
+// `channels` x `size` x `size` map with a 3x3 kernel, stride 1 and padding 1.
+scprec::model::QuantLayer random_conv_layer(std::size_t channels, std::size_t size,
+                                            std::size_t outputs,
+                                            const scprec::model::QuantConfig& quant,
+                                            std::mt19937_64& rng) {
+  std::uniform_real_distribution<double> value(-1.0, 1.0);
+  scprec::model::Layer conv;
+  conv.name = "conv";
+  conv.conv = scprec::model::ConvGeometry{{channels, size, size}, 3, 3, 1, 1, 1, 1};
+  conv.weight = Eigen::MatrixXd::NullaryExpr(static_cast<Eigen::Index>(outputs),
+                                             static_cast<Eigen::Index>(channels * 9),
+                                             [&] { return value(rng); });
+  conv.bias = Eigen::VectorXd::Zero(static_cast<Eigen::Index>(outputs));
+  scprec::model::Layer fc;
+  fc.name = "fc";
+  fc.weight = Eigen::MatrixXd::Ones(2, static_cast<Eigen::Index>(outputs * size * size));
+  fc.bias = Eigen::VectorXd::Zero(2);
+  fc.activation = scprec::model::Activation::kIdentity;
+  const scprec::model::Network network({conv, fc});
+  const Eigen::MatrixXd x =
+      (Eigen::MatrixXd::Random(4, static_cast<Eigen::Index>(channels * size * size)).array() + 1) /
+      2;
+  return scprec::model::quantize(network, x, quant).layers.front();
+}
+
+}  // namespace
+
+// A conv layer's outputs are neurons x positions quantities (docs/bounds.md, "Conv layers"):
+// each is bounded at delta / (neurons x positions) with its own window's statistics. Random conv
+// layers and input maps run on the bit-exact SC model (LFSR lanes restarting at every position)
+// at random seeds; at most delta of the runs may have any output at any position beyond its
+// bound.
+TEST_CASE("assign: every bound covers a conv layer at every position over random seeds",
+          "[assign][bounds]") {
+  const std::uint64_t seed = scprec::test::test_seed(20261207);
+  INFO("seed " << seed << " (rerun with SCPREC_TEST_SEED=" << seed << ")");
+  std::mt19937_64 rng(seed);
+  const double delta = 0.1;
+  const int runs = 400;
+  for (Encoding encoding : {Encoding::kSignMagnitude, Encoding::kBipolar}) {
+    const scprec::model::QuantConfig quant{8, encoding};
+    const std::size_t channels = 1 + rng() % 2;
+    const std::size_t size = 3 + rng() % 2;
+    const std::size_t outputs = 2 + rng() % 3;
+    const std::size_t length = std::size_t{1} << (5 + rng() % 3);
+    const scprec::model::QuantLayer layer = random_conv_layer(channels, size, outputs, quant, rng);
+    const auto map = scprec::test::random_codes(channels * size * size, quant.bits, rng);
+    const scprec::model::Codes windows = scprec::model::gather_windows(layer, map);
+    const std::size_t positions = layer.positions();
+    REQUIRE(positions == size * size);
+    std::vector<scprec::model::Codes> window(positions);
+    std::vector<std::vector<double>> mean(positions);
+    std::vector<std::vector<CounterStats>> stats(positions);
+    for (std::size_t p = 0; p < positions; ++p) {
+      window[p].assign(windows.begin() + static_cast<std::ptrdiff_t>(p * layer.inputs),
+                       windows.begin() + static_cast<std::ptrdiff_t>((p + 1) * layer.inputs));
+      mean[p] = scprec::test::expected_counts(layer, quant, window[p], length);
+      for (std::size_t j = 0; j < outputs; ++j) {
+        stats[p].push_back(scprec::assign::counter_stats(layer, quant, j, window[p]));
+      }
+    }
+    const double per_output = delta / static_cast<double>(outputs * positions);
+    std::vector<int> exceeded(4, 0);
+    std::vector<std::vector<double>> ratios(4);  // per run, the largest |deviation| / bound
+    for (int r = 0; r < runs; ++r) {
+      scprec::model::ScLayerConfig config;
+      config.length = length;
+      config.generator = {scprec::core::GeneratorKind::kLfsr, 32, rng()};
+      const scprec::model::ScLayerModel model(layer, quant, config);
+      std::vector<bool> beyond(4, false);
+      std::vector<double> worst(4, 0.0);
+      for (std::size_t p = 0; p < positions; ++p) {
+        const scprec::model::ScCounts counts = model.run(window[p]);
+        for (std::size_t j = 0; j < outputs; ++j) {
+          const double deviation = std::fabs(static_cast<double>(counts.positive[j]) -
+                                             static_cast<double>(counts.negative[j]) - mean[p][j]);
+          for (std::size_t b = 0; b < 4; ++b) {
+            const double bound =
+                scprec::assign::count_deviation(kBounds[b], stats[p][j], length, per_output);
+            if (deviation > bound + 1e-9) beyond[b] = true;
+            worst[b] = std::max(worst[b], deviation / bound);
+          }
+        }
+      }
+      for (std::size_t b = 0; b < 4; ++b) {
+        exceeded[b] += beyond[b] ? 1 : 0;
+        ratios[b].push_back(worst[b]);
+      }
+    }
+    for (std::size_t b = 0; b < 4; ++b) {
+      const double rate = static_cast<double>(exceeded[b]) / runs;
+      std::sort(ratios[b].begin(), ratios[b].end());
+      const double q90 = ratios[b][runs * 9 / 10];
+      INFO(to_string(encoding) << " " << to_string(kBounds[b]) << ": " << channels << "x" << size
+                               << "x" << size << " map, " << outputs << " channels, L " << length
+                               << ", " << rate << " of runs exceeded, 90% quantile of the "
+                               << "largest |deviation| / bound " << q90);
+      CHECK(rate <= delta);
+      // Not vacuous: scaled down by these factors each bound would fail (90% quantiles over 7
+      // seeds: Hoeffding 0.53-0.74, Chebyshev 0.14-0.20, Bernstein 0.70-0.78, binomial
+      // 0.58-0.88).
+      const double floor[] = {0.4, 0.1, 0.55, 0.45};
+      CHECK(q90 > floor[b]);
+    }
+  }
+}
+
+TEST_CASE("assign: a conv layer's bound takes the union over its positions", "[assign][bounds]") {
+  std::mt19937_64 rng(3);
+  const scprec::model::QuantConfig quant{8, Encoding::kSignMagnitude};
+  const scprec::model::QuantLayer layer = random_conv_layer(1, 4, 2, quant, rng);
+  const auto map = scprec::test::random_codes(16, quant.bits, rng);
+  const scprec::model::Codes windows = scprec::model::gather_windows(layer, map);
+  std::vector<scprec::model::Codes> window;
+  for (std::size_t p = 0; p < 16; ++p) {
+    window.emplace_back(windows.begin() + static_cast<std::ptrdiff_t>(p * 9),
+                        windows.begin() + static_cast<std::ptrdiff_t>((p + 1) * 9));
+  }
+  const auto stats = scprec::assign::layer_statistics(layer, quant, window, 1);
+  CHECK(stats.positions == 16);
+  for (Bound bound : kBounds) {
+    double worst = 0.0;
+    for (std::size_t j = 0; j < 2; ++j) {
+      for (const auto& w : window) {
+        worst = std::max(
+            worst, scprec::assign::count_deviation(
+                       bound, scprec::assign::counter_stats(layer, quant, j, w), 64, 0.05 / 32.0));
+      }
+    }
+    // Hoeffding's and the binomial bound take the envelope's statistics, which may be another
+    // window's than the worst bound's; Chebyshev's and Bernstein's grow with the variance alone.
+    const double got =
+        scprec::assign::layer_error_bound(bound, stats, 64, 0.05) * 64.0 / stats.count_value;
+    INFO(to_string(bound));
+    if (bound == Bound::kChebyshev || bound == Bound::kBernstein) CHECK(got == Approx(worst));
+    CHECK(got > 0.0);
+    auto dense_like = stats;
+    dense_like.positions = 1;
+    CHECK(scprec::assign::layer_error_bound(bound, dense_like, 64, 0.05) * 64.0 /
+              stats.count_value <
+          got);
   }
 }

@@ -197,6 +197,24 @@ TEST_CASE("io: layers on different generators round-trip as a mixed map", "[io][
                  "layers[1].generator", "is missing");
 }
 
+TEST_CASE("io: a conv layer's positions round-trip and count in the total cycles", "[io][map]") {
+  PrecisionMap map = sample_map();
+  const std::string dense = scprec::io::precision_map_json(map);
+  CHECK(dense.find("positions") == std::string::npos);  // dense maps read and write as before
+  const std::uint64_t dense_cycles = map.total_cycles();
+  map.layers[0].positions = 576;
+  const std::string text = scprec::io::precision_map_json(map);
+  const PrecisionMap back = scprec::io::parse_precision_map(text, "map.json");
+  CHECK(back.layers[0].positions == 576);
+  CHECK(back.layers[1].positions == 1);
+  CHECK(back.total_cycles() == dense_cycles + 575 * map.layers[0].length);
+  CHECK(scprec::io::precision_map_json(back) == text);
+  nlohmann::json json = nlohmann::json::parse(text);
+  json["layers"][0]["positions"] = 0;
+  CHECK_THROWS_WITH(scprec::io::parse_precision_map(json.dump(), "map.json"),
+                    Catch::Contains("layers[0].positions"));
+}
+
 TEST_CASE("io: a map from before provenance and flip targets reads as unknown provenance",
           "[io][map]") {
   const PrecisionMap map = scprec::io::parse_precision_map(edited([](auto& j) {

@@ -34,8 +34,8 @@ GainModel parse_gain_model(const std::string& text, const std::string& field);
 
 /// What a target-mode assignment minimises.
 enum class CostModel {
-  kCycles,         ///< sum of L
-  kSynapseCycles,  ///< sum of L * inputs * outputs: work, a proxy for energy
+  kCycles,         ///< sum of L (times a conv layer's positions)
+  kSynapseCycles,  ///< sum of L * inputs * outputs (times positions): work, a proxy for energy
 };
 std::string to_string(CostModel cost);
 CostModel parse_cost_model(const std::string& text, const std::string& field);

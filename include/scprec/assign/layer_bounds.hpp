@@ -24,14 +24,17 @@ struct NeuronEnvelope {
 };
 
 struct LayerStatistics {
-  std::vector<NeuronEnvelope> neurons;
+  std::vector<NeuronEnvelope> neurons;  ///< a conv layer's: its channels, over every window
+  /// Output positions: a conv layer's outputs are neurons x positions quantities, each bounded.
+  std::size_t positions = 1;
   /// The real value of one count at L = 1 (one count at length L is worth this / L):
   /// weight_scale * input_scale * 2^(2B) (sign-magnitude) or 2^(2B-1) (bipolar).
   double count_value = 0.0;
 };
 
-/// The codes every layer receives for each row of `inputs` in the exact integer network:
-/// [layer][row]. What layer_statistics takes.
+/// The codes every layer's outputs read for each row of `inputs` in the exact integer network:
+/// [layer][row], and for a conv layer its window at every position,
+/// [layer][row * positions + position]. What layer_statistics takes.
 std::vector<std::vector<model::Codes>> layer_inputs(const model::QuantizedNetwork& quantized,
                                                     const Eigen::MatrixXd& inputs);
 
@@ -45,8 +48,9 @@ LayerStatistics layer_statistics(const model::QuantLayer& layer, const model::Qu
                                  const std::vector<model::Codes>& inputs, unsigned threads = 0);
 
 /// The layer's error bound in real units at `length`: with probability at least 1 - delta
-/// every neuron's |SC - exact| output is within it. Each of the M neurons is bounded at
-/// delta / M (the union bound), and the result is the largest of the M bounds.
+/// every neuron's |SC - exact| output is within it, at every position of a conv layer. Each of
+/// the M = neurons x positions outputs is bounded at delta / M (the union bound), with its
+/// neuron's envelope over every window, and the result is the largest of the bounds.
 double layer_error_bound(Bound bound, const LayerStatistics& stats, std::size_t length,
                          double delta);
 

@@ -40,9 +40,10 @@ LayerStatus parse_layer_status(const std::string& text, const std::string& field
 struct LayerPrecision {
   std::size_t index = 0;
   std::string name;
-  std::size_t inputs = 0;
-  std::size_t outputs = 0;
-  std::size_t length = 0;  ///< bitstream length L, a power of two
+  std::size_t inputs = 0;     ///< a conv layer's: its window
+  std::size_t outputs = 0;    ///< a conv layer's: its channels
+  std::size_t positions = 1;  ///< a conv layer's output positions, each run for L cycles
+  std::size_t length = 0;     ///< bitstream length L, a power of two
   /// The layer's lane generator; the map's generator_width and the layer's seed complete it.
   core::GeneratorKind generator = core::GeneratorKind::kLfsr;
   std::uint64_t seed = 0;  ///< the layer's generator seed (layer_seed(base, index))
@@ -123,7 +124,7 @@ struct PrecisionMap {
   std::optional<MapProvenance> provenance;
 
   /// Sum of the layers' lengths: the cycles one input takes through the network.
-  std::uint64_t total_cycles() const;
+  std::uint64_t total_cycles() const;  ///< sum of positions x length
   /// The layers' generators: their common kind ("lfsr", "sobol", "shared-lfsr"), or "mixed".
   std::string generator_kind() const;
   /// The layers' generators for people: the common kind, or each layer's ("sobol/sobol/lfsr").
