@@ -1,14 +1,17 @@
 // Benchmark: throughput of the packed SC layer model against the per-bit reference, side by
-// side in one run, on the bundled example's first layer (784 x 128), one thread.
+// side in one run, on the bundled MLP's first layer (784 x 128) and on the bundled CNN's two
+// conv layers (examples/fashion_cnn, on the same images), one thread.
 //
-// Throughput is counted in nominal synapse-bit operations: inputs x outputs x L per sample,
-// the work a fully parallel SC layer does, whether or not the model skips zero inputs.
+// Throughput is counted in nominal synapse-bit operations: inputs x outputs x L per window
+// (a dense layer's one input; a conv layer's window at each of its positions), the work a
+// fully parallel SC layer does, whether or not the model skips zero inputs.
 #include <cstdio>
 #include <string>
 #include <vector>
 
 #include "bench_util.hpp"
 #include "scprec/model/sc_layer.hpp"
+#include "scprec/model/sc_network.hpp"
 
 namespace {
 
@@ -58,6 +61,59 @@ Measurement measure(const scprec::model::QuantLayer& layer, const scprec::model:
           setup};
 }
 
+// The windows layer l of `quantized` reads for the first `samples` rows of `x`: one per sample
+// for a dense layer, one per position and sample for a conv layer.
+std::vector<scprec::model::Codes> layer_windows(const scprec::model::QuantizedNetwork& quantized,
+                                                std::size_t l, const Eigen::MatrixXd& x,
+                                                std::size_t samples) {
+  std::vector<scprec::model::Codes> windows;
+  const scprec::model::QuantLayer& layer = quantized.layers[l];
+  for (std::size_t s = 0; s < samples; ++s) {
+    const Eigen::VectorXd row = x.row(static_cast<Eigen::Index>(s)).transpose();
+    const auto run = scprec::model::binary_forward(quantized, quantized.quantize_input(row.data()));
+    if (!layer.conv) {
+      windows.push_back(run.layer_inputs[l]);
+      continue;
+    }
+    const scprec::model::Codes all = scprec::model::gather_windows(layer, run.layer_inputs[l]);
+    for (std::size_t p = 0; p < layer.positions(); ++p) {
+      windows.emplace_back(all.begin() + static_cast<std::ptrdiff_t>(p * layer.inputs),
+                           all.begin() + static_cast<std::ptrdiff_t>((p + 1) * layer.inputs));
+    }
+  }
+  return windows;
+}
+
+// The CNN's conv layers against the MLP's fc1 at L = 256, side by side.
+void conv_table(const scprec::bench::Example& mlp, const std::string& cnn_dir, int repeats) {
+  const scprec::model::Network cnn = scprec::io::read_model(cnn_dir + "/model.onnx");
+  const scprec::model::QuantizedNetwork quantized =
+      scprec::model::quantize(cnn, mlp.calibration.x, {});
+  const std::size_t length = 256;
+  std::printf(
+      "\nConv layers (%s) against the dense fc1, L = %zu, synapse-bits per window:\n\n"
+      "| layer | inputs x outputs x positions | windows | packed model (synapse-bits/s) | "
+      "per-bit reference (synapse-bits/s) | ratio | rate / dense fc1's |\n"
+      "|---|---|---|---|---|---|---|\n",
+      cnn_dir.c_str(), length);
+  const auto dense_inputs = layer_windows(mlp.quantized, 0, mlp.test.x, 50);
+  const Measurement dense =
+      measure(mlp.quantized.layers[0], mlp.quantized.config, dense_inputs, length, repeats, 2);
+  std::printf("| fc1 (MLP) | 784 x 128 x 1 | %zu | %.3g | %.3g | %.0fx | 1 |\n",
+              dense_inputs.size(), dense.fast_rate, dense.reference_rate,
+              dense.fast_rate / dense.reference_rate);
+  for (std::size_t l = 0; l < 2; ++l) {
+    const scprec::model::QuantLayer& layer = quantized.layers[l];
+    const std::size_t images = l == 0 ? 5 : 20;
+    const auto windows = layer_windows(quantized, l, mlp.test.x, images);
+    const Measurement m = measure(layer, quantized.config, windows, length, repeats, 20);
+    std::printf("| %s | %zu x %zu x %zu | %zu | %.3g | %.3g | %.0fx | %.2f |\n", layer.name.c_str(),
+                layer.inputs, layer.outputs, layer.positions(), windows.size(), m.fast_rate,
+                m.reference_rate, m.fast_rate / m.reference_rate, m.fast_rate / dense.fast_rate);
+    std::fflush(stdout);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -93,5 +149,6 @@ int main(int argc, char** argv) {
                 m.fast_rate / m.reference_rate, m.setup_seconds);
     std::fflush(stdout);
   }
+  conv_table(example, argc > 2 ? argv[2] : "examples/fashion_cnn", repeats);
   return 0;
 }

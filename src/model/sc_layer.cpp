@@ -140,8 +140,12 @@ ScCounts ScLayerModel::run(const Codes& input) const {
   for (std::uint16_t code : input) {
     SCPREC_ASSERT(code < (1U << bits_), "input code wider than the layer's precision");
   }
-  std::vector<std::uint64_t> raw(2 * outputs_, 0);
-  std::vector<std::uint64_t> stream(words_);
+  // Scratch reused across calls on this thread: a conv layer runs once per position, and two
+  // allocations per run cost as much as a small window's products.
+  thread_local std::vector<std::uint64_t> raw;
+  thread_local std::vector<std::uint64_t> stream;
+  raw.assign(2 * outputs_, 0);
+  stream.resize(words_);
   std::uint64_t activation_ones = 0;
   for (std::size_t i = 0; i < inputs_; ++i) {
     if (input[i] == 0) continue;  // an all-zero stream: no product ones
