@@ -241,8 +241,13 @@ Selection optimise(std::vector<std::vector<LayerOption>> options,
   }
   const auto compose = [&](double error) { return rss ? std::sqrt(error) : error; };
   if (config.total_budget) {
-    for (auto& layer : options) {
-      for (LayerOption& option : layer) option.cost = static_cast<double>(option.length);
+    std::size_t runs = 0;  // L-cycle runs per input: a dense layer's one, a conv layer's positions
+    for (std::size_t l = 0; l < options.size(); ++l) {
+      const std::size_t positions = quantized.layers[l].positions();
+      runs += positions;
+      for (LayerOption& option : options[l]) {
+        option.cost = static_cast<double>(positions * option.length);
+      }
     }
     auto best = least_error_within_cost(options, static_cast<double>(*config.total_budget));
     if (!best) {
@@ -251,12 +256,18 @@ Selection optimise(std::vector<std::vector<LayerOption>> options,
       const std::size_t shortest = options.front().front().length;
       throw_bad_input(
           "", "budget",
-          fmt::format("{} cycles cannot hold {} layers of at least {} cycles (the "
-                      "shortest power of two >= --min-length {})",
-                      *config.total_budget, options.size(), shortest, config.min_length),
+          fmt::format("{} cycles cannot hold {} layers{} of at least {} cycles (the shortest "
+                      "power of two >= --min-length {})",
+                      *config.total_budget, options.size(),
+                      runs == options.size()
+                          ? ""
+                          : fmt::format(" ({} runs of L cycles per input, a conv layer's one "
+                                        "per position)",
+                                        runs),
+                      shortest, config.min_length),
           fmt::format("The smallest feasible budget is {} cycles (or lower "
                       "--min-length)",
-                      options.size() * shortest));
+                      runs * shortest));
     }
     best->error = compose(best->error);
     return *best;

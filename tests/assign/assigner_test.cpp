@@ -12,6 +12,7 @@
 #include "scprec/assign/propagation.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/io/model_io.hpp"
+#include "scprec/model/precision_map.hpp"
 
 using scprec::assign::AssignConfig;
 using scprec::assign::Method;
@@ -366,8 +367,40 @@ TEST_CASE("assign: Sobol lanes the shifted-net model cannot table are never chos
   const auto map = scprec::assign::assign_lengths(e.network, wide, e.calibration.x, config);
   for (const auto& layer : map.layers) CHECK(layer.generator == GeneratorKind::kLfsr);
   config.generators = {GeneratorKind::kSobol};
-  CHECK_THROWS_WITH(
-      scprec::assign::assign_lengths(e.network, wide, e.calibration.x, config),
-      Catch::Contains("no bound models Sobol lanes of 11-bit comparators") &&
-          Catch::Contains("--generator lfsr"));
+  CHECK_THROWS_WITH(scprec::assign::assign_lengths(e.network, wide, e.calibration.x, config),
+                    Catch::Contains("no bound models Sobol lanes of 11-bit comparators") &&
+                        Catch::Contains("--generator lfsr"));
+}
+
+// A conv layer runs its window at every position, so it costs positions x L cycles: a budget
+// counts it so, and so does the map's total (tests/fixtures/conv/cnn_a: 81, 6 and 1 positions).
+TEST_CASE("assign: a conv layer costs its positions x L cycles under a budget", "[assign]") {
+  const std::string dir = std::string(SCPREC_SOURCE_DIR) + "/tests/fixtures/conv/";
+  const scprec::model::Network network =
+      scprec::io::read_model(dir + "cnn_a.npz", dir + "cnn_a.manifest.json");
+  const scprec::io::Dataset data =
+      scprec::io::read_dataset(dir + "cnn_a_data4d.npz", scprec::io::Split::kCalibration);
+  const auto quantized = scprec::model::quantize(network, data.x, {});
+  const Method method = GENERATE(Method::kHoeffding, Method::kBernstein, Method::kSensitivity);
+  AssignConfig config;
+  config.method = method;
+  config.gain = scprec::assign::GainModel::kAnalytic;
+  config.analysis.n_trials = 6;
+  config.total_budget = 3000;
+  const auto map = scprec::assign::assign_lengths(network, quantized, data.x, config);
+  INFO(to_string(method) << ": " << map.total_cycles() << " cycles");
+  REQUIRE(map.layers.size() == 3);
+  CHECK(map.layers[0].positions == 81);
+  CHECK(map.layers[1].positions == 6);
+  CHECK(map.layers[2].positions == 1);
+  std::uint64_t cycles = 0;
+  for (const auto& layer : map.layers) cycles += layer.positions * layer.length;
+  CHECK(map.total_cycles() == cycles);
+  CHECK(map.total_cycles() <= 3000);
+  // The shortest map, 32 cycles a run, already takes 88 x 32 = 2816 of the 3000.
+  CHECK(map.total_cycles() >= 2816);
+  config.total_budget = 2000;
+  CHECK_THROWS_WITH(scprec::assign::assign_lengths(network, quantized, data.x, config),
+                    Catch::Contains("88 runs of L cycles") &&
+                        Catch::Contains("smallest feasible budget is 2816"));
 }
