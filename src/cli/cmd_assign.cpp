@@ -85,7 +85,10 @@ int run_assign(const std::vector<std::string>& args, std::ostream& out, std::ost
                  "probability per input that the error is within target")
       ->check(check::kFraction)
       ->capture_default_str();
-  app.add_option("--budget", budget, "total cycle budget (sum of lengths); replaces the target")
+  app.add_option(
+         "--budget", budget,
+         "total cycle budget (sum of lengths, a conv layer's times its positions); replaces the "
+         "target")
       ->check(check::kCount & check::kPositive)
       ->excludes(target);
   app.add_option("--min-length", config.min_length, "shortest length")

@@ -59,8 +59,7 @@ int run_eval(const std::vector<std::string>& args, std::ostream& out, std::ostre
     model::check_map_matches(*map, loaded.network, loaded.hash, map_path);
   }
   const io::Split split = io::parse_split(split_name, "--split");
-  const io::Dataset data =
-      io::read_dataset(o.data, split, loaded.network.input_size(), loaded.network.output_size());
+  const io::Dataset data = io::read_dataset(o.data, split, loaded.network);
   if (data.labels.empty()) {
     err << "scprec eval: error: " << o.data << ": the " << io::to_string(split)
         << " split has no labels, so accuracy cannot be measured\n";

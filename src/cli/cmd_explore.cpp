@@ -86,8 +86,7 @@ int run_explore(const std::vector<std::string>& args, std::ostream& out, std::os
     model::check_map_matches(*map, loaded.network, loaded.hash, map_path);
   }
   const io::Split split = io::parse_split(split_name, "--split");
-  io::Dataset data =
-      io::read_dataset(o.data, split, loaded.network.input_size(), loaded.network.output_size());
+  io::Dataset data = io::read_dataset(o.data, split, loaded.network);
   if (data.labels.empty()) {
     throw_bad_input(o.data, "--split",
                     "the " + io::to_string(split) +

@@ -119,10 +119,8 @@ int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::o
   const model::PrecisionMap map = io::read_precision_map(map_path);
   model::check_map_matches(map, network, io::network_hash(network), map_path);
   const io::Split split = io::parse_split(split_name, "--split");
-  const io::Dataset data =
-      io::read_dataset(data_path, split, network.input_size(), network.output_size());
-  const io::Dataset calibration =
-      io::read_dataset(data_path, io::Split::kCalibration, network.input_size());
+  const io::Dataset data = io::read_dataset(data_path, split, network);
+  const io::Dataset calibration = io::read_dataset(data_path, io::Split::kCalibration, network);
   // The default runs what the split has; a number the user gave is refused if it has fewer.
   if (app.count("--trials") == 0) config.trials = std::min(config.trials, data.size());
   if (config.trials > data.size()) {

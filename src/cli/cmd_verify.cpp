@@ -249,12 +249,10 @@ int run_loop_to_verdict(LoopOptions& o, bool refine, report::Provenance& provena
   o.config.quant = quant_config(o.model);
   o.config.scale_quantiles = scale_quantiles(o.model);
   const model::Network network = io::read_model(o.model.model, o.model.manifest);
-  const io::Dataset calibration = io::read_dataset(o.model.data, io::Split::kCalibration,
-                                                   network.input_size(), network.output_size());
+  const io::Dataset calibration = io::read_dataset(o.model.data, io::Split::kCalibration, network);
   // Without a test split the report has no accuracy section.
-  const io::Dataset test = io::read_dataset_if_present(o.model.data, io::Split::kTest,
-                                                       network.input_size(), network.output_size())
-                               .value_or(io::Dataset{});
+  const io::Dataset test =
+      io::read_dataset_if_present(o.model.data, io::Split::kTest, network).value_or(io::Dataset{});
   const std::string hash = io::network_hash(network);
   add_input_hashes(o, hash, provenance);
   std::optional<model::PrecisionMap> start;
@@ -447,6 +445,8 @@ int run_demo(const std::vector<std::string>& args, std::ostream& out, std::ostre
     return *code == 0 ? 0 : usage_error(args, "demo", o.out, problem);
   }
   o.model.model = example + "/model.npz";
+  if (std::filesystem::exists(example + "/manifest.json"))
+    o.model.manifest = example + "/manifest.json";
   o.model.data = example + "/data.npz";
   return run_loop(o, true, "demo", args, out, err);
 }

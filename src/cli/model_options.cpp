@@ -65,8 +65,7 @@ std::vector<io::NamedPath> model_inputs(const ModelOptions& o) {
 
 LoadedModel load_model(const ModelOptions& o) {
   model::Network network = io::read_model(o.model, o.manifest);
-  io::Dataset calibration = io::read_dataset(o.data, io::Split::kCalibration, network.input_size(),
-                                             network.output_size());
+  io::Dataset calibration = io::read_dataset(o.data, io::Split::kCalibration, network);
   const model::QuantConfig quant = quant_config(o);
   model::QuantizedNetwork quantized = model::quantize(network, calibration.x, quant);
   std::string hash = io::network_hash(network);

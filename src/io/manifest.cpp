@@ -73,8 +73,8 @@ model::Pooling pool_at(const Json& value, const std::string& where, const std::s
   } else if (kind != "none") {
     throw_bad_input(where, field + ".kind", "is \"" + kind + "\"", "Use \"max\" or \"average\"");
   }
-  pool.size =
-      value.contains("size") ? count_at(value["size"], where, field + ".size", 1, 1 << 16) : 2;
+  if (pool.kind == model::PoolKind::kNone) return {};  // any size: no pooling is one thing
+  pool.size = value.contains("size") ? count_at(value["size"], where, field + ".size", 2, 256) : 2;
   return pool;
 }
 

@@ -2,6 +2,7 @@
 // check a user's file can fail.
 #include "scprec/io/model_io.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -195,6 +196,9 @@ model::Network read_npz_model(const std::vector<NpyArray>& arrays, const std::st
     } else if (spec.pool.kind != model::PoolKind::kNone) {
       throw_bad_input(manifest_path, field + ".pool", "pools a linear layer",
                       "Only conv2d layers pool");
+    } else if (spec.stride_h != 1 || spec.stride_w != 1 || spec.pad_h != 0 || spec.pad_w != 0) {
+      throw_bad_input(manifest_path, field, "gives a linear layer a stride or padding",
+                      "Only conv2d layers have strides and padding");
     }
     if (l == 0 && !conv && manifest.input_shape &&
         manifest.input_shape->size() != weight.shape[1]) {
@@ -216,9 +220,23 @@ model::Network read_npz_model(const std::vector<NpyArray>& arrays, const std::st
                                                                       : model::Activation::kRelu);
     layers.push_back(std::move(layer));
   }
+  // A conv layer's geometry comes from the manifest: its refusals name the manifest's entry.
+  std::vector<std::string> names;
+  std::vector<bool> conv;
+  for (const model::Layer& layer : layers) {
+    names.push_back(layer.name);
+    conv.push_back(layer.conv.has_value());
+  }
   try {
     return model::Network(std::move(layers));
   } catch (const Error& e) {
+    const auto at = std::find(names.begin(), names.end(), e.field());
+    if (!manifest_path.empty() && at != names.end() &&
+        conv[static_cast<std::size_t>(at - names.begin())]) {
+      throw_bad_input(manifest_path,
+                      "layers[" + std::to_string(at - names.begin()) + "] (" + e.field() + ")",
+                      e.problem(), e.remedy());
+    }
     throw_bad_input(path, e.field(), e.problem(), e.remedy());
   }
 }
@@ -255,8 +273,15 @@ using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::Ro
 }  // namespace
 
 std::string network_hash(const model::Network& network) {
-  ContentHash hash("scprec.network/1");
+  // Dense networks hash as they always did ("scprec.network/1"), so older maps still match; a
+  // network with a conv layer hashes in its own domain, every layer tagged with its kind, so
+  // that no dense network's bytes can spell a conv network's.
+  const bool has_conv =
+      std::any_of(network.layers().begin(), network.layers().end(),
+                  [](const model::Layer& layer) { return layer.conv.has_value(); });
+  ContentHash hash(has_conv ? "scprec.network/2" : "scprec.network/1");
   for (const model::Layer& layer : network.layers()) {
+    if (has_conv) hash.add_text(layer.conv ? "conv2d" : "linear");
     hash.add_text(layer.name);
     hash.add_count(layer.outputs());
     hash.add_count(layer.inputs());
@@ -264,14 +289,14 @@ std::string network_hash(const model::Network& network) {
     hash.add_values(weight.data(), static_cast<std::size_t>(weight.size()));
     hash.add_values(layer.bias.data(), static_cast<std::size_t>(layer.bias.size()));
     hash.add_text(model::to_string(layer.activation));
-    if (layer.conv) {  // dense layers hash as they always did, so older maps still match
+    if (layer.conv) {
       const model::ConvGeometry& g = *layer.conv;
-      hash.add_text("conv2d");
       for (std::size_t n : {g.input.channels, g.input.height, g.input.width, g.kernel_h, g.kernel_w,
-                            g.stride_h, g.stride_w, g.pad_h, g.pad_w, layer.pool.size}) {
+                            g.stride_h, g.stride_w, g.pad_h, g.pad_w}) {
         hash.add_count(n);
       }
       hash.add_text(model::to_string(layer.pool.kind));
+      hash.add_count(layer.pool.kind == model::PoolKind::kNone ? 0 : layer.pool.size);
     }
   }
   return hash.hex();
@@ -304,25 +329,44 @@ namespace {
 
 std::optional<Dataset> dataset_from(const std::vector<NpyArray>& arrays, const std::string& path,
                                     Split split, std::size_t features, std::size_t classes,
-                                    bool required);
+                                    const std::optional<model::MapShape>& map, bool required);
+
+// The map a network's data may be shaped as: its first layer's input map when that is a conv
+// layer.
+std::optional<model::MapShape> input_map(const model::Network& network) {
+  const model::Layer& first = network.layers().front();
+  if (!first.conv) return std::nullopt;
+  return first.conv->input;
+}
 
 }  // namespace
 
 Dataset read_dataset(const std::string& path, Split split, std::size_t features,
                      std::size_t classes) {
-  return *dataset_from(read_npz(path), path, split, features, classes, true);
+  return *dataset_from(read_npz(path), path, split, features, classes, std::nullopt, true);
 }
 
 std::optional<Dataset> read_dataset_if_present(const std::string& path, Split split,
                                                std::size_t features, std::size_t classes) {
-  return dataset_from(read_npz(path), path, split, features, classes, false);
+  return dataset_from(read_npz(path), path, split, features, classes, std::nullopt, false);
+}
+
+Dataset read_dataset(const std::string& path, Split split, const model::Network& network) {
+  return *dataset_from(read_npz(path), path, split, network.input_size(), network.output_size(),
+                       input_map(network), true);
+}
+
+std::optional<Dataset> read_dataset_if_present(const std::string& path, Split split,
+                                               const model::Network& network) {
+  return dataset_from(read_npz(path), path, split, network.input_size(), network.output_size(),
+                      input_map(network), false);
 }
 
 namespace {
 
 std::optional<Dataset> dataset_from(const std::vector<NpyArray>& arrays, const std::string& path,
                                     Split split, std::size_t features, std::size_t classes,
-                                    bool required) {
+                                    const std::optional<model::MapShape>& map, bool required) {
   const std::string x_name = split == Split::kCalibration ? "x" : "x_test";
   const std::string y_name = split == Split::kCalibration ? "y" : "y_test";
   const NpyArray* x = nullptr;
@@ -336,12 +380,19 @@ std::optional<Dataset> dataset_from(const std::vector<NpyArray>& arrays, const s
     throw_bad_input(path, x_name, "array not found",
                     "Save inputs as '" + x_name + "' of shape (samples, features) with np.savez");
   }
-  if (x->shape.size() < 2 || x->shape[0] == 0) {
+  if ((x->shape.size() != 2 && x->shape.size() != 4) || x->shape[0] == 0) {
     throw_bad_input(path, x_name,
                     "has shape " + x->shape_text() +
                         ", expected (samples, features) or (samples, "
                         "channels, height, width)",
                     "Give one sample per row, flattened or as a (C, H, W) map");
+  }
+  if (x->shape.size() == 4 && map &&
+      !(model::MapShape{x->shape[1], x->shape[2], x->shape[3]} == *map)) {
+    throw_bad_input(path, x_name,
+                    "has shape " + x->shape_text() + ", but the model reads (C, H, W) maps " +
+                        model::to_string(*map),
+                    "Save each sample as the model's (channels, height, width), or flattened");
   }
   const std::size_t columns = x->values.size() / x->shape[0];  // a (C, H, W) map read row-major
   if (features != 0 && columns != features) {

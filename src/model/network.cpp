@@ -51,6 +51,10 @@ MapShape Layer::pooled_shape() const {
 
 namespace {
 
+// The most values a conv layer's input map, or its windows at all positions, may hold: the
+// window table (4 bytes an entry) and a sample's gathered windows stay in tens of MiB.
+constexpr std::size_t kMaxMapValues = std::size_t{1} << 24;
+
 // A conv layer's geometry must fit its weights and its map, and its pooling its output.
 void check_conv(const Layer& layer) {
   const ConvGeometry& g = *layer.conv;
@@ -59,11 +63,27 @@ void check_conv(const Layer& layer) {
     throw_bad_input("", layer.name, "has an empty input map, kernel or stride",
                     "Give positive sizes, kernels and strides");
   }
+  if (g.pad_h >= g.kernel_h || g.pad_w >= g.kernel_w) {
+    throw_bad_input("", layer.name,
+                    "pads by " + std::to_string(g.pad_h) + "x" + std::to_string(g.pad_w) +
+                        ", as much as its " + std::to_string(g.kernel_h) + "x" +
+                        std::to_string(g.kernel_w) +
+                        " kernel: windows would lie wholly on the "
+                        "padding",
+                    "Pad by less than the kernel size");
+  }
   if (g.kernel_h > g.input.height + 2 * g.pad_h || g.kernel_w > g.input.width + 2 * g.pad_w) {
     throw_bad_input("", layer.name,
                     "has a " + std::to_string(g.kernel_h) + "x" + std::to_string(g.kernel_w) +
                         " kernel larger than its padded input map " + to_string(g.input),
                     "Check the input shape, kernel and padding");
+  }
+  if (g.input.size() > kMaxMapValues || g.positions() * g.window() > kMaxMapValues) {
+    throw_bad_input("", layer.name,
+                    "reads a map " + to_string(g.input) + " at " + std::to_string(g.positions()) +
+                        " positions of " + std::to_string(g.window()) +
+                        " values each, more than 2^24",
+                    "Give a smaller input map or kernel");
   }
   if (layer.inputs() != g.window()) {
     throw_bad_input("", layer.name,
@@ -74,7 +94,8 @@ void check_conv(const Layer& layer) {
   }
   if (layer.pool.kind != PoolKind::kNone) {
     const MapShape out = layer.output_shape();
-    if (layer.pool.size == 0 || out.height < layer.pool.size || out.width < layer.pool.size) {
+    if (layer.pool.size == 0 || layer.pool.size > 256 || out.height < layer.pool.size ||
+        out.width < layer.pool.size) {
       throw_bad_input("", layer.name,
                       "pools " + std::to_string(layer.pool.size) + "x" +
                           std::to_string(layer.pool.size) + " windows of its output map " +

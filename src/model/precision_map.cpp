@@ -128,12 +128,15 @@ void check_map_matches(const PrecisionMap& map, const Network& network,
     const std::string field = "layers[" + std::to_string(l) + "]";
     if (row.name != dense[l].name || row.inputs != dense[l].inputs() ||
         row.outputs != dense[l].outputs() || row.positions != dense[l].positions()) {
+      const auto at = [](std::size_t positions) {
+        return positions == 1 ? std::string() : " at " + std::to_string(positions) + " positions";
+      };
       throw_bad_input(where, field,
                       "is " + row.name + " (" + std::to_string(row.inputs) + " -> " +
-                          std::to_string(row.outputs) + ") but the model's layer " +
-                          std::to_string(l) + " is " + dense[l].name + " (" +
-                          std::to_string(dense[l].inputs()) + " -> " +
-                          std::to_string(dense[l].outputs()) + ")",
+                          std::to_string(row.outputs) + at(row.positions) +
+                          ") but the model's layer " + std::to_string(l) + " is " + dense[l].name +
+                          " (" + std::to_string(dense[l].inputs()) + " -> " +
+                          std::to_string(dense[l].outputs()) + at(dense[l].positions()) + ")",
                       kNewMap);
     }
   }

@@ -286,8 +286,8 @@ namespace {
 
 // A conv layer's codes: the dense layer on the window at every position, laid out channel by
 // channel, then pooled.
-Codes conv_codes(const QuantLayer& layer, const QuantConfig& config, std::size_t l,
-                 const Codes& map, const DotFunction& dot) {
+Codes conv_codes(const QuantLayer& layer, const QuantConfig& config, const Codes& map,
+                 const LayerDot& dot) {
   const Codes windows = gather_windows(layer, map);
   const std::size_t positions = layer.positions();
   Codes per_position;
@@ -295,7 +295,7 @@ Codes conv_codes(const QuantLayer& layer, const QuantConfig& config, std::size_t
   for (std::size_t p = 0; p < positions; ++p) {
     const Codes window(windows.begin() + static_cast<std::ptrdiff_t>(p * layer.inputs),
                        windows.begin() + static_cast<std::ptrdiff_t>((p + 1) * layer.inputs));
-    const LayerOutput out = finish_layer(layer, config, dot(l, window));
+    const LayerOutput out = finish_layer(layer, config, dot(window));
     per_position.insert(per_position.end(), out.codes.begin(), out.codes.end());
   }
   const MapShape shape{layer.outputs, layer.conv->out_height(), layer.conv->out_width()};
@@ -304,18 +304,23 @@ Codes conv_codes(const QuantLayer& layer, const QuantConfig& config, std::size_t
 
 }  // namespace
 
+LayerOutput run_layer(const QuantLayer& layer, const QuantConfig& config, const Codes& input,
+                      const LayerDot& dot) {
+  if (!layer.conv) return finish_layer(layer, config, dot(input));
+  SCPREC_ASSERT(!layer.is_output, "the output layer is dense (Network's rule)");
+  LayerOutput out;
+  out.codes = conv_codes(layer, config, input, dot);
+  return out;
+}
+
 NetworkRun forward_codes(const QuantizedNetwork& network, const Codes& input,
                          const DotFunction& dot) {
   NetworkRun run;
   run.layer_inputs.push_back(input);
   for (std::size_t l = 0; l < network.layers.size(); ++l) {
     const QuantLayer& layer = network.layers[l];
-    if (layer.conv) {  // never the output layer (Network's rule)
-      run.layer_inputs.push_back(
-          conv_codes(layer, network.config, l, run.layer_inputs.back(), dot));
-      continue;
-    }
-    LayerOutput out = finish_layer(layer, network.config, dot(l, run.layer_inputs.back()));
+    LayerOutput out = run_layer(layer, network.config, run.layer_inputs.back(),
+                                [&](const Codes& codes) { return dot(l, codes); });
     if (layer.is_output) {
       run.logits = std::move(out.accumulators);
     } else {

@@ -469,3 +469,45 @@ TEST_CASE("assign: a conv layer's bound takes the union over its positions", "[a
           got);
   }
 }
+
+// What the assigner runs (layer_inputs' windows into LayerBounds, on every lane kind): a conv
+// layer's bound at delta is the bound of the same weights as a dense layer over the same windows
+// at delta / positions.
+TEST_CASE("assign: the assigner bounds a conv layer as its windows at delta over positions",
+          "[assign][bounds]") {
+  std::mt19937_64 rng(11);
+  const scprec::model::QuantConfig quant{8, Encoding::kSignMagnitude};
+  scprec::model::Layer conv;
+  conv.name = "conv";
+  conv.conv = scprec::model::ConvGeometry{{2, 5, 5}, 3, 3, 2, 1, 1, 0};
+  conv.weight = Eigen::MatrixXd::Random(3, 18);
+  conv.bias = Eigen::VectorXd::Zero(3);
+  scprec::model::Layer fc;
+  fc.name = "fc";
+  fc.weight = Eigen::MatrixXd::Random(2, 3 * 3 * 3);
+  fc.bias = Eigen::VectorXd::Zero(2);
+  fc.activation = scprec::model::Activation::kIdentity;
+  const scprec::model::Network network({conv, fc});
+  const Eigen::MatrixXd x = (Eigen::MatrixXd::Random(5, 50).array() + 1) / 2;
+  const auto quantized = scprec::model::quantize(network, x, quant);
+  const auto windows = scprec::assign::layer_inputs(quantized, x);
+  const scprec::model::QuantLayer& layer = quantized.layers[0];
+  REQUIRE(layer.positions() == 9);
+  REQUIRE(windows[0].size() == 5 * 9);  // every row's window at every position
+  REQUIRE(windows[0][0].size() == 18);
+  scprec::model::QuantLayer dense = layer;
+  dense.conv.reset();
+  const double delta = 0.05;
+  for (auto kind : {scprec::core::GeneratorKind::kLfsr, scprec::core::GeneratorKind::kSobol,
+                    scprec::core::GeneratorKind::kSharedLfsr}) {
+    const scprec::assign::LayerBounds as_conv(layer, quant, kind, 32, windows[0], {64, 256}, 1);
+    const scprec::assign::LayerBounds as_dense(dense, quant, kind, 32, windows[0], {64, 256}, 1);
+    for (Bound bound : kBounds) {
+      if (!as_conv.applies(bound, 64)) continue;
+      INFO(scprec::core::to_string(kind) << " " << to_string(bound));
+      CHECK(as_conv.error_bound(bound, 64, delta) ==
+            Approx(as_dense.error_bound(bound, 64, delta / 9.0)).epsilon(1e-12));
+      CHECK(as_conv.error_bound(bound, 64, delta) > as_dense.error_bound(bound, 64, delta));
+    }
+  }
+}

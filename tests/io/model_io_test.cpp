@@ -105,7 +105,15 @@ TEST_CASE("io: a manifest that does not fit the weights is refused naming its fi
        "both lists given"},
       // Valid JSON whose geometry the network refuses: conv2's map after pooling is too small.
       {R"({"input_shape": [1, 9, 9], "layers": [{"pool": {"kind": "max", "size": 4}}, {}, {}]})",
-       "conv2", "larger than its padded input map"},
+       "layers[1] (conv2)", "larger than its padded input map"},
+      {R"({"input_shape": [1, 9, 9], "layers": [{"padding": 3}, {}, {}]})", "layers[0] (conv1)",
+       "as much as its 3x3 kernel"},
+      {R"({"input_shape": [1, 4096, 8192], "layers": [{}, {}, {}]})", "layers[0] (conv1)",
+       "more than 2^24"},
+      {R"({"input_shape": [1, 9, 9], "layers": [{}, {}, {"stride": 2}]})", "layers[2]",
+       "gives a linear layer a stride or padding"},
+      {R"({"input_shape": [1, 9, 9], "layers": [{"pool": {"kind": "max", "size": 300}}, {}, {}]})",
+       "layers[0].pool.size", "is not a whole number in [2, 256]"},
   }));
   INFO(json);
   const std::string manifest = (dir.path() / "manifest.json").string();
@@ -121,7 +129,7 @@ TEST_CASE("io: a manifest that does not fit the weights is refused naming its fi
   }
 }
 
-TEST_CASE("io: data may hold each sample as a (C, H, W) map", "[io]") {
+TEST_CASE("io: data may hold each sample as a C x H x W map", "[io]") {
   const std::string conv = std::string(SCPREC_SOURCE_DIR) + "/tests/fixtures/conv/";
   const auto maps = scprec::io::read_dataset(conv + "cnn_a_data4d.npz", Split::kCalibration, 81, 5);
   const auto flat = scprec::io::read_npz(conv + "cnn_a_expected.npz");
@@ -134,6 +142,19 @@ TEST_CASE("io: data may hold each sample as a (C, H, W) map", "[io]") {
     }
   }
   CHECK(maps.labels.size() == 6);
+
+  // For a network whose first layer is a conv layer, the maps must be its input's (C, H, W).
+  const auto network = scprec::io::read_model(conv + "cnn_a.npz", conv + "cnn_a.manifest.json");
+  CHECK(scprec::io::read_dataset(conv + "cnn_a_data4d.npz", Split::kCalibration, network).size() ==
+        6);
+  try {
+    scprec::io::read_dataset(conv + "cnn_a_data_nhwc.npz", Split::kCalibration, network);
+    FAIL("no error");
+  } catch (const scprec::Error& e) {
+    CHECK(e.field() == "x");
+    CHECK_THAT(e.problem(), Catch::Contains("has shape (6, 9, 9, 1), but the model reads (C, H, W) "
+                                            "maps (1, 9, 9)"));
+  }
 }
 
 TEST_CASE("io: bad models are rejected naming the file and the array", "[io]") {

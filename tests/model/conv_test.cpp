@@ -99,10 +99,10 @@ Layer random_conv(std::mt19937_64& rng, const MapShape& input, const std::string
   };
   ConvGeometry g;
   g.input = input;
-  g.pad_h = pick(0, 2);
+  g.pad_h = pick(0, 2);  // less than the kernel, which fits the padded map
   g.pad_w = pick(0, 2);
-  g.kernel_h = pick(1, std::min<std::size_t>(4, input.height + 2 * g.pad_h));
-  g.kernel_w = pick(1, std::min<std::size_t>(4, input.width + 2 * g.pad_w));
+  g.kernel_h = pick(g.pad_h + 1, std::min<std::size_t>(4, input.height + 2 * g.pad_h));
+  g.kernel_w = pick(g.pad_w + 1, std::min<std::size_t>(4, input.width + 2 * g.pad_w));
   g.stride_h = pick(1, 3);
   g.stride_w = pick(1, 3);
   Layer layer;

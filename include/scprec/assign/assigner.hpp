@@ -59,7 +59,8 @@ struct AssignConfig {
   /// Output-error target: a fraction of the output's full scale. Used when total_budget is
   /// not set.
   double target_error = 0.01;
-  /// Total cycle budget: sum of L never exceeds it. When set, the error is minimised instead.
+  /// Total cycle budget: the sum of L (a conv layer's times its positions) never exceeds it.
+  /// When set, the error is minimised instead.
   std::optional<std::uint64_t> total_budget;
   std::size_t min_length = 32;
   std::size_t max_length = 1024;
@@ -128,7 +129,8 @@ LengthPredictions predict_lengths(const model::Network& network,
 /// the generator's lanes (LayerBounds) / output full scale; for sensitivity, the measured quantile
 /// of the output error with only that layer in SC on that generator. Contributions combine by
 /// config.composition. Then the exact optimum: least total cost (config.cost) whose predicted
-/// error meets the target, or, with a budget, least predicted error with sum of L <= budget.
+/// error meets the target, or, with a budget, least predicted error with sum of L (a conv
+/// layer's times its positions) <= budget.
 ///
 /// Returns the precision map (model_hash left empty for the caller to fill). Throws Error
 /// (kBadInput) for bad settings (including layer_names that differ from the model's and a

@@ -48,7 +48,8 @@ struct Dataset {
 };
 
 /// Reads one split of a data .npz: x of shape (N, features), or (N, C, H, W) flattened to (N,
-/// C H W) row-major (PyTorch's Flatten order), with finite values in [0, 1], and
+/// C H W) row-major (PyTorch's Flatten order; other ranks are refused), with finite values in
+/// [0, 1], and
 /// y of shape (N,) with integer labels in [0, classes) if present. `features` of 0 skips that
 /// check; `classes` of 0 leaves labels in [0, 2^31), what an int holds. Throws Error
 /// (kBadInput) naming the file and array otherwise.
@@ -60,9 +61,16 @@ Dataset read_dataset(const std::string& path, Split split, std::size_t features 
 /// data that chose it by this hash.
 std::string dataset_hash(const Dataset& data);
 
+/// read_dataset for `network`: its input size as the features, its outputs as the classes, and
+/// an x of shape (N, C, H, W) checked to hold the (C, H, W) maps of its first layer's input when
+/// that is a conv layer (a transposed (N, H, W, C) array is refused, not misread).
+Dataset read_dataset(const std::string& path, Split split, const model::Network& network);
+
 /// The same, but nothing (rather than an error) when the file has no inputs array for the
 /// split; a split that is present and wrong still throws.
 std::optional<Dataset> read_dataset_if_present(const std::string& path, Split split,
                                                std::size_t features = 0, std::size_t classes = 0);
+std::optional<Dataset> read_dataset_if_present(const std::string& path, Split split,
+                                               const model::Network& network);
 
 }  // namespace scprec::io

@@ -134,9 +134,17 @@ using DotFunction = std::function<std::vector<std::int64_t>(std::size_t layer, c
 /// The codes of a conv layer's window at every position (window_indices' order, 0 on the
 /// padding), position by position: element p * layer.inputs + k.
 Codes gather_windows(const QuantLayer& layer, const Codes& map);
-/// Runs one sample through the network, each layer's dot products computed by `dot`: a dense
-/// layer's once, a conv layer's once per position (on gather_windows' window, positions in
-/// row-major order), its codes then laid out channel by channel and pooled (pool_codes).
+/// Computes one layer's dot products from the codes one output reads (a dense layer's input, a
+/// conv layer's window at one position).
+using LayerDot = std::function<std::vector<std::int64_t>(const Codes& input)>;
+/// One layer on the codes it receives (a conv layer's whole input map): finish_layer of `dot`
+/// on the input, or for a conv layer on the window at every position (gather_windows' order,
+/// positions in row-major order), its codes then laid out channel by channel and pooled
+/// (pool_codes) into `codes`. A conv layer is never the output layer.
+LayerOutput run_layer(const QuantLayer& layer, const QuantConfig& config, const Codes& input,
+                      const LayerDot& dot);
+/// Runs one sample through the network, each layer by run_layer with `dot` for its dot
+/// products.
 NetworkRun forward_codes(const QuantizedNetwork& network, const Codes& input,
                          const DotFunction& dot);
 /// forward_codes with exact_dot: the binary reference.
