@@ -43,15 +43,30 @@ void check_candidates(const ExploreConfig& config) {
   }
 }
 
-void check_config(const ExploreConfig& config, std::size_t layers) {
+std::uint64_t total_runs(const std::vector<std::size_t>& positions) {
+  std::uint64_t runs = 0;
+  for (std::size_t p : positions) runs += p;
+  return runs;
+}
+
+void check_config(const ExploreConfig& config, const std::vector<std::size_t>& positions) {
   check_candidates(config);
   const std::size_t shortest = *std::min_element(config.lengths.begin(), config.lengths.end());
-  if (config.max_cycles != 0 && shortest * layers > config.max_cycles) {
+  const std::uint64_t least = shortest * total_runs(positions);
+  if (config.max_cycles != 0 && least > config.max_cycles) {
     throw_bad_input("", "max cycles",
-                    fmt::format("{} is below {} layers at the shortest length, {}",
-                                config.max_cycles, layers, shortest),
-                    fmt::format("Allow at least {} cycles", shortest * layers));
+                    fmt::format("{} is below {} layers at the shortest length, {} ({} cycles; a "
+                                "conv layer runs once per position)",
+                                config.max_cycles, positions.size(), shortest, least),
+                    fmt::format("Allow at least {} cycles", least));
   }
+}
+
+// Each layer's runs of L cycles per input: 1, or a conv layer's positions.
+std::vector<std::size_t> layer_positions(const model::QuantizedNetwork& quantized) {
+  std::vector<std::size_t> positions;
+  for (const model::QuantLayer& layer : quantized.layers) positions.push_back(layer.positions());
+  return positions;
 }
 
 // Every row's top-1 class from integer logits (the first of equal maxima).
@@ -59,18 +74,19 @@ int top1(const std::vector<std::int64_t>& logits) {
   return static_cast<int>(std::max_element(logits.begin(), logits.end()) - logits.begin());
 }
 
-// A design point from its choices (layer l has synapses[l] weights), scored by each row's SC
-// top-1 class against the labels and the integer network's classes.
+// A design point from its choices (layer l has synapses[l] weights and runs positions[l]
+// times per input), scored by each row's SC top-1 class against the labels and the integer
+// network's classes.
 DesignPoint scored_point(double quantile, std::vector<LayerChoice> layers,
                          const std::vector<std::uint64_t>& synapses,
-                         const std::vector<int>& classes, const std::vector<int>& labels,
-                         const std::vector<int>& integer_classes) {
+                         const std::vector<std::size_t>& positions, const std::vector<int>& classes,
+                         const std::vector<int>& labels, const std::vector<int>& integer_classes) {
   DesignPoint p;
   p.scale_quantile = quantile;
   p.layers = std::move(layers);
   for (std::size_t l = 0; l < p.layers.size(); ++l) {
-    p.cycles += p.layers[l].length;
-    p.synapse_cycles += synapses[l] * p.layers[l].length;
+    p.cycles += positions[l] * p.layers[l].length;
+    p.synapse_cycles += synapses[l] * positions[l] * p.layers[l].length;
   }
   for (std::size_t r = 0; r < classes.size(); ++r) {
     p.correct += !labels.empty() && classes[r] == labels[r] ? 1 : 0;
@@ -98,6 +114,7 @@ class Sweep {
     for (const model::QuantLayer& layer : quantized.layers) {
       synapses_.push_back(static_cast<std::uint64_t>(layer.inputs) * layer.outputs);
     }
+    positions_ = layer_positions(quantized);
   }
 
   // Runs every point below the prefix `chosen`, whose last layer's inputs are `codes` (per
@@ -105,21 +122,22 @@ class Sweep {
   void run(std::vector<LayerChoice>& chosen, const std::vector<model::Codes>& codes,
            std::uint64_t cycles) {
     const std::size_t l = chosen.size();
-    const std::size_t layers = quantized_.layers.size();
     const std::size_t shortest = *std::min_element(config_.lengths.begin(), config_.lengths.end());
+    const std::uint64_t later_runs =
+        total_runs({positions_.begin() + static_cast<std::ptrdiff_t>(l + 1), positions_.end()});
     for (std::size_t c = 0; c < choices_.size(); ++c) {
       const LayerChoice& choice = choices_[c];
-      const std::uint64_t total = cycles + choice.length;
-      if (config_.max_cycles != 0 && total + shortest * (layers - l - 1) > config_.max_cycles) {
+      const std::uint64_t total = cycles + positions_[l] * choice.length;
+      if (config_.max_cycles != 0 && total + shortest * later_runs > config_.max_cycles) {
         continue;
       }
       const model::ScLayerModel& sc = layer_model(l, c);
       const model::QuantLayer& layer = quantized_.layers[l];
       std::vector<model::LayerOutput> out(codes.size());
       core::parallel_for(codes.size(), config_.threads, [&](std::size_t r) {
-        out[r] = model::finish_layer(
-            layer, quantized_.config,
-            model::sc_dot(layer, quantized_.config, choice.length, sc.run(codes[r])));
+        out[r] = model::run_layer(layer, quantized_.config, codes[r], [&](const model::Codes& in) {
+          return model::sc_dot(layer, quantized_.config, choice.length, sc.run(in));
+        });
       });
       chosen.push_back(choice);
       if (layer.is_output) {
@@ -151,7 +169,7 @@ class Sweep {
     std::vector<int> classes;
     for (const model::LayerOutput& row : out) classes.push_back(top1(row.accumulators));
     points_.push_back(
-        scored_point(quantile_, chosen, synapses_, classes, labels_, integer_classes_));
+        scored_point(quantile_, chosen, synapses_, positions_, classes, labels_, integer_classes_));
   }
 
   const model::QuantizedNetwork& quantized_;
@@ -162,6 +180,7 @@ class Sweep {
   std::vector<DesignPoint>& points_;
   std::vector<LayerChoice> choices_;
   std::vector<std::uint64_t> synapses_;  // per layer, inputs x outputs
+  std::vector<std::size_t> positions_;   // per layer, runs of L cycles per input
   std::vector<std::vector<std::unique_ptr<model::ScLayerModel>>> models_;
 };
 
@@ -170,8 +189,9 @@ class Sweep {
 Exploration explore_design_space(const model::Network& network, const Eigen::MatrixXd& calibration,
                                  const Eigen::MatrixXd& x, const std::vector<int>& labels,
                                  const ExploreConfig& config, Logger& logger) {
-  model::require_dense(network, "design-space exploration");
-  check_config(config, network.layers().size());
+  std::vector<std::size_t> positions;
+  for (const model::Layer& layer : network.layers()) positions.push_back(layer.positions());
+  check_config(config, positions);
   if (!labels.empty() && labels.size() != static_cast<std::size_t>(x.rows())) {
     throw_bad_input("", "labels", fmt::format("{} labels for {} rows", labels.size(), x.rows()),
                     "Give one label per row, or none");
@@ -231,14 +251,15 @@ Exploration explore_design_space(const model::Network& network, const Eigen::Mat
   return e;
 }
 
-std::uint64_t points_per_rule(std::size_t layers, const ExploreConfig& config) {
-  // count[c]: prefixes whose lengths sum to c cycles, layer by layer (a small knapsack).
+std::uint64_t points_per_rule(const std::vector<std::size_t>& positions,
+                              const ExploreConfig& config) {
+  // count[c]: prefixes of c cycles, layer by layer (a small knapsack).
   std::map<std::uint64_t, std::uint64_t> count = {{0, 1}};
-  for (std::size_t l = 0; l < layers; ++l) {
+  for (std::size_t runs : positions) {
     std::map<std::uint64_t, std::uint64_t> next;
     for (const auto& [cycles, n] : count) {
       for (std::size_t length : config.lengths) {
-        const std::uint64_t total = cycles + length;
+        const std::uint64_t total = cycles + runs * length;
         if (config.max_cycles == 0 || total <= config.max_cycles) {
           next[total] += n * config.generators.size();
         }
@@ -251,16 +272,20 @@ std::uint64_t points_per_rule(std::size_t layers, const ExploreConfig& config) {
   return points;
 }
 
-std::uint64_t max_cycles_for(std::size_t layers, ExploreConfig config, std::uint64_t cap) {
-  SCPREC_ASSERT(layers > 0, "a network has layers");
+std::uint64_t max_cycles_for(const std::vector<std::size_t>& positions, ExploreConfig config,
+                             std::uint64_t cap) {
+  SCPREC_ASSERT(!positions.empty(), "a network has layers");
   check_candidates(config);
   const std::uint64_t shortest = *std::min_element(config.lengths.begin(), config.lengths.end());
   const std::uint64_t longest = *std::max_element(config.lengths.begin(), config.lengths.end());
-  config.max_cycles = shortest * layers;
-  while (config.max_cycles < longest * layers) {
+  const std::uint64_t runs = total_runs(positions);
+  // Steps of the shortest length times the fewest runs of a layer: the least a point can add.
+  const std::uint64_t step = shortest * *std::min_element(positions.begin(), positions.end());
+  config.max_cycles = shortest * runs;
+  while (config.max_cycles < longest * runs) {
     ExploreConfig wider = config;
-    wider.max_cycles += shortest;
-    if (points_per_rule(layers, wider) > cap) break;
+    wider.max_cycles += step;
+    if (points_per_rule(positions, wider) > cap) break;
     config = wider;
   }
   return config.max_cycles;
@@ -287,12 +312,14 @@ DesignPoint measure_map(const model::Network& network, const model::PrecisionMap
       [&](const model::Codes& codes) { return model::binary_forward(quantized, codes); }, threads));
   std::vector<LayerChoice> layers;
   std::vector<std::uint64_t> synapses;
+  std::vector<std::size_t> positions;
   for (const model::LayerPrecision& layer : map.layers) {
     layers.push_back({layer.generator, layer.length});
     synapses.push_back(static_cast<std::uint64_t>(layer.inputs) * layer.outputs);
+    positions.push_back(layer.positions);
   }
-  return scored_point(map.quant.scale_quantile, std::move(layers), synapses, sc_classes, labels,
-                      integer_classes);
+  return scored_point(map.quant.scale_quantile, std::move(layers), synapses, positions, sc_classes,
+                      labels, integer_classes);
 }
 
 model::PrecisionMap point_map(const model::Network& network, const Eigen::MatrixXd& calibration,

@@ -78,8 +78,9 @@ int run_explore(const std::vector<std::string>& args, std::ostream& out, std::os
   config.seed = o.seed;
   config.threads = o.threads;
   const LoadedModel loaded = load_model(o);
-  const std::size_t layers = loaded.network.layers().size();
-  config.max_cycles = max_cycles ? *max_cycles : assign::max_cycles_for(layers, config);
+  std::vector<std::size_t> positions;
+  for (const model::Layer& layer : loaded.network.layers()) positions.push_back(layer.positions());
+  config.max_cycles = max_cycles ? *max_cycles : assign::max_cycles_for(positions, config);
   std::optional<model::PrecisionMap> map;
   if (!map_path.empty()) {
     map = io::read_precision_map(map_path);

@@ -158,8 +158,9 @@ void require_dense(const Network& network, const std::string& step) {
     if (layer.conv) {
       throw_bad_input("", layer.name,
                       "is a conv layer, and " + step + " takes dense layers only so far",
-                      "Evaluate the network with `scprec eval` and assign its lengths with "
-                      "`scprec assign`; RTL and co-simulation of conv layers are not built yet");
+                      "Evaluate the network with `scprec eval`, assign its lengths with `scprec "
+                      "assign` or explore them with `scprec explore`; RTL and co-simulation of "
+                      "conv layers are not built yet");
     }
   }
 }

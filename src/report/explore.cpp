@@ -127,7 +127,8 @@ std::string explore_markdown(const Exploration& e, const ExploreContext& c) {
       "# Design space\n\n{} points (generator and length per layer, at {} scale rule(s)), run on "
       "the bit-exact software model over {} in {:.1f} s. Accuracy intervals: 95% "
       "Clopper-Pearson. Top-1 flips: the SC network's class differs from the exact integer "
-      "network's at the same rule. Cycles: the sum of the layers' lengths.\n\n"
+      "network's at the same rule. Cycles: the sum of the layers' lengths, a conv layer's times "
+      "its positions.\n\n"
       "Float network: {}.\n\n| scale quantile | integer network |\n|---|---|\n",
       e.points.size(), e.scale_quantiles.size(), c.rows_text, c.seconds,
       percent(e.float_correct, e.rows));

@@ -47,7 +47,7 @@ TEST_CASE("explore: every point's counts are its map's, run whole on the SC mode
   // 4 choices a layer (2 generators x 2 lengths); within 160 cycles at most two layers at 64:
   // 2^3 generator choices for each of 1 + 3 + 3 length patterns, at each of the 2 rules.
   REQUIRE(exploration.points.size() == 2 * 8 * (1 + 3 + 3));
-  CHECK(scprec::assign::points_per_rule(3, config) == 8 * (1 + 3 + 3));
+  CHECK(scprec::assign::points_per_rule({1, 1, 1}, config) == 8 * (1 + 3 + 3));
   std::set<std::string> seen;
   for (std::size_t i = 0; i < exploration.points.size(); i += 7) {  // a spread of the points
     const DesignPoint& p = exploration.points[i];
@@ -115,12 +115,47 @@ TEST_CASE("explore: the default cycle limit keeps the sweep near its point budge
   ExploreConfig config;
   config.lengths = {32, 64, 128, 256, 512, 1024};
   // The example's three layers: 184 points a rule at 288 cycles, 232 at 320.
-  CHECK(scprec::assign::max_cycles_for(3, config) == 288);
+  CHECK(scprec::assign::max_cycles_for({1, 1, 1}, config) == 288);
   config.max_cycles = 288;
-  CHECK(scprec::assign::points_per_rule(3, config) == 184);
+  CHECK(scprec::assign::points_per_rule({1, 1, 1}, config) == 184);
   // Ten layers: 2^10 generator mixes at the shortest lengths already pass the budget, so the
   // limit stays at every layer at 32 cycles.
-  CHECK(scprec::assign::max_cycles_for(10, config) == 320);
+  CHECK(scprec::assign::max_cycles_for(std::vector<std::size_t>(10, 1), config) == 320);
   // One layer: every length fits.
-  CHECK(scprec::assign::max_cycles_for(1, config) == 1024);
+  CHECK(scprec::assign::max_cycles_for({1}, config) == 1024);
+}
+
+// On a conv network (tests/fixtures/conv/cnn_b: a pointwise conv at 9 positions, then two
+// linear layers) the sweep's layer-by-layer runs give every point the counts of its map run
+// whole, and its cycles count the conv layer's positions.
+TEST_CASE("explore: a conv network's points are their maps' and count positions x L", "[assign]") {
+  const std::string dir = std::string(SCPREC_SOURCE_DIR) + "/tests/fixtures/conv/";
+  const auto network = scprec::io::read_model(dir + "cnn_b.npz", dir + "cnn_b.manifest.json");
+  const auto data =
+      scprec::io::read_dataset(dir + "cnn_b_data4d.npz", scprec::io::Split::kCalibration, network);
+  ExploreConfig config;
+  config.scale_quantiles = {1.0};
+  config.lengths = {16, 32};
+  config.max_cycles = 0;
+  const auto exploration =
+      scprec::assign::explore_design_space(network, data.x, data.x, data.labels, config);
+  REQUIRE(exploration.points.size() == 2 * 2 * 2 * 8);  // (2 generators x 2 lengths)^3
+  CHECK(scprec::assign::points_per_rule({9, 1, 1}, config) == exploration.points.size());
+  for (const DesignPoint& p : exploration.points) {
+    CHECK(p.cycles == 9 * p.layers[0].length + p.layers[1].length + p.layers[2].length);
+    const auto map = scprec::assign::point_map(network, data.x, p, config);
+    CHECK(map.total_cycles() == p.cycles);
+    const DesignPoint whole = scprec::assign::measure_map(network, map, data.x, data.labels);
+    CHECK(whole.correct == p.correct);
+    CHECK(whole.flips == p.flips);
+    CHECK(whole.synapse_cycles == p.synapse_cycles);
+  }
+  // A limit between 9 x 16 + 2 x 16 = 176 and the next point up keeps only the shortest.
+  config.max_cycles = 180;
+  CHECK(scprec::assign::explore_design_space(network, data.x, data.x, data.labels, config)
+            .points.size() == 8);
+  config.max_cycles = 175;
+  CHECK_THROWS_WITH(
+      scprec::assign::explore_design_space(network, data.x, data.x, data.labels, config),
+      Catch::Contains("Allow at least 176 cycles"));
 }

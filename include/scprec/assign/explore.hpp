@@ -73,16 +73,20 @@ Exploration explore_design_space(const model::Network& network, const Eigen::Mat
                                  const Eigen::MatrixXd& x, const std::vector<int>& labels,
                                  const ExploreConfig& config, Logger& logger = null_logger());
 
-/// The points a sweep over `layers` layers would run per scale rule with this config (every
-/// combination of the config's generators and lengths, per layer, within max_cycles).
-std::uint64_t points_per_rule(std::size_t layers, const ExploreConfig& config);
+/// The points a sweep would run per scale rule with this config over layers that run
+/// `positions[l]` times per input (1, or a conv layer's positions: a point's cycles are the sum
+/// of positions x L): every combination of the config's generators and lengths, per layer,
+/// within max_cycles.
+std::uint64_t points_per_rule(const std::vector<std::size_t>& positions,
+                              const ExploreConfig& config);
 
-/// The largest cycle limit, in steps of the shortest candidate length and at least every layer
-/// at the shortest, that keeps points_per_rule at most `cap` (200 a rule gives 288 cycles on
-/// the example). At the least limit a network of k layers still has generators^k points a rule,
-/// which no limit can cut. Throws Error (kBadInput) for empty lists or a length that is not a
-/// power of two or is given twice.
-std::uint64_t max_cycles_for(std::size_t layers, ExploreConfig config, std::uint64_t cap = 200);
+/// The largest cycle limit, in steps of the shortest candidate length (times the fewest
+/// positions of a layer) and at least every layer at the shortest, that keeps points_per_rule
+/// at most `cap` (200 a rule gives 288 cycles on the example). At the least limit a network of
+/// k layers still has generators^k points a rule, which no limit can cut. Throws Error
+/// (kBadInput) for empty lists or a length that is not a power of two or is given twice.
+std::uint64_t max_cycles_for(const std::vector<std::size_t>& positions, ExploreConfig config,
+                             std::uint64_t cap = 200);
 
 /// Marks the points no other point dominates: none has at most their cycles and at least their
 /// correct rows with one of the two strictly better.
