@@ -75,10 +75,8 @@ std::vector<scprec::model::Codes> layer_windows(const scprec::model::QuantizedNe
       windows.push_back(run.layer_inputs[l]);
       continue;
     }
-    const scprec::model::Codes all = scprec::model::gather_windows(layer, run.layer_inputs[l]);
-    for (std::size_t p = 0; p < layer.positions(); ++p) {
-      windows.emplace_back(all.begin() + static_cast<std::ptrdiff_t>(p * layer.inputs),
-                           all.begin() + static_cast<std::ptrdiff_t>((p + 1) * layer.inputs));
+    for (auto& window : scprec::model::gather_windows(layer, run.layer_inputs[l])) {
+      windows.push_back(std::move(window));
     }
   }
   return windows;

@@ -62,13 +62,6 @@ void check_config(const ExploreConfig& config, const std::vector<std::size_t>& p
   }
 }
 
-// Each layer's runs of L cycles per input: 1, or a conv layer's positions.
-std::vector<std::size_t> layer_positions(const model::QuantizedNetwork& quantized) {
-  std::vector<std::size_t> positions;
-  for (const model::QuantLayer& layer : quantized.layers) positions.push_back(layer.positions());
-  return positions;
-}
-
 // Every row's top-1 class from integer logits (the first of equal maxima).
 int top1(const std::vector<std::int64_t>& logits) {
   return static_cast<int>(std::max_element(logits.begin(), logits.end()) - logits.begin());
@@ -114,7 +107,7 @@ class Sweep {
     for (const model::QuantLayer& layer : quantized.layers) {
       synapses_.push_back(static_cast<std::uint64_t>(layer.inputs) * layer.outputs);
     }
-    positions_ = layer_positions(quantized);
+    for (const model::QuantLayer& layer : quantized.layers) positions_.push_back(layer.positions());
   }
 
   // Runs every point below the prefix `chosen`, whose last layer's inputs are `codes` (per
@@ -189,9 +182,7 @@ class Sweep {
 Exploration explore_design_space(const model::Network& network, const Eigen::MatrixXd& calibration,
                                  const Eigen::MatrixXd& x, const std::vector<int>& labels,
                                  const ExploreConfig& config, Logger& logger) {
-  std::vector<std::size_t> positions;
-  for (const model::Layer& layer : network.layers()) positions.push_back(layer.positions());
-  check_config(config, positions);
+  check_config(config, layer_positions(network));
   if (!labels.empty() && labels.size() != static_cast<std::size_t>(x.rows())) {
     throw_bad_input("", "labels", fmt::format("{} labels for {} rows", labels.size(), x.rows()),
                     "Give one label per row, or none");
@@ -249,6 +240,12 @@ Exploration explore_design_space(const model::Network& network, const Eigen::Mat
                    });
   mark_frontier(e.points);
   return e;
+}
+
+std::vector<std::size_t> layer_positions(const model::Network& network) {
+  std::vector<std::size_t> positions;
+  for (const model::Layer& layer : network.layers()) positions.push_back(layer.positions());
+  return positions;
 }
 
 std::uint64_t points_per_rule(const std::vector<std::size_t>& positions,

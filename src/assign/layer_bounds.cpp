@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 
 #include "scprec/assign/net_bounds.hpp"
 #include "scprec/core/error.hpp"
@@ -39,11 +40,8 @@ std::vector<std::vector<model::Codes>> layer_inputs(const model::QuantizedNetwor
         codes[l].push_back(std::move(run.layer_inputs[l]));
         continue;
       }
-      const model::Codes windows = model::gather_windows(layer, run.layer_inputs[l]);
-      for (std::size_t p = 0; p < layer.positions(); ++p) {
-        const auto begin = windows.begin() + static_cast<std::ptrdiff_t>(p * layer.inputs);
-        codes[l].emplace_back(begin, begin + static_cast<std::ptrdiff_t>(layer.inputs));
-      }
+      std::vector<model::Codes> windows = model::gather_windows(layer, run.layer_inputs[l]);
+      std::move(windows.begin(), windows.end(), std::back_inserter(codes[l]));
     }
   }
   return codes;

@@ -78,9 +78,9 @@ int run_explore(const std::vector<std::string>& args, std::ostream& out, std::os
   config.seed = o.seed;
   config.threads = o.threads;
   const LoadedModel loaded = load_model(o);
-  std::vector<std::size_t> positions;
-  for (const model::Layer& layer : loaded.network.layers()) positions.push_back(layer.positions());
-  config.max_cycles = max_cycles ? *max_cycles : assign::max_cycles_for(positions, config);
+  config.max_cycles = max_cycles
+                          ? *max_cycles
+                          : assign::max_cycles_for(assign::layer_positions(loaded.network), config);
   std::optional<model::PrecisionMap> map;
   if (!map_path.empty()) {
     map = io::read_precision_map(map_path);

@@ -38,15 +38,19 @@ std::string to_string(PoolKind kind) {
   return enum_name(kPoolNames, kind);
 }
 
+MapShape output_map(std::size_t channels, const std::optional<ConvGeometry>& conv,
+                    const Pooling& pool) {
+  if (!conv) return {channels, 1, 1};
+  if (pool.kind == PoolKind::kNone) return {channels, conv->out_height(), conv->out_width()};
+  return {channels, conv->out_height() / pool.size, conv->out_width() / pool.size};
+}
+
 MapShape Layer::output_shape() const {
-  if (!conv) return {outputs(), 1, 1};
-  return {outputs(), conv->out_height(), conv->out_width()};
+  return output_map(outputs(), conv, {});
 }
 
 MapShape Layer::pooled_shape() const {
-  const MapShape out = output_shape();
-  if (pool.kind == PoolKind::kNone) return out;
-  return {out.channels, out.height / pool.size, out.width / pool.size};
+  return output_map(outputs(), conv, pool);
 }
 
 namespace {

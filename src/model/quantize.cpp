@@ -266,18 +266,18 @@ std::vector<std::int64_t> exact_dot(const QuantLayer& layer, const Codes& input)
 }
 
 MapShape QuantLayer::pooled_shape() const {
-  if (!conv) return {outputs, 1, 1};
-  if (pool.kind == PoolKind::kNone) return {outputs, conv->out_height(), conv->out_width()};
-  return {outputs, conv->out_height() / pool.size, conv->out_width() / pool.size};
+  return output_map(outputs, conv, pool);
 }
 
-Codes gather_windows(const QuantLayer& layer, const Codes& map) {
+std::vector<Codes> gather_windows(const QuantLayer& layer, const Codes& map) {
   SCPREC_ASSERT(layer.conv && map.size() == layer.conv->input.size(),
                 "gathering windows of a map of the wrong size");
   const std::vector<std::int32_t> indices = window_indices(*layer.conv);
-  Codes windows(indices.size(), 0);
+  std::vector<Codes> windows(layer.positions(), Codes(layer.inputs, 0));
   for (std::size_t k = 0; k < indices.size(); ++k) {
-    if (indices[k] >= 0) windows[k] = map[static_cast<std::size_t>(indices[k])];
+    if (indices[k] >= 0) {
+      windows[k / layer.inputs][k % layer.inputs] = map[static_cast<std::size_t>(indices[k])];
+    }
   }
   return windows;
 }
@@ -288,18 +288,15 @@ namespace {
 // channel, then pooled.
 Codes conv_codes(const QuantLayer& layer, const QuantConfig& config, const Codes& map,
                  const LayerDot& dot) {
-  const Codes windows = gather_windows(layer, map);
   const std::size_t positions = layer.positions();
   Codes per_position;
   per_position.reserve(positions * layer.outputs);
-  for (std::size_t p = 0; p < positions; ++p) {
-    const Codes window(windows.begin() + static_cast<std::ptrdiff_t>(p * layer.inputs),
-                       windows.begin() + static_cast<std::ptrdiff_t>((p + 1) * layer.inputs));
+  for (const Codes& window : gather_windows(layer, map)) {
     const LayerOutput out = finish_layer(layer, config, dot(window));
     per_position.insert(per_position.end(), out.codes.begin(), out.codes.end());
   }
-  const MapShape shape{layer.outputs, layer.conv->out_height(), layer.conv->out_width()};
-  return pool_codes(to_channel_major(per_position, positions, layer.outputs), shape, layer.pool);
+  return pool_codes(to_channel_major(per_position, positions, layer.outputs),
+                    output_map(layer.outputs, layer.conv, {}), layer.pool);
 }
 
 }  // namespace

@@ -373,15 +373,13 @@ TEST_CASE("assign: every bound covers a conv layer at every position over random
     const std::size_t length = std::size_t{1} << (5 + rng() % 3);
     const scprec::model::QuantLayer layer = random_conv_layer(channels, size, outputs, quant, rng);
     const auto map = scprec::test::random_codes(channels * size * size, quant.bits, rng);
-    const scprec::model::Codes windows = scprec::model::gather_windows(layer, map);
+    const std::vector<scprec::model::Codes> window = scprec::model::gather_windows(layer, map);
     const std::size_t positions = layer.positions();
     REQUIRE(positions == size * size);
-    std::vector<scprec::model::Codes> window(positions);
+    REQUIRE(window.size() == positions);
     std::vector<std::vector<double>> mean(positions);
     std::vector<std::vector<CounterStats>> stats(positions);
     for (std::size_t p = 0; p < positions; ++p) {
-      window[p].assign(windows.begin() + static_cast<std::ptrdiff_t>(p * layer.inputs),
-                       windows.begin() + static_cast<std::ptrdiff_t>((p + 1) * layer.inputs));
       mean[p] = scprec::test::expected_counts(layer, quant, window[p], length);
       for (std::size_t j = 0; j < outputs; ++j) {
         stats[p].push_back(scprec::assign::counter_stats(layer, quant, j, window[p]));
@@ -438,12 +436,8 @@ TEST_CASE("assign: a conv layer's bound takes the union over its positions", "[a
   const scprec::model::QuantConfig quant{8, Encoding::kSignMagnitude};
   const scprec::model::QuantLayer layer = random_conv_layer(1, 4, 2, quant, rng);
   const auto map = scprec::test::random_codes(16, quant.bits, rng);
-  const scprec::model::Codes windows = scprec::model::gather_windows(layer, map);
-  std::vector<scprec::model::Codes> window;
-  for (std::size_t p = 0; p < 16; ++p) {
-    window.emplace_back(windows.begin() + static_cast<std::ptrdiff_t>(p * 9),
-                        windows.begin() + static_cast<std::ptrdiff_t>((p + 1) * 9));
-  }
+  const std::vector<scprec::model::Codes> window = scprec::model::gather_windows(layer, map);
+  REQUIRE(window.size() == 16);
   const auto stats = scprec::assign::layer_statistics(layer, quant, window, 1);
   CHECK(stats.positions == 16);
   for (Bound bound : kBounds) {

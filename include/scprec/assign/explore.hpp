@@ -73,6 +73,10 @@ Exploration explore_design_space(const model::Network& network, const Eigen::Mat
                                  const Eigen::MatrixXd& x, const std::vector<int>& labels,
                                  const ExploreConfig& config, Logger& logger = null_logger());
 
+/// Each layer's runs of L cycles per input: 1, or a conv layer's positions (points_per_rule's
+/// and max_cycles_for's `positions`).
+std::vector<std::size_t> layer_positions(const model::Network& network);
+
 /// The points a sweep would run per scale rule with this config over layers that run
 /// `positions[l]` times per input (1, or a conv layer's positions: a point's cycles are the sum
 /// of positions x L): every combination of the config's generators and lengths, per layer,

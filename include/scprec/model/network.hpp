@@ -61,6 +61,11 @@ struct Pooling {
   std::size_t size = 1;
 };
 
+/// The map a layer of `channels` outputs gives the next layer: (channels, 1, 1) for a dense
+/// layer (no `conv`), else its output map after `pool`.
+MapShape output_map(std::size_t channels, const std::optional<ConvGeometry>& conv,
+                    const Pooling& pool);
+
 /// One layer: output = pool(activation(weight * input + bias)). A dense layer's input is the
 /// previous layer's whole output; a conv layer (`conv` set) applies the same weights to the
 /// window at every output position, its outputs (channels) at every position.

@@ -132,8 +132,8 @@ struct NetworkRun {
 /// one position).
 using DotFunction = std::function<std::vector<std::int64_t>(std::size_t layer, const Codes& input)>;
 /// The codes of a conv layer's window at every position (window_indices' order, 0 on the
-/// padding), position by position: element p * layer.inputs + k.
-Codes gather_windows(const QuantLayer& layer, const Codes& map);
+/// padding): element p is position p's layer.inputs codes.
+std::vector<Codes> gather_windows(const QuantLayer& layer, const Codes& map);
 /// Computes one layer's dot products from the codes one output reads (a dense layer's input, a
 /// conv layer's window at one position).
 using LayerDot = std::function<std::vector<std::int64_t>(const Codes& input)>;
