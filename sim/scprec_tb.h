@@ -4,7 +4,10 @@
 // which scprec generates for each DUT:
 //   kInputs, kInputBits          the x_in port: kInputs codes of kInputBits bits
 //   kLatency                     cycles from start to done
-//   SCPREC_TB_OUTPUTS(X)         X(port, count, bits, is_signed) for every output group
+//   SCPREC_TB_OUTPUTS(X)         X(port, count, bits, is_signed, strobe, samples) for every
+//                                output group, sampled on each cycle its strobe is high
+//                                (done, or a conv layer's position_done), samples times a trial
+//   SCPREC_TB_STROBES(S)         S(port) for every strobe but done
 // One elaboration runs every trial (SystemC cannot restart).
 #pragma once
 
@@ -65,7 +68,8 @@ struct Bench {
   std::vector<Trial> trials;
   std::deque<Capture> captures;
   bool outstanding = false;        // a trial has started and its done has not come yet
-  std::size_t spurious_dones = 0;  // done pulses with no trial outstanding: a protocol error
+  // done or strobe pulses with no trial outstanding: a protocol error
+  std::size_t spurious_dones = 0;
   sc_event trial_done;
   sc_time trial_start;
   sc_time period = sc_time(10, SC_NS);
@@ -108,31 +112,49 @@ SC_MODULE(Driver) {
   }
 };
 
-/// Samples the DUT's outputs on the clock edge at which done is high, as a register would.
+/// Samples each output group on the clock edges at which its strobe is high, as a register
+/// would, and ends the trial's capture on the edge at which done is high.
 SC_MODULE(Monitor) {
   sc_in<bool> clk;
   sc_in<bool> done;
-#define SCPREC_TB_MONITOR_PORT(port, count, bits, is_signed) sc_in<sc_bv<(count) * (bits)>> port;
+#define SCPREC_TB_MONITOR_STROBE(port) sc_in<bool> port;
+  SCPREC_TB_STROBES(SCPREC_TB_MONITOR_STROBE)
+#undef SCPREC_TB_MONITOR_STROBE
+#define SCPREC_TB_MONITOR_PORT(port, count, bits, is_signed, strobe, samples) \
+  sc_in<sc_bv<(count) * (bits)>> port;
   SCPREC_TB_OUTPUTS(SCPREC_TB_MONITOR_PORT)
 #undef SCPREC_TB_MONITOR_PORT
   Bench* bench = nullptr;
+  Capture current;  // the outstanding trial's samples so far
 
   void sample() {
-    if (!done.read()) return;
+    const bool finished = done.read();
+    bool strobed = finished;
+#define SCPREC_TB_STROBED(port) strobed = strobed || port.read();
+    SCPREC_TB_STROBES(SCPREC_TB_STROBED)
+#undef SCPREC_TB_STROBED
+    if (!strobed) return;
     if (!bench->outstanding) {
       ++bench->spurious_dones;
       return;
     }
-    bench->outstanding = false;
-    Capture capture;
-    // done rose at the edge before this one; the start edge is cycle 0.
-    capture.cycles =
-        static_cast<std::uint64_t>((sc_time_stamp() - bench->trial_start) / bench->period);
-#define SCPREC_TB_CAPTURE(port, count, bits, is_signed) \
-  capture.outputs.push_back(unpack<(count) * (bits)>(port.read(), count, bits, is_signed));
+    std::size_t g = 0;
+#define SCPREC_TB_CAPTURE(port, count, bits, is_signed, strobe, samples)                \
+  if (strobe.read()) {                                                                    \
+    const Values values = unpack<(count) * (bits)>(port.read(), count, bits, is_signed); \
+    current.outputs[g].insert(current.outputs[g].end(), values.begin(), values.end());    \
+  }                                                                                       \
+  ++g;
     SCPREC_TB_OUTPUTS(SCPREC_TB_CAPTURE)
 #undef SCPREC_TB_CAPTURE
-    bench->captures.push_back(std::move(capture));
+    if (!finished) return;
+    bench->outstanding = false;
+    // done rose at the edge before this one; the start edge is cycle 0.
+    current.cycles =
+        static_cast<std::uint64_t>((sc_time_stamp() - bench->trial_start) / bench->period);
+    bench->captures.push_back(std::move(current));
+    current = Capture();
+    current.outputs.resize(g);
     bench->trial_done.notify(SC_ZERO_TIME);
   }
 
@@ -140,21 +162,26 @@ SC_MODULE(Monitor) {
     SC_METHOD(sample);
     sensitive << clk.pos();
     dont_initialize();
+    std::size_t groups = 0;
+#define SCPREC_TB_COUNT(port, count, bits, is_signed, strobe, samples) ++groups;
+    SCPREC_TB_OUTPUTS(SCPREC_TB_COUNT)
+#undef SCPREC_TB_COUNT
+    current.outputs.resize(groups);
   }
 };
 
 /// Compares captures with expectations, element by element; counts mismatches per trial.
 class Scoreboard {
  public:
-  /// Mismatching elements of one trial.
+  /// Mismatching elements of one trial; values missing or sampled beyond the expected ones
+  /// (a strobe that pulsed too few or too many times) count too.
   static std::size_t compare(const Trial& trial, const Capture& capture) {
     std::size_t mismatches = 0;
     for (std::size_t g = 0; g < trial.expected.size(); ++g) {
+      const std::size_t captured = g < capture.outputs.size() ? capture.outputs[g].size() : 0;
+      if (captured > trial.expected[g].size()) mismatches += captured - trial.expected[g].size();
       for (std::size_t e = 0; e < trial.expected[g].size(); ++e) {
-        if (g >= capture.outputs.size() || e >= capture.outputs[g].size() ||
-            capture.outputs[g][e] != trial.expected[g][e]) {
-          ++mismatches;
-        }
+        if (e >= captured || capture.outputs[g][e] != trial.expected[g][e]) ++mismatches;
       }
     }
     return mismatches;
@@ -164,7 +191,7 @@ class Scoreboard {
 /// The names of the output groups, in SCPREC_TB_OUTPUTS order.
 inline std::vector<std::string> output_names() {
   std::vector<std::string> names;
-#define SCPREC_TB_NAME(port, count, bits, is_signed) names.push_back(#port);
+#define SCPREC_TB_NAME(port, count, bits, is_signed, strobe, samples) names.push_back(#port);
   SCPREC_TB_OUTPUTS(SCPREC_TB_NAME)
 #undef SCPREC_TB_NAME
   return names;

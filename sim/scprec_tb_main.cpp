@@ -63,7 +63,8 @@ Options parse_options(int argc, char** argv) {
 
 std::vector<int> group_sizes() {
   std::vector<int> sizes;
-#define SCPREC_TB_SIZE(port, count, bits, is_signed) sizes.push_back(count);
+#define SCPREC_TB_SIZE(port, count, bits, is_signed, strobe, samples) \
+  sizes.push_back((count) * (samples));
   SCPREC_TB_OUTPUTS(SCPREC_TB_SIZE)
 #undef SCPREC_TB_SIZE
   return sizes;
@@ -117,10 +118,13 @@ int sc_main(int argc, char** argv) {
   sc_clock clk("clk", bench.period, 0.5, SC_ZERO_TIME, true);
   sc_signal<bool> rst_n("rst_n"), start("start"), busy("busy"), done("done");
   sc_signal<sc_bv<kInputs * kInputBits>> x_in("x_in");
-#define SCPREC_TB_SIGNAL(port, count, bits, is_signed) \
+#define SCPREC_TB_SIGNAL(port, count, bits, is_signed, strobe, samples) \
   sc_signal<sc_bv<(count) * (bits)>> port(#port);
   SCPREC_TB_OUTPUTS(SCPREC_TB_SIGNAL)
 #undef SCPREC_TB_SIGNAL
+#define SCPREC_TB_STROBE_SIGNAL(port) sc_signal<bool> port(#port);
+  SCPREC_TB_STROBES(SCPREC_TB_STROBE_SIGNAL)
+#undef SCPREC_TB_STROBE_SIGNAL
 
   Vdut dut("dut");
   dut.clk(clk);
@@ -139,11 +143,16 @@ int sc_main(int argc, char** argv) {
   monitor.clk(clk);
   monitor.done(done);
   monitor.bench = &bench;
-#define SCPREC_TB_BIND(port, count, bits, is_signed) \
-  dut.port(port);                                    \
+#define SCPREC_TB_BIND(port, count, bits, is_signed, strobe, samples) \
+  dut.port(port);                                                      \
   monitor.port(port);
   SCPREC_TB_OUTPUTS(SCPREC_TB_BIND)
 #undef SCPREC_TB_BIND
+#define SCPREC_TB_BIND_STROBE(port) \
+  dut.port(port);                   \
+  monitor.port(port);
+  SCPREC_TB_STROBES(SCPREC_TB_BIND_STROBE)
+#undef SCPREC_TB_BIND_STROBE
 
   // Time 0 first: the model's initial blocks ($readmemh of the ROM images, a second for a wide
   // layer) run there, timed apart from the clocked simulation; a trace attaches after it.

@@ -1,6 +1,7 @@
 // Icarus Verilog runs. The testbench applies each trial's input codes, pulses start, waits for
 // done (sampling one time unit after each rising edge, clear of the edge itself) and writes
-// every output group as one hex word; C++ splits the words into elements.
+// every output group as one hex word per sample (at done, or on each cycle its strobe is high);
+// C++ splits the words into elements.
 #include "scprec/cosim/icarus.hpp"
 
 #include <fmt/format.h>
@@ -58,18 +59,29 @@ std::string pack_hex(const model::Codes& codes, int bits) {
 std::string icarus_testbench(const DutSpec& dut, std::size_t trials) {
   std::string wires;
   std::string ports;
-  std::string formats;
-  std::string values;
+  std::string at_strobes;  // groups sampled on their strobe (a conv layer's, every position)
+  std::string at_done;
+  std::vector<std::string> strobes;
   for (std::size_t g = 0; g < dut.outputs.size(); ++g) {
     const OutputGroup& group = dut.outputs[g];
     wires += fmt::format("  wire [{}-1:0] out_{};\n", group.count * group.bits, g);
     ports += fmt::format(",\n      .{}(out_{})", group.port, g);
-    formats += g == 0 ? "%h" : " %h";
-    values += fmt::format(", out_{}", g);
+    const std::string write = fmt::format("$fwrite(file, \"{} %h\\n\", out_{});\n", g, g);
+    if (group.strobe == "done") {
+      at_done += "      " + write;
+    } else {
+      at_strobes += fmt::format("        if (strobe_{}) {}", group.strobe, write);
+      if (std::find(strobes.begin(), strobes.end(), group.strobe) == strobes.end()) {
+        strobes.push_back(group.strobe);
+        wires += fmt::format("  wire strobe_{};\n", group.strobe);
+        ports += fmt::format(",\n      .{0}(strobe_{0})", group.strobe);
+      }
+    }
   }
   return fmt::format(
       R"(// Icarus testbench for {module} ({name}), written by scprec: applies the trials of
-// stimulus.hex and writes each trial's outputs to outputs.txt, one hex word per output group.
+// stimulus.hex and writes each trial's outputs to outputs.txt: a line "G WORD" for each sample
+// of output group G (on its strobe, or at done), then "end".
 `timescale 1ns / 1ps
 module scprec_icarus_tb;
   localparam integer TRIALS = {trials};
@@ -114,12 +126,12 @@ module scprec_icarus_tb;
         end
         @(posedge clk);
         #1 cycles = cycles + 1;
-      end
+{at_strobes}      end
       if (!done) begin
         $display("scprec_icarus_tb: trial %0d: done never came", trial);
         $fatal(1);
       end
-      $fwrite(file, "{formats}\n"{values});
+{at_done}      $fwrite(file, "end\n");
       @(posedge clk);
     end
     $fclose(file);
@@ -130,7 +142,7 @@ endmodule
       fmt::arg("module", dut.module), fmt::arg("name", dut.name), fmt::arg("trials", trials),
       fmt::arg("inputs", dut.inputs), fmt::arg("input_bits", dut.input_bits),
       fmt::arg("limit", 2 * dut.latency + 100), fmt::arg("wires", wires), fmt::arg("ports", ports),
-      fmt::arg("formats", formats), fmt::arg("values", values));
+      fmt::arg("at_strobes", at_strobes), fmt::arg("at_done", at_done));
 }
 
 std::vector<GroupValues> run_icarus(const DutSpec& dut, const std::string& rtl_dir,
@@ -175,24 +187,35 @@ std::vector<GroupValues> run_icarus(const DutSpec& dut, const std::string& rtl_d
   std::vector<GroupValues> outputs;
   std::stringstream lines(io::read_file(output_file));
   std::string line;
+  GroupValues groups(dut.outputs.size());
   while (std::getline(lines, line)) {
-    std::stringstream words(line);
-    GroupValues groups;
-    for (const OutputGroup& group : dut.outputs) {
-      std::string hex;
-      words >> hex;
-      // $fwrite prints unknown bits as x/X/z/Z digits: they are not values to compare.
-      if (hex.empty() || !std::all_of(hex.begin(), hex.end(), [](char c) {
-            return std::isxdigit(static_cast<unsigned char>(c)) != 0;
-          })) {
-        throw Error(ErrorKind::kCheckFailed, output_file, group.port,
-                    fmt::format("trial {}: output '{}' is not a known value", outputs.size(), hex),
-                    "The RTL drives unknown (x/z) bits; simulate it with --trace and look for "
-                    "an unreset register or an undriven wire");
-      }
-      groups.push_back(split_word(hex, group));
+    if (line == "end") {
+      outputs.push_back(std::move(groups));
+      groups.assign(dut.outputs.size(), {});
+      continue;
     }
-    outputs.push_back(std::move(groups));
+    std::stringstream words(line);
+    std::size_t g = dut.outputs.size();
+    std::string hex;
+    words >> g >> hex;
+    if (g >= dut.outputs.size()) {
+      throw Error(ErrorKind::kEnvironment, output_file, "",
+                  fmt::format("trial {}: '{}' is not a line the testbench writes", outputs.size(),
+                              line),
+                  "See " + work_dir + "/icarus.log");
+    }
+    const OutputGroup& group = dut.outputs[g];
+    // $fwrite prints unknown bits as x/X/z/Z digits: they are not values to compare.
+    if (hex.empty() || !std::all_of(hex.begin(), hex.end(), [](char c) {
+          return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+        })) {
+      throw Error(ErrorKind::kCheckFailed, output_file, group.port,
+                  fmt::format("trial {}: output '{}' is not a known value", outputs.size(), hex),
+                  "The RTL drives unknown (x/z) bits; simulate it with --trace and look for "
+                  "an unreset register or an undriven wire");
+    }
+    const std::vector<std::int64_t> values = split_word(hex, group);
+    groups[g].insert(groups[g].end(), values.begin(), values.end());
   }
   if (outputs.size() != last - first) {
     throw Error(ErrorKind::kEnvironment, output_file, "",

@@ -1,6 +1,6 @@
 // The software reference of a co-simulation. Each layer is run with its own ScLayerModel (the
-// bit-exact model) so that every layer's counters are available, chained exactly as the
-// network top chains the RTL layers.
+// bit-exact model) so that every layer's counters (a conv layer's at every position) are
+// available, chained exactly as the network top chains the RTL layers.
 #include "scprec/cosim/reference.hpp"
 
 #include <memory>
@@ -40,12 +40,19 @@ SoftwareRun software_run(const model::Network& network, const model::QuantizedNe
     GroupValues top_groups;
     for (std::size_t l = 0; l < layers; ++l) {
       const model::QuantLayer& layer = quantized.layers[l];
-      const model::ScCounts counts = models[l]->run(codes);
-      const model::LayerOutput out = finish_layer(
-          layer, quantized.config, sc_dot(layer, quantized.config, models[l]->length(), counts));
-      run.exact_dots[l][t] = exact_dot(layer, codes);
-      const std::vector<std::int64_t> positive(counts.positive.begin(), counts.positive.end());
-      const std::vector<std::int64_t> negative(counts.negative.begin(), counts.negative.end());
+      // The counters and exact dot products of every position, one after the other (a dense
+      // layer has one): run_layer calls the dot position by position, in order.
+      std::vector<std::int64_t> positive, negative;
+      std::vector<std::int64_t>& exact = run.exact_dots[l][t];
+      const model::LayerOutput out =
+          model::run_layer(layer, quantized.config, codes, [&](const model::Codes& window) {
+            const model::ScCounts counts = models[l]->run(window);
+            positive.insert(positive.end(), counts.positive.begin(), counts.positive.end());
+            negative.insert(negative.end(), counts.negative.begin(), counts.negative.end());
+            const std::vector<std::int64_t> dot = exact_dot(layer, window);
+            exact.insert(exact.end(), dot.begin(), dot.end());
+            return sc_dot(layer, quantized.config, models[l]->length(), counts);
+          });
       std::vector<std::int64_t> result =
           layer.is_output ? out.accumulators
                           : std::vector<std::int64_t>(out.codes.begin(), out.codes.end());

@@ -26,15 +26,21 @@ double layer_error(std::size_t l, const std::vector<std::int64_t>& positive,
                    const model::QuantizedNetwork& quantized, const model::PrecisionMap& map,
                    const SoftwareRun& software, const std::vector<double>& full_scales) {
   const model::QuantLayer& layer = quantized.layers[l];
-  model::ScCounts counts;
-  counts.positive.assign(positive.begin(), positive.end());
-  counts.negative.assign(negative.begin(), negative.end());
-  const std::vector<std::int64_t> dot =
-      sc_dot(layer, quantized.config, map.layers[l].length, counts);
+  const std::vector<std::int64_t>& exact = software.exact_dots[l][trial];
   double worst = 0.0;
-  for (std::size_t j = 0; j < dot.size(); ++j) {
-    worst =
-        std::max(worst, std::fabs(static_cast<double>(dot[j] - software.exact_dots[l][trial][j])));
+  for (std::size_t first = 0; first < positive.size(); first += layer.outputs) {  // positions
+    model::ScCounts counts;
+    const auto at = [&](const std::vector<std::int64_t>& all) {
+      return all.begin() + static_cast<std::ptrdiff_t>(first);
+    };
+    const auto outputs = static_cast<std::ptrdiff_t>(layer.outputs);
+    counts.positive.assign(at(positive), at(positive) + outputs);
+    counts.negative.assign(at(negative), at(negative) + outputs);
+    const std::vector<std::int64_t> dot =
+        sc_dot(layer, quantized.config, map.layers[l].length, counts);
+    for (std::size_t j = 0; j < dot.size(); ++j) {
+      worst = std::max(worst, std::fabs(static_cast<double>(dot[j] - exact[first + j])));
+    }
   }
   return worst * layer.weight_scale * layer.input_scale / full_scales[l];
 }

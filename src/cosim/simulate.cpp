@@ -216,7 +216,6 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
                                  const Eigen::MatrixXd& inputs, const std::vector<int>& labels,
                                  const Eigen::MatrixXd& calibration, const SimulateConfig& config,
                                  Executor& executor, Logger& logger) {
-  model::require_dense(network, "co-simulation");
   validate(config);
   const std::size_t trials = std::min<std::size_t>(config.trials, inputs.rows());
   if (trials == 0) {

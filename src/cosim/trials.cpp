@@ -65,7 +65,13 @@ SimResults parse_results(const std::string& text, const DutSpec& dut, const std:
       for (const OutputGroup& group : dut.outputs) {
         result.outputs.push_back(
             trial.at("outputs").at(group.port).get<std::vector<std::int64_t>>());
-        if (result.outputs.back().size() != group.count) throw bad("wrong size of " + group.port);
+        const std::size_t got = result.outputs.back().size();
+        if (got != group.values() && group.samples > 1 && got % group.count == 0) {
+          throw bad(fmt::format(
+              "trial {}: the DUT pulsed {} {} times, not {}: it broke the handshake",
+              result.index, group.strobe, got / group.count, group.samples));
+        }
+        if (got != group.values()) throw bad("wrong size of " + group.port);
       }
       results.results.push_back(std::move(result));
     }
@@ -83,10 +89,17 @@ Comparison compare_outputs(const DutSpec& dut, const GroupValues& expected,
       const bool present = g < actual.size() && e < actual[g].size();
       if (present && actual[g][e] == expected[g][e]) continue;
       if (c.mismatches++ == 0) {
+        const bool known = g < dut.outputs.size();
+        // A group sampled at every position names the position: "conv1_pos at position 5[2]".
+        const std::string element =
+            known && dut.outputs[g].samples > 1
+                ? fmt::format("{} at position {}[{}]", dut.outputs[g].port,
+                              e / dut.outputs[g].count, e % dut.outputs[g].count)
+                : fmt::format("{}[{}]", known ? dut.outputs[g].port : "group " + std::to_string(g),
+                              e);
         c.first_difference =
-            fmt::format("trial {}, {}[{}]: software model {}, RTL {}", trial,
-                        g < dut.outputs.size() ? dut.outputs[g].port : "group " + std::to_string(g),
-                        e, expected[g][e], present ? std::to_string(actual[g][e]) : "missing");
+            fmt::format("trial {}, {}: software model {}, RTL {}", trial, element, expected[g][e],
+                        present ? std::to_string(actual[g][e]) : "missing");
       }
     }
   }

@@ -419,7 +419,6 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
                     const io::Dataset& test, const std::optional<model::PrecisionMap>& start,
                     const std::string& model_hash, const VerifyConfig& config,
                     cosim::Executor& executor, Logger& logger) {
-  model::require_dense(network, "the closed loop");
   validate(config);
   VerifyResult result;
   result.alpha = config.alpha;

@@ -157,18 +157,6 @@ Network::Network(std::vector<Layer> layers) : layers_(std::move(layers)) {
   }
 }
 
-void require_dense(const Network& network, const std::string& step) {
-  for (const Layer& layer : network.layers()) {
-    if (layer.conv) {
-      throw_bad_input("", layer.name,
-                      "is a conv layer, and " + step + " takes dense layers only so far",
-                      "Evaluate the network with `scprec eval`, assign its lengths with `scprec "
-                      "assign` or explore them with `scprec explore`; RTL and co-simulation of "
-                      "conv layers are not built yet");
-    }
-  }
-}
-
 namespace {
 
 // The pre-activation outputs of a conv layer for one sample (a row): the dense layer applied

@@ -17,6 +17,7 @@ namespace scprec::rtl {
 namespace {
 
 constexpr std::size_t kWeightComparators = 2048;
+constexpr const char* kConvBlock = "sc_conv.v";
 
 // Layer names become Verilog identifiers (scprec_<id>, <id>_busy, <ID>_OUTPUTS) and file names,
 // so two layers whose identifiers agree but for case, or a layer called "top", would clash.
@@ -58,18 +59,16 @@ std::size_t auto_inputs_per_cycle(std::size_t inputs, std::size_t outputs) {
 
 RtlDesign generate_rtl(const model::QuantizedNetwork& network, const model::PrecisionMap& map,
                        const RtlConfig& config) {
-  for (const model::QuantLayer& layer : network.layers) {
-    if (layer.conv) {
-      throw_bad_input(
-          "", layer.name, "is a conv layer, and the RTL generator takes dense layers only so far",
-          "Evaluate the network with `scprec eval`; RTL for conv layers is not built yet");
-    }
-  }
   SCPREC_ASSERT(map.layers.size() == network.layers.size(),
                 "the map was checked against the model");
   RtlDesign design;
   check_identifiers(network, design.top_module);
+  const bool has_conv = std::any_of(network.layers.begin(), network.layers.end(),
+                                    [](const model::QuantLayer& layer) { return layer.conv; });
   for (const EmbeddedFile& file : embedded_library()) {
+    // sc_conv.v only where a conv layer uses it, so that a dense network's design is the same
+    // as before conv layers were built.
+    if (file.name == kConvBlock && !has_conv) continue;
     design.files.push_back({file.name, file.content});
     design.sources.push_back(file.name);
   }
@@ -122,6 +121,13 @@ std::string design_json(const RtlDesign& design, const model::PrecisionMap& map)
                       {"input_scale", d.input_scale},
                       {"weight_scale", d.weight_scale},
                       {"requantizer", requantizer}});
+    if (d.is_conv) {  // a dense layer's entry is as before conv layers
+      layers.back()["kind"] = "conv2d";
+      layers.back()["input_codes"] = d.input_codes;
+      layers.back()["result_codes"] = d.result_codes;
+      layers.back()["positions"] = d.positions;
+      layers.back()["position_latency"] = d.position_latency;
+    }
   }
   const nlohmann::ordered_json json = {{"schema", "scprec.rtl-design/1"},
                                        {"scprec_version", kVersion},

@@ -12,6 +12,7 @@
 
 #include "hex.hpp"
 #include "scprec/core/version.hpp"
+#include "scprec/model/network.hpp"
 #include "scprec/model/sc_layer.hpp"
 
 namespace scprec::rtl {
@@ -57,6 +58,12 @@ std::string rom_header(const LayerPlan& plan, const std::string& file, const std
 
 }  // namespace
 
+std::uint64_t conv_latency(std::size_t window, std::size_t positions,
+                           std::uint64_t position_latency) {
+  const std::uint64_t gather = window + 1;  // one element per cycle, then the hand-over
+  return window + 2 + (positions - 1) * std::max(position_latency, gather) + position_latency;
+}
+
 std::string sanitize(const std::string& name) {
   std::string out;
   for (char c : name) out += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
@@ -90,7 +97,16 @@ LayerPlan plan_layer(const model::QuantizedNetwork& network, const model::Precis
   d.chunks = (layer.inputs + d.inputs_per_cycle - 1) / d.inputs_per_cycle;
   d.bits = q.bits;
   d.is_output = layer.is_output;
-  d.latency = d.chunks * (d.length + 1) + d.outputs + 1;
+  d.position_latency = d.chunks * (d.length + 1) + d.outputs + 1;
+  d.latency = d.position_latency;
+  d.input_codes = layer.input_size();
+  d.result_codes = layer.outputs;
+  if (layer.conv) {
+    d.is_conv = true;
+    d.positions = layer.positions();
+    d.result_codes = model::output_map(layer.outputs, layer.conv, layer.pool).size();
+    d.latency = conv_latency(d.inputs, d.positions, d.position_latency);
+  }
   d.counter_bits = bit_width(static_cast<std::uint64_t>(d.length) * layer.inputs);
   plan.length_bits = std::max(1, log2_exact(d.length));
   plan.estimate_shift = 2 * q.bits - (plan.bipolar ? 1 : 0) - log2_exact(d.length);

@@ -35,6 +35,13 @@ struct LayerPlan {
 LayerPlan plan_layer(const model::QuantizedNetwork& network, const model::PrecisionMap& map,
                      std::size_t l, const RtlConfig& config);
 
+/// A conv layer's cycles from start to done (rtl/sc_conv.v): the first window gathered, one
+/// element per cycle; then each position runs the datapath (position_latency) while the next
+/// window is gathered, the slower of the two setting the pace; the last position's codes
+/// pooled.
+std::uint64_t conv_latency(std::size_t window, std::size_t positions,
+                           std::uint64_t position_latency);
+
 /// "fc1" -> "fc1"; anything but letters, digits and '_' becomes '_'; a leading digit gets "l_".
 std::string sanitize(const std::string& name);
 

@@ -15,6 +15,7 @@
 #include "scprec/cosim/simulate.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/model_io.hpp"
+#include "../model/random_conv.hpp"
 #include "tiny_design.hpp"
 
 using scprec::core::Encoding;
@@ -53,8 +54,33 @@ scprec::model::Network random_network(std::mt19937_64& rng) {
   return scprec::model::Network(std::move(dense));
 }
 
-Case random_case(Encoding encoding, GeneratorKind generator, std::mt19937_64& rng) {
-  Case c{random_network(rng), {}, {}, 0};
+// A random CNN: one or two conv layers (ReLU; the first on 1 to 3 input channels) with any
+// kernel, stride, padding and pooling random_conv gives, then a dense output layer.
+scprec::model::Network random_conv_network(std::mt19937_64& rng) {
+  const scprec::model::MapShape input{1 + rng() % 3, 3 + rng() % 7, 3 + rng() % 7};
+  std::vector<scprec::model::Layer> layers;
+  layers.push_back(scprec::test::random_conv(rng, input, "conv1"));
+  if (rng() % 2 == 0) {
+    layers.push_back(scprec::test::random_conv(rng, layers.back().pooled_shape(), "conv2"));
+  }
+  for (scprec::model::Layer& layer : layers) layer.activation = scprec::model::Activation::kRelu;
+  std::normal_distribution<double> normal(0.0, 1.0);
+  const auto inputs = static_cast<Eigen::Index>(layers.back().pooled_shape().size());
+  scprec::model::Layer fc;
+  fc.name = "fc";
+  fc.weight = Eigen::MatrixXd::NullaryExpr(static_cast<Eigen::Index>(2 + rng() % 3), inputs,
+                                           [&] { return normal(rng) / std::sqrt(inputs); });
+  fc.bias = Eigen::VectorXd::NullaryExpr(fc.weight.rows(), [&] { return 0.1 * normal(rng); });
+  fc.activation = scprec::model::Activation::kIdentity;
+  layers.push_back(std::move(fc));
+  return scprec::model::Network(std::move(layers));
+}
+
+// A map for `network`, which is random or a random CNN, with random lengths, precision and
+// lane generators, and a random number of inputs per cycle.
+Case random_case(scprec::model::Network network, Encoding encoding, GeneratorKind generator,
+                 std::mt19937_64& rng) {
+  Case c{std::move(network), {}, {}, 0};
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   c.data = Eigen::MatrixXd::NullaryExpr(16, static_cast<Eigen::Index>(c.network.input_size()),
                                         [&] { return unit(rng) < 0.3 ? 0.0 : unit(rng); });
@@ -76,7 +102,10 @@ Case random_case(Encoding encoding, GeneratorKind generator, std::mt19937_64& rn
         generator == GeneratorKind::kSobol && bipolar ? GeneratorKind::kLfsr
                                                       : GeneratorKind::kSharedLfsr;
   }
-  c.inputs_per_cycle = 1 + rng() % c.network.input_size();
+  std::size_t fan_in = c.network.input_size();  // the inputs of the layer that reads the most
+  for (const scprec::model::Layer& layer : c.network.layers())
+    fan_in = std::max(fan_in, layer.inputs());
+  c.inputs_per_cycle = 1 + rng() % fan_in;
   return c;
 }
 
@@ -89,37 +118,18 @@ scprec::cosim::SimulateConfig sim_config(const std::string& name, std::size_t tr
   return config;
 }
 
-// The tiny fixture network with its calibration data, a map at `lengths` (LFSR, seed 3), and
-// its RTL written to config.work_dir/rtl, for tests that break the RTL before simulating it.
-// The tiny design at `lengths`, on 32-bit LFSR lanes from base seed 3, written to the work
-// folder of `config`.
-scprec::test::TinyDesign written_tiny_design(const std::vector<std::size_t>& lengths,
-                                             const scprec::cosim::SimulateConfig& config) {
-  return scprec::test::written_tiny_design(lengths, 32, 3, config.work_dir + "/rtl");
-}
-
-}  // namespace
-
-TEST_CASE("cosim: random networks are bit-exact with the software model, in Verilator and Icarus",
-          "[.sim][cosim]") {
-  const std::uint64_t seed = scprec::test::test_seed(20261202);
-  INFO("seed " << seed << " (rerun with SCPREC_TEST_SEED=" << seed << ")");
-  std::mt19937_64 rng(seed);
-  const auto encoding = GENERATE(Encoding::kSignMagnitude, Encoding::kBipolar);
-  const auto generator = GENERATE(GeneratorKind::kLfsr, GeneratorKind::kSobol);
-  const Case c = random_case(encoding, generator, rng);
+// One random case through Verilator (the top, and with `layers` every layer alone) and the
+// top through Icarus: every output and counter bit-exact with the software model.
+void check_bit_exact(const Case& c, Encoding encoding, bool layers, const std::string& name) {
   std::string shape = std::to_string(c.network.input_size());
   for (const auto& layer : c.map.layers)
     shape += fmt::format("-{}(L={})", layer.outputs, layer.length);
   INFO(to_string(encoding) << ", " << c.map.generators_text() << " (" << c.map.generator_width
                            << "-bit), " << c.map.quant.bits << " bits, " << shape << ", "
                            << c.inputs_per_cycle << " inputs per cycle");
-  auto config =
-      sim_config(fmt::format("random_{}_{}", to_string(encoding), to_string(generator)), 6);
+  auto config = sim_config(name, 6);
   config.rtl.inputs_per_cycle = c.inputs_per_cycle;
-  // Every layer's counters are outputs of the top, so the top alone checks every layer; the
-  // layer-alone DUTs are checked in one of the four cases to keep the build count down.
-  config.layers = encoding == Encoding::kSignMagnitude && generator == GeneratorKind::kLfsr;
+  config.layers = layers;
   scprec::cosim::LocalExecutor executor(2);
   const auto report = scprec::cosim::simulate(c.network, c.map, c.data, {}, c.data, config,
                                               executor, scprec::null_logger());
@@ -144,6 +154,55 @@ TEST_CASE("cosim: random networks are bit-exact with the software model, in Veri
     INFO("trial " << t);
     CHECK(icarus[t] == software.top.expected[t]);
   }
+}
+
+
+// The tiny fixture network with its calibration data, a map at `lengths` (LFSR, seed 3), and
+// its RTL written to config.work_dir/rtl, for tests that break the RTL before simulating it.
+// The tiny design at `lengths`, on 32-bit LFSR lanes from base seed 3, written to the work
+// folder of `config`.
+scprec::test::TinyDesign written_tiny_design(const std::vector<std::size_t>& lengths,
+                                             const scprec::cosim::SimulateConfig& config) {
+  return scprec::test::written_tiny_design(lengths, 32, 3, config.work_dir + "/rtl");
+}
+
+}  // namespace
+
+TEST_CASE("cosim: random networks are bit-exact with the software model, in Verilator and Icarus",
+          "[.sim][cosim]") {
+  const std::uint64_t seed = scprec::test::test_seed(20261202);
+  INFO("seed " << seed << " (rerun with SCPREC_TEST_SEED=" << seed << ")");
+  std::mt19937_64 rng(seed);
+  const auto encoding = GENERATE(Encoding::kSignMagnitude, Encoding::kBipolar);
+  const auto generator = GENERATE(GeneratorKind::kLfsr, GeneratorKind::kSobol);
+  const Case c = random_case(random_network(rng), encoding, generator, rng);
+  // Every layer's counters are outputs of the top, so the top alone checks every layer; the
+  // layer-alone DUTs are checked in one of the four cases to keep the build count down.
+  check_bit_exact(c, encoding,
+                  encoding == Encoding::kSignMagnitude && generator == GeneratorKind::kLfsr,
+                  fmt::format("random_{}_{}", to_string(encoding), to_string(generator)));
+}
+
+TEST_CASE("cosim: random CNNs are bit-exact at every position, in Verilator and Icarus",
+          "[.sim][cosim]") {
+  const std::uint64_t seed = scprec::test::test_seed(20261203);
+  INFO("seed " << seed << " (rerun with SCPREC_TEST_SEED=" << seed << ")");
+  std::mt19937_64 rng(seed);
+  const auto encoding = GENERATE(Encoding::kSignMagnitude, Encoding::kBipolar);
+  const auto generator = GENERATE(GeneratorKind::kLfsr, GeneratorKind::kSobol);
+  const Case c = random_case(random_conv_network(rng), encoding, generator, rng);
+  for (const auto& layer : c.network.layers()) {
+    if (layer.conv) {
+      const auto& g = *layer.conv;
+      INFO(layer.name << ": " << to_string(g.input) << ", kernel " << g.kernel_h << "x"
+                      << g.kernel_w << ", stride " << g.stride_h << "," << g.stride_w
+                      << ", padding " << g.pad_h << "," << g.pad_w << ", pool "
+                      << to_string(layer.pool.kind) << " " << layer.pool.size);
+    }
+  }
+  check_bit_exact(c, encoding,
+                  encoding == Encoding::kBipolar && generator == GeneratorKind::kSobol,
+                  fmt::format("random_cnn_{}_{}", to_string(encoding), to_string(generator)));
 }
 
 TEST_CASE("cosim: a flipped lane seed is caught by the scoreboard (_bad)", "[.sim][cosim]") {

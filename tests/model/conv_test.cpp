@@ -7,6 +7,7 @@
 #include <random>
 
 #include "../test_seed.hpp"
+#include "random_conv.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/io/model_io.hpp"
 #include "scprec/io/npz.hpp"
@@ -20,6 +21,7 @@ using scprec::model::Layer;
 using scprec::model::MapShape;
 using scprec::model::Network;
 using scprec::model::PoolKind;
+using scprec::test::random_conv;
 
 namespace {
 
@@ -90,39 +92,6 @@ std::vector<double> naive_pool(const std::vector<double>& map, const MapShape& s
     }
   }
   return out;
-}
-
-// A random conv layer reading `input`, with weights and bias in [-1, 1].
-Layer random_conv(std::mt19937_64& rng, const MapShape& input, const std::string& name) {
-  auto pick = [&rng](std::size_t low, std::size_t high) {
-    return std::uniform_int_distribution<std::size_t>(low, high)(rng);
-  };
-  ConvGeometry g;
-  g.input = input;
-  g.pad_h = pick(0, 2);  // less than the kernel, which fits the padded map
-  g.pad_w = pick(0, 2);
-  g.kernel_h = pick(g.pad_h + 1, std::min<std::size_t>(4, input.height + 2 * g.pad_h));
-  g.kernel_w = pick(g.pad_w + 1, std::min<std::size_t>(4, input.width + 2 * g.pad_w));
-  g.stride_h = pick(1, 3);
-  g.stride_w = pick(1, 3);
-  Layer layer;
-  layer.name = name;
-  layer.conv = g;
-  const std::size_t channels = pick(1, 4);
-  std::uniform_real_distribution<double> value(-1.0, 1.0);
-  layer.weight = Eigen::MatrixXd::NullaryExpr(static_cast<Eigen::Index>(channels),
-                                              static_cast<Eigen::Index>(g.window()),
-                                              [&] { return value(rng); });
-  layer.bias =
-      Eigen::VectorXd::NullaryExpr(static_cast<Eigen::Index>(channels), [&] { return value(rng); });
-  layer.activation = pick(0, 3) == 0 ? Activation::kIdentity : Activation::kRelu;
-  const MapShape out = layer.output_shape();
-  const std::size_t most = std::min(out.height, out.width);
-  if (most >= 2 && pick(0, 2) > 0) {
-    layer.pool.kind = pick(0, 1) == 0 ? PoolKind::kMax : PoolKind::kAverage;
-    layer.pool.size = pick(2, std::min<std::size_t>(3, most));
-  }
-  return layer;
 }
 
 }  // namespace

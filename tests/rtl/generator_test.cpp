@@ -70,13 +70,11 @@ std::uint64_t hex_field(const std::string& word, std::size_t offset, int width) 
 
 }  // namespace
 
-TEST_CASE("rtl: the generated Verilog of a tiny network matches the golden files",
-          "[rtl][golden]") {
-  // Refresh with scripts/update-golden after a deliberate change to the generator.
-  const Tiny tiny;
-  const RtlDesign design = scprec::rtl::generate_rtl(tiny.quantized, tiny.map, {});
+// Every generated file of `design` equals its golden file in tests/golden/`name`/ (rewritten
+// instead when SCPREC_UPDATE_GOLDEN is set: scripts/update-golden).
+void check_golden(const RtlDesign& design, const std::string& name) {
   const bool update = std::getenv("SCPREC_UPDATE_GOLDEN") != nullptr;
-  const std::string directory = std::string(SCPREC_SOURCE_DIR) + "/tests/golden/rtl_tiny/";
+  const std::string directory = std::string(SCPREC_SOURCE_DIR) + "/tests/golden/" + name + "/";
   for (const auto& file : design.files) {
     if (file.name.rfind("sc_", 0) == 0) continue;  // the hand-written library, not generated
     INFO(file.name);
@@ -86,6 +84,36 @@ TEST_CASE("rtl: the generated Verilog of a tiny network matches the golden files
     }
     CHECK(file.content == scprec::io::read_file(directory + file.name));
   }
+}
+
+TEST_CASE("rtl: the generated Verilog of a tiny network matches the golden files",
+          "[rtl][golden]") {
+  // Refresh with scripts/update-golden after a deliberate change to the generator.
+  const Tiny tiny;
+  check_golden(scprec::rtl::generate_rtl(tiny.quantized, tiny.map, {}), "rtl_tiny");
+}
+
+TEST_CASE("rtl: the generated Verilog of a tiny CNN matches the golden files", "[rtl][golden]") {
+  // tests/fixtures/conv/cnn_a: a padded conv with max pooling, then a strided conv padded in
+  // rows only with average pooling, then a dense layer; 4 inputs per cycle pad last chunks.
+  const std::string fixtures = std::string(SCPREC_SOURCE_DIR) + "/tests/fixtures/conv/";
+  const scprec::model::Network network =
+      scprec::io::read_model(fixtures + "cnn_a.npz", fixtures + "cnn_a.manifest.json");
+  const auto quantized = scprec::model::quantize(
+      network,
+      scprec::io::read_dataset(fixtures + "cnn_a_data4d.npz", scprec::io::Split::kCalibration,
+                               network)
+          .x,
+      {});
+  const auto map = scprec::model::manual_map(quantized, scprec::io::network_hash(network),
+                                             {16, 32, 16}, scprec::core::GeneratorKind::kLfsr,
+                                             16, 7);
+  scprec::rtl::RtlConfig config;
+  config.inputs_per_cycle = 4;
+  const RtlDesign design = scprec::rtl::generate_rtl(quantized, map, config);
+  REQUIRE(design.layers[0].is_conv);
+  CHECK(design.layers[0].positions == 81);  // 9x9, padded by 1, 3x3 kernel
+  check_golden(design, "rtl_tiny_cnn");
 }
 
 TEST_CASE("rtl: identical inputs give byte-identical files", "[rtl]") {

@@ -10,7 +10,8 @@
 namespace scprec::cosim {
 
 /// The Verilog testbench that drives `dut` with `trials` stimulus words from stimulus.hex and
-/// writes each trial's outputs, one hex word per group, a line per trial, to outputs.txt.
+/// writes each trial's outputs to outputs.txt: a line "G WORD" per sample of output group G
+/// (at done, or on each cycle its strobe is high), then a line "end".
 std::string icarus_testbench(const DutSpec& dut, std::size_t trials);
 
 /// Runs trials [first, last) of `trials` on `dut` in Icarus: writes the testbench, stimulus

@@ -17,7 +17,8 @@ namespace scprec::cosim {
 struct SoftwareRun {
   std::vector<TrialSet> layers;  ///< per layer: its inputs as the previous SC layer delivers them
   TrialSet top;                  ///< the network: input codes, every layer's counters, logits
-  std::vector<std::vector<std::vector<std::int64_t>>> exact_dots;  ///< [layer][trial][neuron]
+  /// [layer][trial][p * outputs + j]: output j's exact dot at position p (dense: p = 0).
+  std::vector<std::vector<std::vector<std::int64_t>>> exact_dots;
   std::vector<std::vector<std::int64_t>> integer_logits;           ///< [trial], all exact
   Eigen::MatrixXd float_logits;                                    ///< one row per trial
 };

@@ -9,8 +9,9 @@
 
 namespace scprec::cosim {
 
-/// Layer l's relative error in one trial, from its counters: max over neurons of |SC estimate -
-/// exact dot product of the same inputs|, over the layer's full scale.
+/// Layer l's relative error in one trial, from its counters (a conv layer's at every position,
+/// one position after the other): max over neurons and positions of |SC estimate - exact dot
+/// product of the same inputs|, over the layer's full scale.
 double layer_error(std::size_t l, const std::vector<std::int64_t>& positive,
                    const std::vector<std::int64_t>& negative, std::size_t trial,
                    const model::QuantizedNetwork& quantized, const model::PrecisionMap& map,

@@ -120,11 +120,6 @@ class Network {
   std::vector<Layer> layers_;
 };
 
-/// Throws Error (kBadInput) naming the first conv layer of `network`, if any: `step` (e.g.
-/// "co-simulation") handles dense layers only so far. The float, integer and SC models, the
-/// assigner and exploration take conv layers; the RTL and co-simulation do not yet.
-void require_dense(const Network& network, const std::string& step);
-
 /// The index of the largest element, the lowest index on ties (numpy's argmax rule).
 template <typename Row>
 std::size_t argmax(const Row& row) {

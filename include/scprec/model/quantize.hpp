@@ -138,8 +138,8 @@ std::vector<Codes> gather_windows(const QuantLayer& layer, const Codes& map);
 /// conv layer's window at one position).
 using LayerDot = std::function<std::vector<std::int64_t>(const Codes& input)>;
 /// One layer on the codes it receives (a conv layer's whole input map): finish_layer of `dot`
-/// on the input, or for a conv layer on the window at every position (gather_windows' order,
-/// positions in row-major order), its codes then laid out channel by channel and pooled
+/// on the input, or for a conv layer on the window at every position (one call per position,
+/// in gather_windows' order: row-major), its codes then laid out channel by channel and pooled
 /// (pool_codes) into `codes`. A conv layer is never the output layer.
 LayerOutput run_layer(const QuantLayer& layer, const QuantConfig& config, const Codes& input,
                       const LayerDot& dot);

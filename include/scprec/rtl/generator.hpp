@@ -25,13 +25,20 @@ struct GeneratedFile {
   std::string content;
 };
 
-/// What a testbench or report needs to know about one generated layer.
+/// What a testbench or report needs to know about one generated layer. `inputs`, `outputs`
+/// and the schedule are the dense datapath's: a conv layer runs it once per output position,
+/// on the window (inputs) to its output channels (outputs).
 struct LayerDesign {
   std::size_t index = 0;
   std::string name;    ///< the model's layer name
   std::string module;  ///< the Verilog module, "scprec_" + sanitised name
   std::size_t inputs = 0;
   std::size_t outputs = 0;
+  bool is_conv = false;          ///< a conv layer: module sc_conv around the datapath
+  std::size_t input_codes = 0;   ///< the x_in port's codes: inputs, a conv layer's input map
+  std::size_t result_codes = 0;  ///< the result port's: outputs, a conv layer's pooled map
+  std::size_t positions = 1;     ///< a conv layer's output positions; each has its pos and neg
+  std::uint64_t position_latency = 0;  ///< the datapath's cycles from start to done, per position
   std::size_t length = 0;            ///< bitstream length L
   std::size_t inputs_per_cycle = 0;  ///< C: the chunk of inputs processed together
   std::size_t chunks = 0;            ///< ceil(inputs / C); each runs L cycles
@@ -39,7 +46,7 @@ struct LayerDesign {
   int counter_bits = 0;              ///< width of each pos / neg counter port element
   int result_bits = 0;  ///< width of each result element: B (hidden) or accumulator (output)
   bool is_output = false;
-  std::uint64_t latency = 0;   ///< cycles from start to done
+  std::uint64_t latency = 0;   ///< cycles from start to done (a conv layer: all positions)
   std::uint64_t rom_bits = 0;  ///< weights, lane seeds or shifts, and biases
   double input_scale = 1.0;    ///< a_in: the real value of one input code
   double weight_scale = 1.0;   ///< s_w: the real value of one weight code
