@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -18,11 +19,14 @@ struct Example {
   model::QuantizedNetwork quantized;
 };
 
-/// The example in `dir` (examples/fashion_mlp by default), quantized with default settings.
+/// The example in `dir` (examples/fashion_mlp by default; its manifest.json too, if it has
+/// one), quantized with default settings.
 inline Example load_example(const std::string& dir) {
-  model::Network network = io::read_model(dir + "/model.npz");
-  io::Dataset calibration = io::read_dataset(dir + "/data.npz", io::Split::kCalibration);
-  io::Dataset test = io::read_dataset(dir + "/data.npz", io::Split::kTest);
+  const std::string manifest = dir + "/manifest.json";
+  model::Network network =
+      io::read_model(dir + "/model.npz", std::filesystem::exists(manifest) ? manifest : "");
+  io::Dataset calibration = io::read_dataset(dir + "/data.npz", io::Split::kCalibration, network);
+  io::Dataset test = io::read_dataset(dir + "/data.npz", io::Split::kTest, network);
   model::QuantizedNetwork quantized = model::quantize(network, calibration.x, {});
   return {std::move(network), std::move(calibration), std::move(test), std::move(quantized)};
 }

@@ -425,9 +425,23 @@ int run_signoff(const std::vector<std::string>& args, std::ostream& out, std::os
   return run_loop(o, false, "signoff", args, out, err);
 }
 
+namespace {
+
+// The directory `--example` names: a directory, or the name of a bundled example (a folder of
+// examples/ with a model.npz). "" if it is neither.
+std::string example_directory(const std::string& example) {
+  namespace fs = std::filesystem;
+  if (fs::is_directory(example)) return example;
+  const std::string bundled = std::string(SCPREC_SOURCE_DIR) + "/examples/" + example;
+  if (example.find('/') == std::string::npos && fs::exists(bundled + "/model.npz")) return bundled;
+  return "";
+}
+
+}  // namespace
+
 int run_demo(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
   LoopOptions o;
-  std::string example = std::string(SCPREC_SOURCE_DIR) + "/examples/fashion_mlp";
+  std::string example = "fashion_mlp";
   o.out = "demo";
   o.config.assign.target_error = kDefaultTarget;
   o.max_flip_rate = kDefaultMaxFlipRate;
@@ -437,17 +451,29 @@ int run_demo(const std::vector<std::string>& args, std::ostream& out, std::ostre
       "error <= 0.2 of full scale at 95% confidence, top-1 flips against the integer network "
       "at most 10%.",
       "demo");
-  app.add_option("--example", example, "the example's directory")->capture_default_str();
+  app.add_option("--example", example,
+                 "a bundled example (fashion_mlp, fashion_cnn) or an example's directory, "
+                 "which holds model.npz, data.npz and, for a conv network, manifest.json")
+      ->capture_default_str();
   app.add_option("--out", o.out, "output directory")->capture_default_str();
   add_loop_options(app, o, true);
   std::string problem;
   if (const auto code = parse_args(app, args, out, err, &problem)) {
     return *code == 0 ? 0 : usage_error(args, "demo", o.out, problem);
   }
-  o.model.model = example + "/model.npz";
-  if (std::filesystem::exists(example + "/manifest.json"))
-    o.model.manifest = example + "/manifest.json";
-  o.model.data = example + "/data.npz";
+  const std::string directory = example_directory(example);
+  if (directory.empty()) {
+    err << "scprec demo: error: --example: '" << example
+        << "' is neither a directory nor a bundled example (fashion_mlp, fashion_cnn)\n";
+    return usage_error(args, "demo", o.out,
+                       "--example: '" + example +
+                           "' is neither a directory nor a bundled example (fashion_mlp, "
+                           "fashion_cnn)");
+  }
+  o.model.model = directory + "/model.npz";
+  if (std::filesystem::exists(directory + "/manifest.json"))
+    o.model.manifest = directory + "/manifest.json";
+  o.model.data = directory + "/data.npz";
   return run_loop(o, true, "demo", args, out, err);
 }
 

@@ -1,6 +1,7 @@
 // Fault injection into both scoreboards (label `sim`): a single wrong value in any element of any
 // output group of any DUT (each layer alone: result, pos and neg counters; the top: every
-// layer's counter banks and the logits) must be caught. The testbench's scoreboard is checked by
+// layer's counter banks and the logits), of an MLP and of a CNN (a conv layer's counters at its
+// last position), must be caught. The testbench's scoreboard is checked by
 // running a job's simulator on an expected file with one value changed; the host's, by changing
 // one value of a finished job's results, which the next run reuses and must reject with a
 // golden message naming the trial, the port and the element.
@@ -24,23 +25,40 @@ namespace {
 
 constexpr std::size_t kTrials = 3;
 
+// The tiny MLP, or with `cnn` the tiny CNN tests/fixtures/conv/cnn_b (a conv layer without
+// pooling on two input channels, then two dense layers), whose conv counters are sampled at
+// every position.
+scprec::model::Network network_of(bool cnn) {
+  const std::string conv = std::string(SCPREC_SOURCE_DIR) + "/tests/fixtures/conv/";
+  return cnn ? scprec::io::read_model(conv + "cnn_b.npz", conv + "cnn_b.manifest.json")
+             : scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
+}
+
+Eigen::MatrixXd data_of(bool cnn, const scprec::model::Network& network) {
+  const std::string conv = std::string(SCPREC_SOURCE_DIR) + "/tests/fixtures/conv/";
+  return scprec::io::read_dataset(
+             cnn ? conv + "cnn_b_data4d.npz" : scprec::test::npz_fixture("data_ok.npz"),
+             scprec::io::Split::kCalibration, network)
+      .x;
+}
+
 struct Setup {
-  scprec::model::Network network =
-      scprec::io::read_model(scprec::test::npz_fixture("tiny_model.npz"));
-  Eigen::MatrixXd data = scprec::io::read_dataset(scprec::test::npz_fixture("data_ok.npz"),
-                                                  scprec::io::Split::kCalibration)
-                             .x;
+  bool cnn;
+  scprec::model::Network network = network_of(cnn);
+  Eigen::MatrixXd data = data_of(cnn, network);
   scprec::model::QuantizedNetwork quantized = scprec::model::quantize(network, data, {});
   scprec::model::PrecisionMap map =
-      scprec::model::manual_map(quantized, scprec::io::network_hash(network), {16, 32},
+      scprec::model::manual_map(quantized, scprec::io::network_hash(network),
+                                std::vector<std::size_t>(network.layers().size(), 16),
                                 scprec::core::GeneratorKind::kLfsr, 16, 11);
   scprec::rtl::RtlDesign design = scprec::rtl::generate_rtl(quantized, map, {});
   scprec::cosim::SimulateConfig config;
 
-  Setup() {
+  explicit Setup(bool with_cnn) : cnn(with_cnn) {
     config.trials = kTrials;
     config.trials_per_job = kTrials;  // one job per DUT
-    config.work_dir = std::string(SCPREC_TEST_WORK_DIR) + "/scoreboard_bad";
+    config.work_dir =
+        std::string(SCPREC_TEST_WORK_DIR) + (cnn ? "/scoreboard_cnn_bad" : "/scoreboard_bad");
     config.build.cache_dir = SCPREC_TEST_CACHE_DIR;
     config.timeout_seconds = 300;
   }
@@ -86,7 +104,7 @@ std::string with_wrong_expectation(const std::string& expected, const scprec::co
     std::vector<std::int64_t> all;
     for (std::int64_t v = 0; values >> v;) all.push_back(v);
     std::size_t offset = e;
-    for (std::size_t k = 0; k < g; ++k) offset += dut.outputs[k].count;
+    for (std::size_t k = 0; k < g; ++k) offset += dut.outputs[k].values();
     REQUIRE(offset < all.size());
     ++all[offset];
     out += fmt::format("{}\n", fmt::join(all, " "));
@@ -98,7 +116,9 @@ std::string with_wrong_expectation(const std::string& expected, const scprec::co
 
 TEST_CASE("cosim: one wrong value in any output group of any DUT is caught by both scoreboards",
           "[.sim][cosim]") {
-  const Setup s;
+  const bool cnn = GENERATE(false, true);
+  INFO((cnn ? "the tiny CNN" : "the tiny MLP"));
+  const Setup s(cnn);
   fs::remove_all(s.config.work_dir);
   const auto clean = s.simulate();
   REQUIRE(clean.bit_exact());
@@ -110,7 +130,9 @@ TEST_CASE("cosim: one wrong value in any output group of any DUT is caught by bo
     const std::string results = scprec::io::read_file(results_path);
     for (std::size_t g = 0; g < dut.outputs.size(); ++g) {
       const auto& group = dut.outputs[g];
-      const std::size_t e = group.count - 1;  // the last element: not the first either
+      // The last element (of a conv layer's counters, at the last position): not the first
+      // either.
+      const std::size_t e = group.values() - 1;
       INFO(dut.name << ": " << group.port << "[" << e << "] of trial " << t);
 
       // The testbench's scoreboard, on an expectation with one value off.
@@ -137,8 +159,12 @@ TEST_CASE("cosim: one wrong value in any output group of any DUT is caught by bo
       REQUIRE(found != report.duts.end());
       CHECK(found->mismatches == 1);
       CHECK(found->first_mismatch == t);
-      CHECK(found->first_difference == fmt::format("trial {}, {}[{}]: software model {}, RTL {}", t,
-                                                   group.port, e, value, value + 1));
+      const std::string element =
+          group.samples > 1
+              ? fmt::format("{} at position {}[{}]", group.port, group.samples - 1, group.count - 1)
+              : fmt::format("{}[{}]", group.port, e);
+      CHECK(found->first_difference ==
+            fmt::format("trial {}, {}: software model {}, RTL {}", t, element, value, value + 1));
       REQUIRE(found->problems.size() == 1);  // the testbench's count of 0 is not believed
       CHECK_THAT(found->problems[0],
                  Catch::Contains(fmt::format("the testbench's scoreboard counted 0 mismatching "
