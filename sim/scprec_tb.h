@@ -139,11 +139,11 @@ SC_MODULE(Monitor) {
       return;
     }
     std::size_t g = 0;
-#define SCPREC_TB_CAPTURE(port, count, bits, is_signed, strobe, samples)                \
-  if (strobe.read()) {                                                                    \
+#define SCPREC_TB_CAPTURE(port, count, bits, is_signed, strobe, samples)                 \
+  if (strobe.read()) {                                                                   \
     const Values values = unpack<(count) * (bits)>(port.read(), count, bits, is_signed); \
-    current.outputs[g].insert(current.outputs[g].end(), values.begin(), values.end());    \
-  }                                                                                       \
+    current.outputs[g].insert(current.outputs[g].end(), values.begin(), values.end());   \
+  }                                                                                      \
   ++g;
     SCPREC_TB_OUTPUTS(SCPREC_TB_CAPTURE)
 #undef SCPREC_TB_CAPTURE

@@ -144,7 +144,7 @@ int sc_main(int argc, char** argv) {
   monitor.done(done);
   monitor.bench = &bench;
 #define SCPREC_TB_BIND(port, count, bits, is_signed, strobe, samples) \
-  dut.port(port);                                                      \
+  dut.port(port);                                                     \
   monitor.port(port);
   SCPREC_TB_OUTPUTS(SCPREC_TB_BIND)
 #undef SCPREC_TB_BIND

@@ -64,9 +64,9 @@ std::string binding_header(const DutSpec& dut) {
   std::string outputs;
   std::vector<std::string> strobes;
   for (const OutputGroup& group : dut.outputs) {
-    outputs += fmt::format(" \\\n    X({}, {}, {}, {}, {}, {})", group.port, group.count,
-                           group.bits, group.is_signed ? "true" : "false", group.strobe,
-                           group.samples);
+    outputs +=
+        fmt::format(" \\\n    X({}, {}, {}, {}, {}, {})", group.port, group.count, group.bits,
+                    group.is_signed ? "true" : "false", group.strobe, group.samples);
     if (group.strobe != "done" &&
         std::find(strobes.begin(), strobes.end(), group.strobe) == strobes.end()) {
       strobes.push_back(group.strobe);

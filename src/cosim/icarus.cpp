@@ -199,10 +199,10 @@ std::vector<GroupValues> run_icarus(const DutSpec& dut, const std::string& rtl_d
     std::string hex;
     words >> g >> hex;
     if (g >= dut.outputs.size()) {
-      throw Error(ErrorKind::kEnvironment, output_file, "",
-                  fmt::format("trial {}: '{}' is not a line the testbench writes", outputs.size(),
-                              line),
-                  "See " + work_dir + "/icarus.log");
+      throw Error(
+          ErrorKind::kEnvironment, output_file, "",
+          fmt::format("trial {}: '{}' is not a line the testbench writes", outputs.size(), line),
+          "See " + work_dir + "/icarus.log");
     }
     const OutputGroup& group = dut.outputs[g];
     // $fwrite prints unknown bits as x/X/z/Z digits: they are not values to compare.

@@ -67,9 +67,9 @@ SimResults parse_results(const std::string& text, const DutSpec& dut, const std:
             trial.at("outputs").at(group.port).get<std::vector<std::int64_t>>());
         const std::size_t got = result.outputs.back().size();
         if (got != group.values() && group.samples > 1 && got % group.count == 0) {
-          throw bad(fmt::format(
-              "trial {}: the DUT pulsed {} {} times, not {}: it broke the handshake",
-              result.index, group.strobe, got / group.count, group.samples));
+          throw bad(
+              fmt::format("trial {}: the DUT pulsed {} {} times, not {}: it broke the handshake",
+                          result.index, group.strobe, got / group.count, group.samples));
         }
         if (got != group.values()) throw bad("wrong size of " + group.port);
       }

@@ -79,12 +79,10 @@ std::string generator_overrides(const LayerPlan& plan) {
   return "      .SOBOL(0),\n      .TAPS(LFSR_TAPS),\n";
 }
 
-
-
 // The datapath's constants and its sc_layer, its ports connected to the named signals.
-std::string datapath_text(const LayerPlan& plan, const std::string& start,
-                          const std::string& x_in, const std::string& busy,
-                          const std::string& done, const std::string& result) {
+std::string datapath_text(const LayerPlan& plan, const std::string& start, const std::string& x_in,
+                          const std::string& busy, const std::string& done,
+                          const std::string& result) {
   const LayerDesign& d = plan.design;
   const model::QuantLayer& layer = *plan.layer;
   const std::string requant =
@@ -361,8 +359,7 @@ std::string top_module_text(const std::vector<LayerPlan>& plans, std::uint64_t l
         "  );\n\n",
         fmt::arg("id", id), fmt::arg("up", up), fmt::arg("module", d.module),
         fmt::arg("codes", d.is_conv ? "CODES" : "OUTPUTS"),
-        fmt::arg("strobe",
-                 d.is_conv ? "      .position_done(" + id + "_position_done),\n" : ""),
+        fmt::arg("strobe", d.is_conv ? "      .position_done(" + id + "_position_done),\n" : ""),
         fmt::arg("start", l == 0 ? "accept" : previous + "_done"),
         fmt::arg("x", l == 0 ? "x_in" : previous + "_result"));
     // Between two layers the input is in flight on the done pulse, when neither layer is busy.
@@ -407,12 +404,12 @@ module scprec_top #(
 endmodule
 )",
       fmt::arg("conv_note", conv_note), fmt::arg("version", kVersion),
-      fmt::arg("hash", plans.front().model_hash),
-      fmt::arg("layers", layer_list), fmt::arg("latency", latency),
-      fmt::arg("inputs", first.input_codes), fmt::arg("bits", first.bits),
-      fmt::arg("outputs", last.outputs), fmt::arg("logit_bits", last.result_bits),
-      fmt::arg("params", params), fmt::arg("ports", ports), fmt::arg("body", body),
-      fmt::arg("last", last_id), fmt::arg("busy", busy));
+      fmt::arg("hash", plans.front().model_hash), fmt::arg("layers", layer_list),
+      fmt::arg("latency", latency), fmt::arg("inputs", first.input_codes),
+      fmt::arg("bits", first.bits), fmt::arg("outputs", last.outputs),
+      fmt::arg("logit_bits", last.result_bits), fmt::arg("params", params),
+      fmt::arg("ports", ports), fmt::arg("body", body), fmt::arg("last", last_id),
+      fmt::arg("busy", busy));
 }
 
 }  // namespace scprec::rtl

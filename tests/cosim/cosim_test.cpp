@@ -9,13 +9,13 @@
 #include <random>
 
 #include "../fixture_path.hpp"
+#include "../model/random_conv.hpp"
 #include "../test_seed.hpp"
 #include "scprec/cosim/icarus.hpp"
 #include "scprec/cosim/reference.hpp"
 #include "scprec/cosim/simulate.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/model_io.hpp"
-#include "../model/random_conv.hpp"
 #include "tiny_design.hpp"
 
 using scprec::core::Encoding;
@@ -156,7 +156,6 @@ void check_bit_exact(const Case& c, Encoding encoding, bool layers, const std::s
   }
 }
 
-
 // The tiny fixture network with its calibration data, a map at `lengths` (LFSR, seed 3), and
 // its RTL written to config.work_dir/rtl, for tests that break the RTL before simulating it.
 // The tiny design at `lengths`, on 32-bit LFSR lanes from base seed 3, written to the work
@@ -200,8 +199,7 @@ TEST_CASE("cosim: random CNNs are bit-exact at every position, in Verilator and 
                       << to_string(layer.pool.kind) << " " << layer.pool.size);
     }
   }
-  check_bit_exact(c, encoding,
-                  encoding == Encoding::kBipolar && generator == GeneratorKind::kSobol,
+  check_bit_exact(c, encoding, encoding == Encoding::kBipolar && generator == GeneratorKind::kSobol,
                   fmt::format("random_cnn_{}_{}", to_string(encoding), to_string(generator)));
 }
 

@@ -2,13 +2,14 @@
 // are sampled on its position_done strobe once per position, in the testbench binding, the
 // results a job writes and the host's comparison; a strobe that pulses too few times is a
 // broken handshake.
+#include "scprec/cosim/dut.hpp"
+
 #include <fmt/format.h>
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "scprec/core/error.hpp"
-#include "scprec/cosim/dut.hpp"
 #include "scprec/cosim/trials.hpp"
 #include "scprec/io/model_io.hpp"
 
@@ -43,7 +44,8 @@ std::string results_with(const scprec::cosim::DutSpec& dut, const std::vector<st
         {"mismatching_trials", 0},
         {"first_mismatch", nullptr},
         {"status", "pass"}}},
-      {"trials", {{{"index", 0}, {"mismatches", 0}, {"cycles", dut.latency}, {"outputs", outputs}}}}};
+      {"trials",
+       {{{"index", 0}, {"mismatches", 0}, {"cycles", dut.latency}, {"outputs", outputs}}}}};
   return results.dump();
 }
 

@@ -12,7 +12,8 @@
 namespace scprec::test {
 
 // A random conv layer reading `input`, with weights and bias in [-1, 1].
-inline model::Layer random_conv(std::mt19937_64& rng, const model::MapShape& input, const std::string& name) {
+inline model::Layer random_conv(std::mt19937_64& rng, const model::MapShape& input,
+                                const std::string& name) {
   auto pick = [&rng](std::size_t low, std::size_t high) {
     return std::uniform_int_distribution<std::size_t>(low, high)(rng);
   };

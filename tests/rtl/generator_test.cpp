@@ -99,15 +99,15 @@ TEST_CASE("rtl: the generated Verilog of a tiny CNN matches the golden files", "
   const std::string fixtures = std::string(SCPREC_SOURCE_DIR) + "/tests/fixtures/conv/";
   const scprec::model::Network network =
       scprec::io::read_model(fixtures + "cnn_a.npz", fixtures + "cnn_a.manifest.json");
-  const auto quantized = scprec::model::quantize(
-      network,
-      scprec::io::read_dataset(fixtures + "cnn_a_data4d.npz", scprec::io::Split::kCalibration,
-                               network)
-          .x,
-      {});
-  const auto map = scprec::model::manual_map(quantized, scprec::io::network_hash(network),
-                                             {16, 32, 16}, scprec::core::GeneratorKind::kLfsr,
-                                             16, 7);
+  const auto quantized =
+      scprec::model::quantize(network,
+                              scprec::io::read_dataset(fixtures + "cnn_a_data4d.npz",
+                                                       scprec::io::Split::kCalibration, network)
+                                  .x,
+                              {});
+  const auto map =
+      scprec::model::manual_map(quantized, scprec::io::network_hash(network), {16, 32, 16},
+                                scprec::core::GeneratorKind::kLfsr, 16, 7);
   scprec::rtl::RtlConfig config;
   config.inputs_per_cycle = 4;
   const RtlDesign design = scprec::rtl::generate_rtl(quantized, map, config);
