@@ -1,5 +1,5 @@
 // Co-simulation benchmarks on a bundled example, each comparison measured side by side in
-// one run (medians of 3):
+// one run (medians of 3), on every layer alone and on the network top:
 //  1. the SystemC testbench against a bare Verilated C++ loop on the same layer model;
 //  2. Verilator (with the SystemC testbench) against Icarus on the same generated layers;
 //  3. cold (empty build cache and ccache) against warm builds of the example's simulators.
@@ -100,14 +100,14 @@ int main(int argc, char** argv) {
                                                     example.test.x.topRows(trials));
   std::printf(
       "## Simulation speed (cycles per second), %zu test images\n\n"
-      "| layer | cycles per image | Verilator, SystemC testbench | Verilator, bare C++ loop"
+      "| DUT | cycles per image | Verilator, SystemC testbench | Verilator, bare C++ loop"
       " | testbench overhead | Icarus | Verilator / Icarus |\n|---|---|---|---|---|---|---|\n",
       trials);
   scprec::cosim::BuildConfig config;
   config.cache_dir = work + "/cache";
-  for (std::size_t l = 0; l < design.layers.size(); ++l) {
+  for (std::size_t l = 0; l < duts.size(); ++l) {  // every layer alone, then the top
     const auto& dut = duts[l];
-    const auto& set = software.layers[l];
+    const auto& set = l < design.layers.size() ? software.layers[l] : software.top;
     const std::string job = work + "/job_" + dut.name;
     write_job(job, rtl_dir, set, trials);
     const auto simulator =

@@ -1,6 +1,7 @@
 // The SystemC testbench around one Verilated DUT (a layer or the network top): a stimulus
-// driver, a monitor that captures the outputs when the DUT signals done, and a scoreboard that
-// compares them with the software model's integers. The DUT's ports come from dut_binding.h,
+// driver, a monitor that captures each output group when its strobe is high (done, or a conv
+// layer's position_done) and ends a trial at done, and a scoreboard that compares the captures
+// with the software model's integers. The DUT's ports come from dut_binding.h,
 // which scprec generates for each DUT:
 //   kInputs, kInputBits          the x_in port: kInputs codes of kInputBits bits
 //   kLatency                     cycles from start to done

@@ -60,11 +60,14 @@ int run_rtl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   for (const rtl::GeneratedFile& file : design.files) {
     io::write_file_atomically(output.staging() + "/" + file.name, file.content);
   }
-  out << fmt::format("{:<10} {:>10} {:>6} {:>9} {:>7} {:>9}\n", "layer", "shape", "L", "per cycle",
+  // A conv layer's shape is its datapath's (window x channels) at its positions.
+  out << fmt::format("{:<10} {:>14} {:>6} {:>9} {:>7} {:>9}\n", "layer", "shape", "L", "per cycle",
                      "chunks", "latency");
   for (const rtl::LayerDesign& layer : design.layers) {
-    out << fmt::format("{:<10} {:>10} {:>6} {:>9} {:>7} {:>9}\n", layer.name,
-                       fmt::format("{}x{}", layer.inputs, layer.outputs), layer.length,
+    const std::string shape =
+        fmt::format("{}x{}", layer.inputs, layer.outputs) +
+        (layer.is_conv ? fmt::format(" @{}", layer.positions) : std::string());
+    out << fmt::format("{:<10} {:>14} {:>6} {:>9} {:>7} {:>9}\n", layer.name, shape, layer.length,
                        layer.inputs_per_cycle, layer.chunks, layer.latency);
   }
   std::string area;

@@ -427,13 +427,14 @@ int run_signoff(const std::vector<std::string>& args, std::ostream& out, std::os
 
 namespace {
 
-// The directory `--example` names: a directory, or the name of a bundled example (a folder of
-// examples/ with a model.npz). "" if it is neither.
+// The directory `--example` names: the name of a bundled example (a folder of examples/ with a
+// model.npz), whatever the working directory holds (a demo's --out may be called fashion_cnn),
+// or else a directory with a model.npz. "" if it is neither.
 std::string example_directory(const std::string& example) {
   namespace fs = std::filesystem;
-  if (fs::is_directory(example)) return example;
   const std::string bundled = std::string(SCPREC_SOURCE_DIR) + "/examples/" + example;
   if (example.find('/') == std::string::npos && fs::exists(bundled + "/model.npz")) return bundled;
+  if (fs::exists(example + "/model.npz")) return example;
   return "";
 }
 
@@ -464,11 +465,12 @@ int run_demo(const std::vector<std::string>& args, std::ostream& out, std::ostre
   const std::string directory = example_directory(example);
   if (directory.empty()) {
     err << "scprec demo: error: --example: '" << example
-        << "' is neither a directory nor a bundled example (fashion_mlp, fashion_cnn)\n";
+        << "' is neither a bundled example (fashion_mlp, fashion_cnn) nor a directory with a "
+           "model.npz\n";
     return usage_error(args, "demo", o.out,
                        "--example: '" + example +
-                           "' is neither a directory nor a bundled example (fashion_mlp, "
-                           "fashion_cnn)");
+                           "' is neither a bundled example (fashion_mlp, fashion_cnn) nor a "
+                           "directory with a model.npz");
   }
   o.model.model = directory + "/model.npz";
   if (std::filesystem::exists(directory + "/manifest.json"))

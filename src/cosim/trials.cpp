@@ -102,6 +102,17 @@ Comparison compare_outputs(const DutSpec& dut, const GroupValues& expected,
                         present ? std::to_string(actual[g][e]) : "missing");
       }
     }
+    // Values beyond the expected ones (a strobe that pulsed too often) differ too.
+    const std::size_t extra = g < actual.size() && actual[g].size() > expected[g].size()
+                                  ? actual[g].size() - expected[g].size()
+                                  : 0;
+    if (extra != 0 && c.mismatches == 0) {
+      c.first_difference =
+          fmt::format("trial {}, {}: {} values more than the software model's {}", trial,
+                      g < dut.outputs.size() ? dut.outputs[g].port : "group " + std::to_string(g),
+                      extra, expected[g].size());
+    }
+    c.mismatches += extra;
   }
   return c;
 }

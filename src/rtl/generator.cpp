@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "layer_plan.hpp"
@@ -20,25 +21,32 @@ constexpr std::size_t kWeightComparators = 2048;
 constexpr const char* kConvBlock = "sc_conv.v";
 
 // Layer names become Verilog identifiers (scprec_<id>, <id>_busy, <ID>_OUTPUTS) and file names,
-// so two layers whose identifiers agree but for case, or a layer called "top", would clash.
+// so two layers whose identifiers agree but for case, a layer called "top", or a layer whose
+// name plus a suffix is another's signal (a layer "c_position" beside a conv layer "c", whose
+// strobe is c_position_done) would clash.
 void check_identifiers(const model::QuantizedNetwork& network, const std::string& top_module) {
-  std::vector<std::string> seen;
-  for (const model::QuantLayer& layer : network.layers) {
-    std::string id = sanitize(layer.name);
-    std::transform(id.begin(), id.end(), id.begin(),
+  const auto lower = [](std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    const auto other = std::find(seen.begin(), seen.end(), id);
-    if ("scprec_" + id == top_module || other != seen.end()) {
+    return text;
+  };
+  std::map<std::string, std::string> owners;  // the top's names so far, case ignored: layer
+  for (const model::QuantLayer& layer : network.layers) {
+    const std::string id = sanitize(layer.name);
+    std::vector<std::string> names = {"scprec_" + id, id + "_busy", id + "_done",
+                                      id + "_result", id + "_pos",  id + "_neg"};
+    if (layer.conv) names.push_back(id + "_position_done");
+    for (const std::string& name : names) {
+      const auto other = owners.find(lower(name));
+      if (lower(name) != lower(top_module) && other == owners.end()) continue;
       const std::string clash =
-          other != seen.end() ? "layer '" + network.layers[other - seen.begin()].name + "'"
-                              : "the network top";
+          other != owners.end() ? "layer '" + other->second + "'" : "the network top";
       throw_bad_input("", layer.name,
-                      "the layer's Verilog name scprec_" + sanitize(layer.name) + " clashes with " +
-                          clash + "'s (names are made of letters, digits and _, case ignored)",
-                      "Rename the layers in the model so that they differ in more than case and "
-                      "punctuation");
+                      "the layer's Verilog name " + name + " clashes with " + clash +
+                          "'s (names are made of letters, digits and _, case ignored)",
+                      "Rename the layers in the model so that their Verilog names differ");
     }
-    seen.push_back(id);
+    for (const std::string& name : names) owners.emplace(lower(name), layer.name);
   }
 }
 

@@ -66,3 +66,17 @@ TEST_CASE("cli: a run stopped before its verdict records its command line and in
   // No map was written, so there is no map to name or to sign off.
   CHECK_THAT(junit, !Catch::Contains("map.sha256") && !Catch::Contains("rerun.signoff"));
 }
+
+TEST_CASE("cli: demo --example takes a bundled example's name or a directory with a model",
+          "[cli]") {
+  const TempDir dir("cli-demo-example");
+  // Neither: exit 2 at once, with the error in junit.xml.
+  std::ostringstream out;
+  std::ostringstream err;
+  const int code = scprec::cli::run_cli(
+      {"demo", "--example", dir.file("nowhere"), "--out", dir.file("out"), "-q"}, out, err);
+  CHECK(code == 2);
+  CHECK_THAT(err.str(), Catch::Contains("is neither a bundled example (fashion_mlp, fashion_cnn) "
+                                        "nor a directory with a model.npz"));
+  CHECK_THAT(scprec::io::read_file(dir.file("out/junit.xml")), Catch::Contains("--example"));
+}

@@ -107,6 +107,15 @@ TEST_CASE("cosim: results of a conv layer are compared position by position", "[
   CHECK(scprec::cosim::compare_outputs(top, expected, actual, 0).mismatches ==
         top.outputs[0].count);
 
+  // A position more than expected counts too, every value of it.
+  actual = expected;
+  actual[3].insert(actual[3].end(), channels, 0);
+  const auto more = scprec::cosim::compare_outputs(top, expected, actual, 1);
+  CHECK(more.mismatches == channels);
+  CHECK(more.first_difference ==
+        fmt::format("trial 1, conv2_neg: {} values more than the software model's {}", channels,
+                    expected[3].size()));
+
   // A strobe that pulsed once too few: the handshake is broken, said so.
   sizes[0] -= top.outputs[0].count;
   try {

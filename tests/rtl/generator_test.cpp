@@ -93,24 +93,28 @@ TEST_CASE("rtl: the generated Verilog of a tiny network matches the golden files
   check_golden(scprec::rtl::generate_rtl(tiny.quantized, tiny.map, {}), "rtl_tiny");
 }
 
-TEST_CASE("rtl: the generated Verilog of a tiny CNN matches the golden files", "[rtl][golden]") {
-  // tests/fixtures/conv/cnn_a: a padded conv with max pooling, then a strided conv padded in
-  // rows only with average pooling, then a dense layer; 4 inputs per cycle pad last chunks.
-  const std::string fixtures = std::string(SCPREC_SOURCE_DIR) + "/tests/fixtures/conv/";
-  const scprec::model::Network network =
+// tests/fixtures/conv/cnn_a: a padded conv with max pooling, then a strided conv padded in rows
+// only with average pooling, then a dense layer; a map at 16/32/16 on LFSR lanes.
+struct TinyCnn {
+  std::string fixtures = std::string(SCPREC_SOURCE_DIR) + "/tests/fixtures/conv/";
+  scprec::model::Network network =
       scprec::io::read_model(fixtures + "cnn_a.npz", fixtures + "cnn_a.manifest.json");
-  const auto quantized =
+  scprec::model::QuantizedNetwork quantized =
       scprec::model::quantize(network,
                               scprec::io::read_dataset(fixtures + "cnn_a_data4d.npz",
                                                        scprec::io::Split::kCalibration, network)
                                   .x,
                               {});
-  const auto map =
+  scprec::model::PrecisionMap map =
       scprec::model::manual_map(quantized, scprec::io::network_hash(network), {16, 32, 16},
                                 scprec::core::GeneratorKind::kLfsr, 16, 7);
+};
+
+TEST_CASE("rtl: the generated Verilog of a tiny CNN matches the golden files", "[rtl][golden]") {
+  const TinyCnn cnn;
   scprec::rtl::RtlConfig config;
-  config.inputs_per_cycle = 4;
-  const RtlDesign design = scprec::rtl::generate_rtl(quantized, map, config);
+  config.inputs_per_cycle = 4;  // pads the last chunks
+  const RtlDesign design = scprec::rtl::generate_rtl(cnn.quantized, cnn.map, config);
   REQUIRE(design.layers[0].is_conv);
   CHECK(design.layers[0].positions == 81);  // 9x9, padded by 1, 3x3 kernel
   check_golden(design, "rtl_tiny_cnn");
@@ -256,6 +260,15 @@ TEST_CASE("rtl: layer names that would make the same Verilog names are rejected"
                     Catch::Contains("clashes with the network top"));
   tiny.quantized.layers[1].name = "a_b_";  // differs in more than case and punctuation
   CHECK_NOTHROW(scprec::rtl::generate_rtl(tiny.quantized, tiny.map, {}));
+}
+
+TEST_CASE("rtl: a layer named like a conv layer's position strobe is rejected", "[rtl]") {
+  TinyCnn cnn;  // conv1's strobe in the top is conv1_position_done
+  cnn.quantized.layers[1].name = "conv1_position";
+  CHECK_THROWS_WITH(scprec::rtl::generate_rtl(cnn.quantized, cnn.map, {}),
+                    Catch::Contains("conv1_position_done clashes with layer 'conv1'"));
+  cnn.quantized.layers[1].name = "conv1_positions";
+  CHECK_NOTHROW(scprec::rtl::generate_rtl(cnn.quantized, cnn.map, {}));
 }
 
 TEST_CASE("rtl: counters and the output accumulator are exactly as wide as their largest value",

@@ -53,7 +53,8 @@ struct Comparison {
   std::string first_difference;
 };
 /// Compares `actual` with `expected`, both in `dut`'s group order; `trial` names the trial in
-/// the text. A group or element missing from `actual` counts as differing.
+/// the text. A group or element missing from `actual`, or beyond `expected`'s, counts as
+/// differing.
 Comparison compare_outputs(const DutSpec& dut, const GroupValues& expected,
                            const GroupValues& actual, std::size_t trial);
 
