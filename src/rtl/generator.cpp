@@ -8,6 +8,7 @@
 #include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "layer_plan.hpp"
 #include "library.hpp"
@@ -18,7 +19,7 @@ namespace scprec::rtl {
 namespace {
 
 constexpr std::size_t kWeightComparators = 2048;
-constexpr const char* kConvBlock = "sc_conv.v";
+constexpr std::string_view kConvBlock = "sc_conv.v";
 
 // Layer names become Verilog identifiers (scprec_<id>, <id>_busy, <ID>_OUTPUTS) and file names,
 // so two layers whose identifiers agree but for case, a layer called "top", or a layer whose
@@ -76,7 +77,7 @@ RtlDesign generate_rtl(const model::QuantizedNetwork& network, const model::Prec
   for (const EmbeddedFile& file : embedded_library()) {
     // sc_conv.v only where a conv layer uses it, so that a dense network's design is the same
     // as before conv layers were built.
-    if (file.name == kConvBlock && !has_conv) continue;
+    if (!has_conv && std::string_view(file.name) == kConvBlock) continue;  // names, not pointers
     design.files.push_back({file.name, file.content});
     design.sources.push_back(file.name);
   }
