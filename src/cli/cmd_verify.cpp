@@ -464,13 +464,11 @@ int run_demo(const std::vector<std::string>& args, std::ostream& out, std::ostre
   }
   const std::string directory = example_directory(example);
   if (directory.empty()) {
-    err << "scprec demo: error: --example: '" << example
-        << "' is neither a bundled example (fashion_mlp, fashion_cnn) nor a directory with a "
-           "model.npz\n";
-    return usage_error(args, "demo", o.out,
-                       "--example: '" + example +
-                           "' is neither a bundled example (fashion_mlp, fashion_cnn) nor a "
-                           "directory with a model.npz");
+    problem = "--example: '" + example +
+              "' is neither a bundled example (fashion_mlp, fashion_cnn) nor a directory with a "
+              "model.npz";
+    err << "scprec demo: error: " << problem << "\n";
+    return usage_error(args, "demo", o.out, problem);
   }
   o.model.model = directory + "/model.npz";
   if (std::filesystem::exists(directory + "/manifest.json"))

@@ -61,7 +61,10 @@ std::string icarus_testbench(const DutSpec& dut, std::size_t trials) {
   std::string ports;
   std::string at_strobes;  // groups sampled on their strobe (a conv layer's, every position)
   std::string at_done;
-  std::vector<std::string> strobes;
+  for (const std::string& strobe : strobes(dut)) {
+    wires += fmt::format("  wire strobe_{};\n", strobe);
+    ports += fmt::format(",\n      .{0}(strobe_{0})", strobe);
+  }
   for (std::size_t g = 0; g < dut.outputs.size(); ++g) {
     const OutputGroup& group = dut.outputs[g];
     wires += fmt::format("  wire [{}-1:0] out_{};\n", group.count * group.bits, g);
@@ -71,11 +74,6 @@ std::string icarus_testbench(const DutSpec& dut, std::size_t trials) {
       at_done += "      " + write;
     } else {
       at_strobes += fmt::format("        if (strobe_{}) {}", group.strobe, write);
-      if (std::find(strobes.begin(), strobes.end(), group.strobe) == strobes.end()) {
-        strobes.push_back(group.strobe);
-        wires += fmt::format("  wire strobe_{};\n", group.strobe);
-        ports += fmt::format(",\n      .{0}(strobe_{0})", group.strobe);
-      }
     }
   }
   return fmt::format(

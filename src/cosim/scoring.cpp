@@ -29,13 +29,11 @@ double layer_error(std::size_t l, const std::vector<std::int64_t>& positive,
   const std::vector<std::int64_t>& exact = software.exact_dots[l][trial];
   double worst = 0.0;
   for (std::size_t first = 0; first < positive.size(); first += layer.outputs) {  // positions
+    const auto from = static_cast<std::ptrdiff_t>(first);
+    const auto to = from + static_cast<std::ptrdiff_t>(layer.outputs);
     model::ScCounts counts;
-    const auto at = [&](const std::vector<std::int64_t>& all) {
-      return all.begin() + static_cast<std::ptrdiff_t>(first);
-    };
-    const auto outputs = static_cast<std::ptrdiff_t>(layer.outputs);
-    counts.positive.assign(at(positive), at(positive) + outputs);
-    counts.negative.assign(at(negative), at(negative) + outputs);
+    counts.positive.assign(positive.begin() + from, positive.begin() + to);
+    counts.negative.assign(negative.begin() + from, negative.begin() + to);
     const std::vector<std::int64_t> dot =
         sc_dot(layer, quantized.config, map.layers[l].length, counts);
     for (std::size_t j = 0; j < dot.size(); ++j) {

@@ -85,18 +85,18 @@ Comparison compare_outputs(const DutSpec& dut, const GroupValues& expected,
                            const GroupValues& actual, std::size_t trial) {
   Comparison c;
   for (std::size_t g = 0; g < expected.size(); ++g) {
+    const bool known = g < dut.outputs.size();
+    const std::string group = known ? dut.outputs[g].port : "group " + std::to_string(g);
     for (std::size_t e = 0; e < expected[g].size(); ++e) {
       const bool present = g < actual.size() && e < actual[g].size();
       if (present && actual[g][e] == expected[g][e]) continue;
       if (c.mismatches++ == 0) {
-        const bool known = g < dut.outputs.size();
         // A group sampled at every position names the position: "conv1_pos at position 5[2]".
         const std::string element =
             known && dut.outputs[g].samples > 1
-                ? fmt::format("{} at position {}[{}]", dut.outputs[g].port,
-                              e / dut.outputs[g].count, e % dut.outputs[g].count)
-                : fmt::format("{}[{}]", known ? dut.outputs[g].port : "group " + std::to_string(g),
-                              e);
+                ? fmt::format("{} at position {}[{}]", group, e / dut.outputs[g].count,
+                              e % dut.outputs[g].count)
+                : fmt::format("{}[{}]", group, e);
         c.first_difference =
             fmt::format("trial {}, {}: software model {}, RTL {}", trial, element, expected[g][e],
                         present ? std::to_string(actual[g][e]) : "missing");
@@ -107,10 +107,8 @@ Comparison compare_outputs(const DutSpec& dut, const GroupValues& expected,
                                   ? actual[g].size() - expected[g].size()
                                   : 0;
     if (extra != 0 && c.mismatches == 0) {
-      c.first_difference =
-          fmt::format("trial {}, {}: {} values more than the software model's {}", trial,
-                      g < dut.outputs.size() ? dut.outputs[g].port : "group " + std::to_string(g),
-                      extra, expected[g].size());
+      c.first_difference = fmt::format("trial {}, {}: {} values more than the software model's {}",
+                                       trial, group, extra, expected[g].size());
     }
     c.mismatches += extra;
   }

@@ -12,7 +12,6 @@
 
 #include "hex.hpp"
 #include "scprec/core/version.hpp"
-#include "scprec/model/network.hpp"
 #include "scprec/model/sc_layer.hpp"
 
 namespace scprec::rtl {
@@ -100,11 +99,10 @@ LayerPlan plan_layer(const model::QuantizedNetwork& network, const model::Precis
   d.position_latency = d.chunks * (d.length + 1) + d.outputs + 1;
   d.latency = d.position_latency;
   d.input_codes = layer.input_size();
-  d.result_codes = layer.outputs;
+  d.result_codes = layer.pooled_shape().size();
   if (layer.conv) {
     d.is_conv = true;
     d.positions = layer.positions();
-    d.result_codes = model::output_map(layer.outputs, layer.conv, layer.pool).size();
     d.latency = conv_latency(d.inputs, d.positions, d.position_latency);
   }
   d.counter_bits = bit_width(static_cast<std::uint64_t>(d.length) * layer.inputs);

@@ -214,7 +214,7 @@ std::string conv_module_text(const LayerPlan& plan) {
   const LayerDesign& d = plan.design;
   const model::ConvGeometry& g = *plan.layer->conv;
   const model::Pooling& pool = plan.layer->pool;
-  const model::MapShape out = model::output_map(d.outputs, g, pool);
+  const model::MapShape out = plan.layer->pooled_shape();
   const std::string pooling =
       pool.kind == model::PoolKind::kNone
           ? "none"

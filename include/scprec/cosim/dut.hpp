@@ -40,6 +40,10 @@ DutSpec layer_dut(const rtl::RtlDesign& design, std::size_t l);
 /// logits.
 DutSpec top_dut(const rtl::RtlDesign& design);
 
+/// The strobes of `dut`'s output groups other than done, each once, in group order: the
+/// ports a testbench watches besides done.
+std::vector<std::string> strobes(const DutSpec& dut);
+
 /// The dut_binding.h the testbench (sim/scprec_tb.h) is compiled with.
 std::string binding_header(const DutSpec& dut);
 
