@@ -7,6 +7,7 @@
 
 #include "cli_parse.hpp"
 #include "commands.hpp"
+#include "run_options.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/cosim/simulate.hpp"
 #include "scprec/io/files.hpp"
@@ -72,12 +73,13 @@ int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::o
   std::string output;
   unsigned jobs = 2;
   bool quiet = false;
+  RunOptions run;
   cosim::SimulateConfig config;
   CLI::App app(
-      "Simulates every layer of a precision map alone and the network top with Verilator and "
-      "the SystemC testbench, compares every counter with the software model, and writes "
-      "results JSON with the errors the RTL makes. Exit 0 bit-exact, 1 mismatch, 3 a tool or "
-      "job failed.",
+      "Simulates every layer of a precision map alone and the network top (with Verilator and "
+      "the SystemC testbench, or Icarus), compares every counter with the software model, and "
+      "writes results JSON with the errors the RTL makes. Exit 0 bit-exact, 1 mismatch, 3 a "
+      "tool or job failed.",
       "simulate");
   app.add_option("--model", model_path, "model .npz")->required();
   app.add_option("--manifest", manifest, "JSON manifest giving each layer's activation");
@@ -96,7 +98,6 @@ int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::o
   app.add_option("--timeout", config.timeout_seconds, "seconds per job")
       ->check(check::kPositive)
       ->capture_default_str();
-  app.add_option("--work", config.work_dir, "directory for the RTL and the job folders");
   app.add_option("--cache", config.build.cache_dir,
                  "build cache (default $SCPREC_CACHE or ~/.cache/scprec)");
   app.add_option("--inputs-per-cycle", config.rtl.inputs_per_cycle,
@@ -105,10 +106,13 @@ int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::o
   app.add_flag("--trace", config.trace, "write a VCD of the first mismatching trial of each DUT");
   app.add_option("-o,--output", output, "results JSON to write")->required();
   app.add_flag("-q,--quiet", quiet, "no progress output");
+  add_run_options(app, run, "OUTPUT.work");
   if (const auto code = parse_args(app, args, out, err)) return *code;
 
   config.build.jobs = jobs;
-  if (config.work_dir.empty()) config.work_dir = output + ".work";
+  config.simulator = run.simulator;
+  config.trials_per_job = run.trials_per_job;
+  config.work_dir = run.work.empty() ? output + ".work" : run.work;
   io::refuse_non_file_output(output, "-o");
   io::refuse_overwriting_inputs({{"--model", model_path},
                                  {"--manifest", manifest},
@@ -130,9 +134,9 @@ int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::o
                     fmt::format("Give --trials {} or fewer", data.size()));
   }
   StreamLogger logger(err, quiet ? LogLevel::kWarning : LogLevel::kInfo);
-  cosim::LocalExecutor executor(jobs);
+  const std::unique_ptr<cosim::Executor> executor = make_executor(run, jobs);
   const cosim::SimulationReport report =
-      cosim::simulate(network, map, data.x, data.labels, calibration.x, config, executor, logger);
+      cosim::simulate(network, map, data.x, data.labels, calibration.x, config, *executor, logger);
   io::write_file_atomically(output, cosim::simulation_json(report, map));
   print_report(report, out);
   out << "wrote " << output << "\n";

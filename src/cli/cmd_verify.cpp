@@ -14,6 +14,7 @@
 #include "cli_parse.hpp"
 #include "commands.hpp"
 #include "model_options.hpp"
+#include "run_options.hpp"
 #include "run_outputs.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/cosim/build.hpp"
@@ -48,6 +49,7 @@ struct LoopOptions {
   std::string map_path;  // signoff
   std::string out;
   unsigned jobs = 2;
+  RunOptions run;
   bool quiet = false;
   bool rerun_failing = false;  // signoff: with trace, FST waves of the failing held-out trials
   bool trace = false;
@@ -75,6 +77,7 @@ void add_loop_options(CLI::App& app, LoopOptions& o, bool with_targets) {
       ->check(check::kPositive)
       ->capture_default_str();
   app.add_flag("-q,--quiet", o.quiet, "no progress output");
+  add_run_options(app, o.run, "a folder beside --out, .NAME.scprec/work");
   app.add_option(
       "--attempts", o.config.attempts_ledger,
       "ledger of sign-off attempts on held-out rows (default: CACHE/signoff-attempts.json)");
@@ -240,7 +243,9 @@ io::OutputSetSpec output_set(const LoopOptions& o, bool refine) {
 int run_loop_to_verdict(LoopOptions& o, bool refine, report::Provenance& provenance,
                         io::OutputDir& dir, std::ostream& out, std::ostream& err) {
   o.config.simulation.build.jobs = o.jobs;
-  o.config.simulation.work_dir = dir.work();
+  o.config.simulation.simulator = o.run.simulator;
+  o.config.simulation.trials_per_job = o.run.trials_per_job;
+  o.config.simulation.work_dir = o.run.work.empty() ? dir.work() : o.run.work;
   o.config.assign.method = assign::parse_method(o.method, "--method");
   o.config.assign.analysis.seed = o.model.seed;
   o.config.assign.generators = generator_kinds(o.model, o.config.assign.method);
@@ -289,9 +294,9 @@ int run_loop_to_verdict(LoopOptions& o, bool refine, report::Provenance& provena
         (cache.empty() ? cosim::default_cache_dir() : cache) + "/signoff-attempts.json";
   }
   StreamLogger logger(err, o.quiet ? LogLevel::kWarning : LogLevel::kInfo);
-  cosim::LocalExecutor executor(o.jobs);
+  const std::unique_ptr<cosim::Executor> executor = make_executor(o.run, o.jobs);
   const loop::VerifyResult result =
-      loop::verify(network, calibration, test, start, hash, o.config, executor, logger);
+      loop::verify(network, calibration, test, start, hash, o.config, *executor, logger);
 
   // The set is staged whole, then published at once; signoff carries the map it was given over
   // unchanged. The reports carry the measurements, and the hash of the map as written.
@@ -350,6 +355,8 @@ int run_loop(LoopOptions& o, bool refine, const std::string& command,
     dir.emplace(spec);
     supersede_previous(*dir, provenance);
     provenance.tools = cosim::probe_tool_versions();  // once per run, for every report
+    provenance.simulator = o.run.simulator;
+    provenance.executor = o.run.executor;
     return run_loop_to_verdict(o, refine, provenance, *dir, out, err);
   } catch (const std::exception& e) {
     record_run_error(o.out, dir ? &*dir : nullptr, e.what(), provenance, loop_inputs(o));

@@ -267,7 +267,8 @@ ToolVersions probe_tool_versions() {
       return "unavailable";
     }
   };
-  return {version(kVerilatorVersion), version(kSystemcVersion), version(kCompilerVersion)};
+  return {version(kVerilatorVersion), version(kSystemcVersion), version(kCompilerVersion),
+          version({"iverilog", "-V"})};
 }
 
 std::string default_cache_dir() {

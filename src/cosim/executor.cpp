@@ -28,4 +28,8 @@ std::vector<JobResult> LocalExecutor::run(const std::vector<Job>& jobs, Logger& 
   return results;
 }
 
+std::unique_ptr<Executor> make_local_executor(const ExecutorOptions& options) {
+  return std::make_unique<LocalExecutor>(options.workers);
+}
+
 }  // namespace scprec::cosim

@@ -1,97 +1,101 @@
-// Icarus Verilog runs. The testbench applies each trial's input codes, pulses start, waits for
-// done (sampling one time unit after each rising edge, clear of the edge itself) and writes
-// every output group as one hex word per sample (at done, or on each cycle its strobe is high);
-// C++ splits the words into elements.
+// The Icarus Verilog backend. Its simulator is the DUT compiled by iverilog with a generated
+// Verilog testbench (icarus_testbench) into one vvp file, cached like the Verilator builds
+// (cache.hpp), which a job runs with `vvp`. The testbench reproduces sim/scprec_tb.h's protocol
+// and timing: it samples one time unit after each rising edge, clear of the edge, so that what
+// it reads is what the SystemC monitor reads at the next edge, and counts cycles the same way;
+// the host checks both against the design's latency.
 #include "scprec/cosim/icarus.hpp"
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cctype>
+#include <chrono>
 #include <filesystem>
-#include <sstream>
 
 #include "scprec/core/error.hpp"
+#include "scprec/cosim/backend.hpp"
+#include "scprec/cosim/cache.hpp"
 #include "scprec/cosim/process.hpp"
 #include "scprec/io/files.hpp"
+#include "scprec/io/sha256.hpp"
 
 namespace scprec::cosim {
-namespace {
 
-namespace fs = std::filesystem;
-
-std::vector<std::int64_t> split_word(const std::string& hex, const OutputGroup& group) {
-  std::vector<std::int64_t> values(group.count);
-  const auto bit = [&](std::size_t position) -> std::uint64_t {
-    const std::size_t digit = hex.size() - 1 - position / 4;
-    if (position / 4 >= hex.size()) return 0;
-    const char c = hex[digit];
-    const unsigned value =
-        std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (c | 0x20) - 'a' + 10;
-    return (value >> (position % 4)) & 1U;
-  };
-  for (std::size_t e = 0; e < group.count; ++e) {
-    std::uint64_t v = 0;
-    for (int b = 0; b < group.bits; ++b) v |= bit(e * group.bits + b) << b;
-    if (group.is_signed && ((v >> (group.bits - 1)) & 1U)) v |= ~std::uint64_t{0} << group.bits;
-    values[e] = static_cast<std::int64_t>(v);
-  }
-  return values;
-}
-
-// Codes packed as one hex word, code i at bits [i * bits +: bits], most significant digit first.
-std::string pack_hex(const model::Codes& codes, int bits) {
-  const std::size_t width = codes.size() * static_cast<std::size_t>(bits);
-  std::vector<unsigned> nibbles((width + 3) / 4, 0);
-  for (std::size_t i = 0; i < codes.size(); ++i) {
-    for (int b = 0; b < bits; ++b) {
-      const std::size_t position = i * static_cast<std::size_t>(bits) + static_cast<std::size_t>(b);
-      if ((codes[i] >> b) & 1U) nibbles[position / 4] |= 1U << (position % 4);
-    }
-  }
-  std::string hex;
-  for (std::size_t k = nibbles.size(); k-- > 0;) hex += "0123456789abcdef"[nibbles[k]];
-  return hex;
-}
-
-}  // namespace
-
-std::string icarus_testbench(const DutSpec& dut, std::size_t trials) {
-  std::string wires;
+std::string icarus_testbench(const DutSpec& dut) {
+  std::string declarations;
   std::string ports;
-  std::string at_strobes;  // groups sampled on their strobe (a conv layer's, every position)
-  std::string at_done;
+  std::string clear;   // per trial: no samples yet
+  std::string sample;  // each cycle of a trial: the groups whose strobe is high
+  std::string score;   // at done: compare with the expected line, write the trial's outputs
+  std::string strobe_seen = "done";  // what, outside a trial, is a protocol error
   for (const std::string& strobe : strobes(dut)) {
-    wires += fmt::format("  wire strobe_{};\n", strobe);
+    declarations += fmt::format("  wire strobe_{};\n", strobe);
     ports += fmt::format(",\n      .{0}(strobe_{0})", strobe);
+    strobe_seen += " || strobe_" + strobe;
   }
   for (std::size_t g = 0; g < dut.outputs.size(); ++g) {
     const OutputGroup& group = dut.outputs[g];
-    wires += fmt::format("  wire [{}-1:0] out_{};\n", group.count * group.bits, g);
-    ports += fmt::format(",\n      .{}(out_{})", group.port, g);
-    const std::string write = fmt::format("$fwrite(file, \"{} %h\\n\", out_{});\n", g, g);
-    if (group.strobe == "done") {
-      at_done += "      " + write;
-    } else {
-      at_strobes += fmt::format("        if (strobe_{}) {}", group.strobe, write);
-    }
+    // Element e of the port, sign-extended to the 64 bits of got_G if the group is signed.
+    const std::string element = fmt::format(
+        group.is_signed ? "$signed(out_{0}[e * {1} +: {1}])" : "out_{0}[e * {1} +: {1}]", g,
+        group.bits);
+    const auto arg = [&](const char* text) {
+      return fmt::format(
+          fmt::runtime(text), fmt::arg("g", g), fmt::arg("count", group.count),
+          fmt::arg("bits", group.bits), fmt::arg("samples", group.samples),
+          fmt::arg("port", group.port),
+          fmt::arg("strobe", group.strobe == "done" ? "done" : "strobe_" + group.strobe),
+          fmt::arg("element", element), fmt::arg("comma", g == 0 ? "" : ", "));
+    };
+    declarations +=
+        arg("  // {port}: {count} x {bits} bits, {samples} samples a trial; one more is kept, so\n"
+            "  // that a strobe that pulses too often shows.\n"
+            "  localparam integer VALUES_{g} = {count} * {samples};\n"
+            "  localparam integer KEPT_{g} = {count} * ({samples} + 1);\n"
+            "  wire [{count} * {bits} - 1:0] out_{g};\n"
+            "  reg signed [63:0] got_{g}[0:KEPT_{g} - 1];\n"
+            "  integer pulses_{g};\n");
+    ports += arg(",\n      .{port}(out_{g})");
+    clear += arg("      pulses_{g} = 0;\n");
+    sample +=
+        arg("      if ({strobe}) begin\n"
+            "        if (pulses_{g} <= {samples})\n"
+            "          for (e = 0; e < {count}; e = e + 1) got_{g}[pulses_{g} * {count} + e] = "
+            "{element};\n"
+            "        pulses_{g} = pulses_{g} + 1;\n"
+            "      end\n");
+    score += arg(
+        "      $fwrite(results, \"{comma}\\\"{port}\\\": [\");\n"
+        "      kept = pulses_{g} <= {samples} ? pulses_{g} * {count} : KEPT_{g};\n"
+        "      for (e = 0; e < VALUES_{g}; e = e + 1) begin\n"
+        "        if ($fscanf(expected, \"%d\", value) != 1) bad_input(\"expected ends early\");\n"
+        "        if (e >= kept || ^got_{g}[e] === 1'bx || got_{g}[e] != value) wrong = wrong + 1;\n"
+        "      end\n"
+        "      if (pulses_{g} * {count} > VALUES_{g})\n"
+        "        wrong = wrong + pulses_{g} * {count} - VALUES_{g};\n"
+        "      for (e = 0; e < kept; e = e + 1) begin\n"
+        "        if (e != 0) $fwrite(results, \", \");\n"
+        "        if (^got_{g}[e] === 1'bx) $fwrite(results, \"null\");\n"
+        "        else $fwrite(results, \"%0d\", got_{g}[e]);\n"
+        "      end\n"
+        "      $fwrite(results, \"]\");\n");
   }
   return fmt::format(
-      R"(// Icarus testbench for {module} ({name}), written by scprec: applies the trials of
-// stimulus.hex and writes each trial's outputs to outputs.txt: a line "G WORD" for each sample
-// of output group G (on its strobe, or at done), then "end".
+      R"(// Icarus testbench for {module} ({name}), written by scprec: runs the trials of
+// +stimulus=FILE as sim/scprec_tb.h does, compares every output with +expected=FILE, and writes
+// +results=FILE (scprec.sim-results/1). Finishes 0 pass, 1 mismatch, 2 bad input, 3 hung or a
+// broken protocol.
 `timescale 1ns / 1ps
 module scprec_icarus_tb;
-  localparam integer TRIALS = {trials};
-  localparam integer INPUT_BITS = {inputs} * {input_bits};
+  localparam integer INPUTS = {inputs};
+  localparam integer INPUT_BITS = {input_bits};
+  localparam integer GROUPS = {groups};
   localparam integer CYCLE_LIMIT = {limit};
   reg clk = 1'b0;
   reg rst_n = 1'b0;
   reg start = 1'b0;
-  reg [INPUT_BITS-1:0] x_in = {{INPUT_BITS{{1'b0}}}};
-  reg [INPUT_BITS-1:0] stimulus[0:TRIALS-1];
+  reg [INPUTS * INPUT_BITS - 1:0] x_in = {{INPUTS * INPUT_BITS{{1'b0}}}};
   wire busy, done;
-{wires}
+{declarations}
   {module} dut (
       .clk(clk),
       .rst_n(rst_n),
@@ -103,125 +107,199 @@ module scprec_icarus_tb;
 
   always #5 clk = ~clk;
 
-  integer trial, cycles, file;
+  reg [8 * 4096 - 1:0] stimulus_file, expected_file, results_file, trace_file;
+  integer stimulus, expected, results, version, trials, inputs, groups, expected_trials;
+  integer trial, cycles, code, e, kept, wrong, completed, mismatches, mismatching_trials;
+  integer first_mismatch, spurious;
+  reg signed [63:0] value;
+  reg hung;
+
+  task bad_input(input [8 * 128 - 1:0] problem);
+    begin
+      $display("scprec icarus testbench: %0s", problem);
+      $finish_and_return(2);
+    end
+  endtask
+
+  task sample;
+    begin
+{sample}    end
+  endtask
+
+  // Compares the trial's samples with its expected line and writes them as one results entry.
+  task score;
+    begin
+      wrong = 0;
+      if (trial != 0) $fwrite(results, ",");
+      $fwrite(results, "\n  {{\"index\": %0d, \"cycles\": %0d, \"outputs\": {{", trial, cycles);
+{score}      $fwrite(results, "}}, \"mismatches\": %0d}}", wrong);
+      mismatches = mismatches + wrong;
+      if (wrong != 0 && mismatching_trials == 0) first_mismatch = trial;
+      if (wrong != 0) mismatching_trials = mismatching_trials + 1;
+    end
+  endtask
+
   initial begin
-    $readmemh("stimulus.hex", stimulus);
-    file = $fopen("outputs.txt", "w");
+    if (!$value$plusargs("stimulus=%s", stimulus_file) ||
+        !$value$plusargs("expected=%s", expected_file) ||
+        !$value$plusargs("results=%s", results_file))
+      bad_input("usage: +stimulus=FILE +expected=FILE +results=FILE [+trace=FILE]");
+    stimulus = $fopen(stimulus_file, "r");
+    expected = $fopen(expected_file, "r");
+    if (stimulus == 0 || expected == 0) bad_input("cannot open the stimulus or expected file");
+    if ($fscanf(stimulus, "scprec-stimulus %d %d %d", version, trials, inputs) != 3 ||
+        version != 1 || inputs != INPUTS)
+      bad_input("not a stimulus file for this DUT's inputs");
+    if ($fscanf(expected, "scprec-expected %d %d %d", version, expected_trials, groups) != 3 ||
+        version != 1 || expected_trials != trials || groups != GROUPS)
+      bad_input("the expected file does not match the stimulus or the DUT's outputs");
+    results = $fopen(results_file, "w");
+    if (results == 0) bad_input("cannot write the results file");
+    if ($value$plusargs("trace=%s", trace_file)) begin
+      $dumpfile(trace_file);
+      $dumpvars(0, scprec_icarus_tb);
+    end
+    $fwrite(results, "{{\"schema\": \"scprec.sim-results/1\", \"dut\": \"{module}\", \"trials\": [");
+    completed = 0;
+    mismatches = 0;
+    mismatching_trials = 0;
+    first_mismatch = -1;
+    spurious = 0;
+    hung = 1'b0;
     repeat (3) @(posedge clk);
     #1 rst_n = 1'b1;
     @(posedge clk);
-    for (trial = 0; trial < TRIALS; trial = trial + 1) begin
-      #1 x_in = stimulus[trial];
-      start = 1'b1;
+    for (trial = 0; trial < trials && !hung; trial = trial + 1) begin
+      for (e = 0; e < INPUTS; e = e + 1) begin
+        if ($fscanf(stimulus, "%d", code) != 1) bad_input("stimulus ends early");
+        x_in[e * INPUT_BITS +: INPUT_BITS] = code;
+      end
+{clear}      #1 start = 1'b1;
       @(posedge clk);
+      // Sampled one time unit after each edge: the values the edge registered, which is what
+      // the SystemC monitor reads at the next edge, so the start edge's next sample is cycle 1.
       #1 start = 1'b0;
-      cycles = 0;
+      cycles = 1;
+      sample;
       while (!done && cycles < CYCLE_LIMIT) begin
-        if (!busy) begin
-          $display("scprec_icarus_tb: trial %0d: busy low %0d cycles after start, before done",
-                   trial, cycles + 1);
-          $fatal(1);
-        end
         @(posedge clk);
         #1 cycles = cycles + 1;
-{at_strobes}      end
-      if (!done) begin
-        $display("scprec_icarus_tb: trial %0d: done never came", trial);
-        $fatal(1);
+        sample;
       end
-{at_done}      $fwrite(file, "end\n");
-      @(posedge clk);
+      if (done) begin
+        score;
+        completed = completed + 1;
+        @(posedge clk);
+        #1 if ({strobe_seen}) spurious = spurious + 1;
+        @(posedge clk);
+      end else begin
+        hung = 1'b1;
+      end
     end
-    $fclose(file);
-    $finish;
+    $fwrite(results, "\n], \"summary\": {{\"trials\": %0d, \"completed\": %0d, \"mismatches\": %0d, ",
+            trials, completed, mismatches);
+    $fwrite(results, "\"mismatching_trials\": %0d, \"first_mismatch\": ", mismatching_trials);
+    if (first_mismatch < 0) $fwrite(results, "null");
+    else $fwrite(results, "%0d", first_mismatch);
+    $fwrite(results, ", \"status\": \"%0s\", \"spurious_dones\": %0d, \"cycles\": %0d}}}}\n",
+            hung ? "hung" : spurious != 0 ? "protocol" : mismatches != 0 ? "mismatch" : "pass",
+            spurious, $time / 10);
+    $fclose(results);
+    $finish_and_return(hung || spurious != 0 ? 3 : mismatches != 0 ? 1 : 0);
   end
 endmodule
 )",
-      fmt::arg("module", dut.module), fmt::arg("name", dut.name), fmt::arg("trials", trials),
-      fmt::arg("inputs", dut.inputs), fmt::arg("input_bits", dut.input_bits),
-      fmt::arg("limit", 2 * dut.latency + 100), fmt::arg("wires", wires), fmt::arg("ports", ports),
-      fmt::arg("at_strobes", at_strobes), fmt::arg("at_done", at_done));
+      fmt::arg("module", dut.module), fmt::arg("name", dut.name), fmt::arg("inputs", dut.inputs),
+      fmt::arg("input_bits", dut.input_bits), fmt::arg("groups", dut.outputs.size()),
+      fmt::arg("limit", 2 * dut.latency + 100), fmt::arg("declarations", declarations),
+      fmt::arg("ports", ports), fmt::arg("clear", clear), fmt::arg("sample", sample),
+      fmt::arg("score", score), fmt::arg("strobe_seen", strobe_seen));
 }
 
-std::vector<GroupValues> run_icarus(const DutSpec& dut, const std::string& rtl_dir,
-                                    const std::vector<std::string>& sources, const TrialSet& trials,
-                                    std::size_t first, std::size_t last,
-                                    const std::string& work_dir) {
-  if (!program_available("iverilog") || !program_available("vvp")) {
-    throw Error(ErrorKind::kEnvironment, "iverilog", "", "Icarus Verilog is not installed",
+namespace {
+
+namespace fs = std::filesystem;
+
+// The first line a tool prints of its version, or throws naming the tool.
+std::string version_of(const std::vector<std::string>& argv) {
+  if (!program_available(argv[0])) {
+    throw Error(ErrorKind::kEnvironment, argv[0], "", argv[0] + " is not installed",
                 "Run scripts/install-deps (or apt-get install iverilog)");
   }
-  fs::create_directories(work_dir);
-  for (const auto& entry : fs::directory_iterator(rtl_dir)) {
-    if (entry.path().extension() == ".hex") {
-      fs::copy_file(entry.path(), work_dir + "/" + entry.path().filename().string(),
-                    fs::copy_options::overwrite_existing);
+  const ProcessResult result = run_process(argv, {});
+  return result.output.substr(0, result.output.find('\n'));
+}
+
+class IcarusBackend final : public SimulatorBackend {
+ public:
+  std::string name() const override { return "icarus"; }
+
+  // The cache key hashes the tools' versions, the testbench and every source; tracing needs no
+  // other build (vvp dumps on +trace), so the build ignores config.trace.
+  Simulator build(const DutSpec& dut, const std::string& rtl_dir,
+                  const std::vector<std::string>& sources, const BuildConfig& config,
+                  Logger& logger) const override {
+    const std::string cache =
+        fs::absolute(config.cache_dir.empty() ? default_cache_dir() : config.cache_dir).string();
+    ensure_cache_dir(cache);
+    sweep_temporaries(cache, logger);
+    const std::string testbench = icarus_testbench(dut);
+    io::Sha256 hash;
+    hash.add_text("scprec-icarus-build/1");
+    hash.add_text(version_of({"iverilog", "-V"}));
+    hash.add_text(version_of({"vvp", "-V"}));
+    hash.add_text(testbench);
+    for (const std::string& source : sources) {
+      hash.add_text(source);
+      hash.add_text(io::read_file(rtl_dir + "/" + source));
     }
+    Simulator simulator;
+    simulator.key = hash.hex();
+    const std::string entry_dir = cache + "/sim-" + simulator.key.substr(0, 24);
+    simulator.binary = entry_dir + "/sim";
+    const auto start = std::chrono::steady_clock::now();
+    const EntryRecipe recipe{
+        fmt::format("the Icarus simulator of {} ({})", dut.module, dut.name),
+        {"sim"},
+        [&](const std::string& staging) {
+          io::write_file_atomically(staging + "/scprec_icarus_tb.v", testbench);
+          std::vector<std::string> compile = {
+              "iverilog", "-g2012", "-o", "sim", "-s", "scprec_icarus_tb", "scprec_icarus_tb.v"};
+          for (const std::string& source : sources) {
+            compile.push_back(fs::absolute(rtl_dir + "/" + source).string());
+          }
+          const std::string log = staging + "/build.log";
+          const ProcessResult result = run_process(compile, {staging, 3600.0, log, {}});
+          if (!result.succeeded()) {
+            throw Error(
+                ErrorKind::kEnvironment, log, "",
+                fmt::format("iverilog failed on {}:\n{}", dut.module, error_excerpt(result.output)),
+                "See the log");
+          }
+          return std::vector<std::string>{"sim"};
+        }};
+    const HeldEntry entry = obtain_entry(entry_dir, recipe, logger);
+    simulator.cached = !entry.built;
+    simulator.hold = entry.lock;
+    simulator.seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    logger.info(fmt::format(
+        "build: {} ({}) for Icarus {}", dut.module, dut.name,
+        simulator.cached ? "cached" : fmt::format("built in {:.1f} s", simulator.seconds)));
+    return simulator;
   }
-  std::string stimulus;
-  for (std::size_t t = first; t < last; ++t) {
-    stimulus += pack_hex(trials.inputs[t], dut.input_bits) + "\n";
+
+  std::string command(const std::string& results, const std::string& trace) const override {
+    const bool fst = trace.size() > 4 && trace.compare(trace.size() - 4, 4, ".fst") == 0;
+    return fmt::format("vvp -n sim{} +stimulus=stimulus.txt +expected=expected.txt +results={}{}",
+                       fst ? " -fst" : "", results, trace.empty() ? "" : " +trace=" + trace);
   }
-  io::write_file_atomically(work_dir + "/stimulus.hex", stimulus);
-  io::write_file_atomically(work_dir + "/scprec_icarus_tb.v", icarus_testbench(dut, last - first));
-  std::vector<std::string> compile = {
-      "iverilog", "-g2012", "-o", "tb.vvp", "-s", "scprec_icarus_tb", "scprec_icarus_tb.v"};
-  for (const std::string& source : sources) {
-    compile.push_back(fs::absolute(rtl_dir + "/" + source).string());
-  }
-  for (const auto& [argv, what] :
-       {std::pair{compile, std::string("compiling")},
-        std::pair{std::vector<std::string>{"vvp", "-n", "tb.vvp"}, std::string("running")}}) {
-    const ProcessResult result =
-        run_process(argv, {work_dir, 3600.0, work_dir + "/icarus.log", {}});
-    if (!result.succeeded()) {
-      throw Error(
-          ErrorKind::kEnvironment, work_dir + "/icarus.log", "",
-          fmt::format("Icarus failed {} {}:\n{}", what, dut.module, error_excerpt(result.output)),
-          "See the log");
-    }
-  }
-  const std::string output_file = work_dir + "/outputs.txt";
-  std::vector<GroupValues> outputs;
-  std::stringstream lines(io::read_file(output_file));
-  std::string line;
-  GroupValues groups(dut.outputs.size());
-  while (std::getline(lines, line)) {
-    if (line == "end") {
-      outputs.push_back(std::move(groups));
-      groups.assign(dut.outputs.size(), {});
-      continue;
-    }
-    std::stringstream words(line);
-    std::size_t g = dut.outputs.size();
-    std::string hex;
-    words >> g >> hex;
-    if (g >= dut.outputs.size()) {
-      throw Error(
-          ErrorKind::kEnvironment, output_file, "",
-          fmt::format("trial {}: '{}' is not a line the testbench writes", outputs.size(), line),
-          "See " + work_dir + "/icarus.log");
-    }
-    const OutputGroup& group = dut.outputs[g];
-    // $fwrite prints unknown bits as x/X/z/Z digits: they are not values to compare.
-    if (hex.empty() || !std::all_of(hex.begin(), hex.end(), [](char c) {
-          return std::isxdigit(static_cast<unsigned char>(c)) != 0;
-        })) {
-      throw Error(ErrorKind::kCheckFailed, output_file, group.port,
-                  fmt::format("trial {}: output '{}' is not a known value", outputs.size(), hex),
-                  "The RTL drives unknown (x/z) bits; simulate it with --trace and look for "
-                  "an unreset register or an undriven wire");
-    }
-    const std::vector<std::int64_t> values = split_word(hex, group);
-    groups[g].insert(groups[g].end(), values.begin(), values.end());
-  }
-  if (outputs.size() != last - first) {
-    throw Error(ErrorKind::kEnvironment, output_file, "",
-                fmt::format("{} trials ran but {} results were written", last - first,
-                            outputs.size()),
-                "See " + work_dir + "/icarus.log");
-  }
-  return outputs;
+};
+
+}  // namespace
+
+std::unique_ptr<SimulatorBackend> make_icarus_backend() {
+  return std::make_unique<IcarusBackend>();
 }
 
 }  // namespace scprec::cosim

@@ -43,10 +43,19 @@ std::atomic<pid_t> live_groups[kSlots];
 struct sigaction previous_int;
 struct sigaction previous_term;
 
+// Commands an interrupt runs before the program ends (InterruptCommand): prepared plans, which
+// the handler only forks and execs.
+constexpr std::size_t kCommandSlots = 16;
+std::atomic<const ChildPlan*> interrupt_commands[kCommandSlots];
+void run_interrupt_command(const ChildPlan& plan);
+
 void on_interrupt(int signal) {
   for (std::atomic<pid_t>& group : live_groups) {
     const pid_t pid = group.load();
     if (pid > 0) ::kill(-pid, SIGKILL);
+  }
+  for (std::atomic<const ChildPlan*>& command : interrupt_commands) {
+    if (const ChildPlan* plan = command.load(); plan != nullptr) run_interrupt_command(*plan);
   }
   // Then whatever the program did before: by default, terminate by this signal.
   ::sigaction(signal, signal == SIGINT ? &previous_int : &previous_term, nullptr);
@@ -102,6 +111,8 @@ std::string find_program(const std::string& program, const char* path) {
   return "";
 }
 
+}  // namespace
+
 // Everything the child needs, made before fork: after fork, a multi-threaded process may only
 // make async-signal-safe calls (no allocation: another thread may have held malloc's lock).
 struct ChildPlan {
@@ -114,6 +125,8 @@ struct ChildPlan {
   std::string cannot_run;
   pid_t parent = 0;
 };
+
+namespace {
 
 ChildPlan plan_child(const std::vector<std::string>& argv, const ProcessOptions& options) {
   ChildPlan plan;
@@ -213,7 +226,49 @@ void on_parent_death(int) {
   ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
+// From the interrupt handler: runs the command with its output on scprec's, and waits for it
+// at most kInterruptCommandSeconds (a scheduler that does not answer must not hold Ctrl-C up).
+// Only async-signal-safe calls.
+constexpr long kInterruptCommandSeconds = 10;
+void run_interrupt_command(const ChildPlan& plan) {
+  const pid_t pid = ::fork();
+  if (pid < 0) return;
+  if (pid == 0) {
+    struct sigaction fallback {};
+    fallback.sa_handler = SIG_DFL;
+    ::sigaction(SIGINT, &fallback, nullptr);
+    ::sigaction(SIGTERM, &fallback, nullptr);
+    exec_tool(plan);
+  }
+  const timespec tick{0, 50'000'000};
+  for (long k = 0; k < kInterruptCommandSeconds * 20; ++k) {
+    if (::waitpid(pid, nullptr, WNOHANG) != 0) return;
+    ::nanosleep(&tick, nullptr);
+  }
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+}
+
 }  // namespace
+
+InterruptCommand::InterruptCommand(const std::vector<std::string>& argv)
+    : plan_(std::make_unique<ChildPlan>(plan_child(argv, {}))) {
+  SCPREC_ASSERT(!argv.empty(), "a command needs a program");
+  install_interrupt_handlers();
+  for (std::atomic<const ChildPlan*>& command : interrupt_commands) {
+    const ChildPlan* free = nullptr;
+    if (command.compare_exchange_strong(free, plan_.get())) {
+      slot_ = &command;
+      return;
+    }
+  }
+  throw Error(ErrorKind::kInternal, argv[0], "", "too many commands to run on an interrupt",
+              "Report this as a bug in scprec");
+}
+
+InterruptCommand::~InterruptCommand() {
+  if (slot_ != nullptr) slot_->store(nullptr);
+}
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {
   SCPREC_ASSERT(!argv.empty(), "a process needs a program");

@@ -1,9 +1,9 @@
 // Co-simulation. The map's RTL is generated into work_dir/rtl; the software model computes
-// every DUT's expected outputs; each DUT gets a simulator (cached build) and its trials are cut
-// into jobs, folders named by a hash of the simulator and everything the job reads, so a rerun
-// finds finished jobs (results.json present) and reuses them. Jobs run on the executor; the
-// RTL's captured outputs are then scored: mismatches against the bit-exact model, errors
-// against the exact integer and float references.
+// every DUT's expected outputs; each DUT gets a simulator from the backend (a cached build) and
+// its trials are cut into jobs, folders named by a hash of the simulator and everything the job
+// reads, so a rerun finds finished jobs (results.json present) and reuses them. Jobs run on the
+// executor; the RTL's captured outputs are then scored: mismatches against the bit-exact model,
+// errors against the exact integer and float references.
 #include "scprec/cosim/simulate.hpp"
 
 #include <fmt/format.h>
@@ -15,6 +15,7 @@
 
 #include "scprec/core/error.hpp"
 #include "scprec/core/parallel.hpp"
+#include "scprec/cosim/backend.hpp"
 #include "scprec/cosim/dut.hpp"
 #include "scprec/cosim/reference.hpp"
 #include "scprec/cosim/scoring.hpp"
@@ -54,25 +55,27 @@ std::string trace_file(TraceFormat format) {
   return format == TraceFormat::kFst ? "trace.fst" : "trace.vcd";
 }
 
-std::string run_script(const DutSpec& dut, std::size_t first, std::size_t last, TraceFormat trace) {
+std::string run_script(const DutSpec& dut, std::size_t first, std::size_t last,
+                       const SimulatorBackend& backend, TraceFormat trace) {
   return fmt::format(
       "#!/bin/sh\n"
-      "# scprec co-simulation job: {} ({}), trials {} to {}. Self-contained: run it here.\n"
-      "./sim --stimulus stimulus.txt --expected expected.txt --results results.json.tmp{}\n"
+      "# scprec co-simulation job: {} ({}), trials {} to {}, on {}. Self-contained: run it "
+      "here.\n"
+      "{}\n"
       "status=$?\n"
       "# 0 pass, 1 mismatch, 3 handshake broken: the results are complete. Anything else (2 bad\n"
       "# input or a failed write, or killed by a signal) leaves no results.json.\n"
       "case $status in 0|1|3) mv results.json.tmp results.json ;; *) rm -f results.json.tmp ;; "
       "esac\n"
       "exit $status\n",
-      dut.module, dut.name, first, last - 1,
-      trace == TraceFormat::kNone ? "" : " --trace " + trace_file(trace));
+      dut.module, dut.name, first, last - 1, backend.name(),
+      backend.command("results.json.tmp", trace == TraceFormat::kNone ? "" : trace_file(trace)));
 }
 
 // The job folder for trials [first, last) of `run`: reused if an earlier run finished it.
 Job prepare_job(DutRun& run, std::size_t first, std::size_t last, const std::string& rtl_dir,
-                const std::vector<std::string>& roms, const SimulateConfig& config,
-                TraceFormat trace) {
+                const std::vector<std::string>& roms, const SimulatorBackend& backend,
+                const SimulateConfig& config, TraceFormat trace) {
   const std::string stimulus = stimulus_text(*run.trials, first, last);
   const std::string expected = expected_text(*run.trials, first, last);
   io::Sha256 hash;
@@ -93,7 +96,8 @@ Job prepare_job(DutRun& run, std::size_t first, std::size_t last, const std::str
   fs::create_directories(job.directory);
   io::write_file_atomically(job.directory + "/stimulus.txt", stimulus);
   io::write_file_atomically(job.directory + "/expected.txt", expected);
-  io::write_file_atomically(job.directory + "/run.sh", run_script(run.spec, first, last, trace));
+  io::write_file_atomically(job.directory + "/run.sh",
+                            run_script(run.spec, first, last, backend, trace));
   for (const std::string& rom : roms) {
     fs::copy_file(rtl_dir + "/" + rom, job.directory + "/" + rom,
                   fs::copy_options::overwrite_existing);
@@ -142,14 +146,16 @@ void score_trial(const DutRun& run, const Job& job, const TrialResult& result, s
 std::vector<std::pair<std::size_t, std::string>> trace_trials(
     const DutRun& run, const std::vector<std::size_t>& trials, TraceFormat format,
     const rtl::RtlDesign& design, const std::string& rtl_dir, const std::vector<std::string>& roms,
-    const SimulateConfig& config, Executor& executor, Logger& logger) {
+    const SimulatorBackend& backend, const SimulateConfig& config, Executor& executor,
+    Logger& logger) {
   BuildConfig traced = config.build;
   traced.trace = format;
   DutRun trace_run = run;
-  trace_run.simulator = build_simulator(run.spec, rtl_dir, design.sources, traced, logger);
+  trace_run.simulator = backend.build(run.spec, rtl_dir, design.sources, traced, logger);
   std::vector<Job> jobs, pending;
   for (std::size_t trial : trials) {
-    jobs.push_back(prepare_job(trace_run, trial, trial + 1, rtl_dir, roms, config, format));
+    jobs.push_back(
+        prepare_job(trace_run, trial, trial + 1, rtl_dir, roms, backend, config, format));
     if (!fs::exists(jobs.back().directory + "/results.json")) pending.push_back(jobs.back());
   }
   if (!pending.empty()) executor.run(pending, logger);
@@ -190,6 +196,10 @@ void validate(const SimulateConfig& config) {
                     fmt::format("{} is not a positive number of seconds", config.timeout_seconds),
                     "Give a timeout such as 1800");
   }
+  if (config.trials_per_job == 0) {
+    throw_bad_input("", "trials_per_job", "a job of 0 trials", "Give 1 or more trials per job");
+  }
+  make_simulator_backend(config.simulator);  // throws naming the backends there are
 }
 
 SimulationReport simulate(const model::Network& network, const model::PrecisionMap& map,
@@ -235,22 +245,21 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
   }
   if (config.top) runs.push_back({top_dut(design), &software.top, std::nullopt, {}, {}, {}, 0});
   const std::vector<std::string> roms = rom_files(design);
+  const std::unique_ptr<SimulatorBackend> backend = make_simulator_backend(config.simulator);
   const unsigned workers = std::max(1U, config.build.jobs);
-  const std::size_t per_job = config.trials_per_job != 0
-                                  ? config.trials_per_job
-                                  : std::max<std::size_t>(1, (trials + workers - 1) / workers);
   // Builds run side by side: Verilator and the testbench compile are single-threaded, so each
   // build gets an equal share of the workers for the model's compile (make -j), at least one.
   BuildConfig build = config.build;
   build.jobs = std::max<unsigned>(1, workers / static_cast<unsigned>(runs.size()));
   core::parallel_for(runs.size(), workers, [&](std::size_t k) {
-    runs[k].simulator = build_simulator(runs[k].spec, rtl_dir, design.sources, build, logger);
+    runs[k].simulator = backend->build(runs[k].spec, rtl_dir, design.sources, build, logger);
   });
   std::vector<Job> jobs;
   for (DutRun& run : runs) {
-    run.parts = split(trials, per_job);
+    run.parts = split(trials, config.trials_per_job);
     for (const auto& [first, last] : run.parts) {
-      run.jobs.push_back(prepare_job(run, first, last, rtl_dir, roms, config, TraceFormat::kNone));
+      run.jobs.push_back(
+          prepare_job(run, first, last, rtl_dir, roms, *backend, config, TraceFormat::kNone));
       if (!fs::exists(run.jobs.back().directory + "/results.json")) jobs.push_back(run.jobs.back());
     }
   }
@@ -347,7 +356,7 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
     if (!run.layer && !labels.empty() && dut.completed == trials) report.rtl_correct = rtl_correct;
     if (config.trace && dut.first_mismatch) {
       const auto traced = trace_trials(run, {*dut.first_mismatch}, TraceFormat::kVcd, design,
-                                       rtl_dir, roms, config, executor, logger);
+                                       rtl_dir, roms, *backend, config, executor, logger);
       if (!traced.empty()) dut.trace = traced.front().second;
     }
     std::vector<std::size_t> wanted;
@@ -357,8 +366,8 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
     if (!run.layer && !wanted.empty()) {
       logger.info(fmt::format("simulate: {} ({}): tracing {} trials as FST", dut.name, dut.module,
                               wanted.size()));
-      dut.waves = trace_trials(run, wanted, TraceFormat::kFst, design, rtl_dir, roms, config,
-                               executor, logger);
+      dut.waves = trace_trials(run, wanted, TraceFormat::kFst, design, rtl_dir, roms, *backend,
+                               config, executor, logger);
     }
     logger.info(fmt::format("simulate: {} ({}): {} of {} trials, {} mismatching outputs, {}",
                             dut.name, dut.module, dut.completed, dut.trials, dut.mismatches,

@@ -63,8 +63,17 @@ SimResults parse_results(const std::string& text, const DutSpec& dut, const std:
       result.mismatches = trial.at("mismatches").get<std::size_t>();
       result.cycles = trial.at("cycles").get<std::uint64_t>();
       for (const OutputGroup& group : dut.outputs) {
-        result.outputs.push_back(
-            trial.at("outputs").at(group.port).get<std::vector<std::int64_t>>());
+        const nlohmann::json& values = trial.at("outputs").at(group.port);
+        for (std::size_t e = 0; e < values.size(); ++e) {
+          if (values[e].is_null()) {
+            throw Error(ErrorKind::kCheckFailed, where, group.port,
+                        fmt::format("trial {}: {}[{}] has unknown (x or z) bits", result.index,
+                                    group.port, e),
+                        "The RTL drives unknown bits; simulate it with --trace and look for an "
+                        "unreset register or an undriven wire");
+          }
+        }
+        result.outputs.push_back(values.get<std::vector<std::int64_t>>());
         const std::size_t got = result.outputs.back().size();
         if (got != group.values() && group.samples > 1 && got % group.count == 0) {
           throw bad(

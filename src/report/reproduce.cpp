@@ -81,9 +81,15 @@ Properties run_properties(const Provenance& p) {
   Properties properties;
   add(properties, "scprec.version", kVersion);
   add(properties, "scprec.compiler", kCompiler);
-  add(properties, "verilator.version", p.tools.verilator);
-  add(properties, "systemc.version", p.tools.systemc);
-  add(properties, "simulation.compiler", p.tools.compiler);
+  add(properties, "simulator", p.simulator);
+  add(properties, "executor", p.executor);
+  if (p.simulator == "icarus") {
+    add(properties, "icarus.version", p.tools.icarus);
+  } else {
+    add(properties, "verilator.version", p.tools.verilator);
+    add(properties, "systemc.version", p.tools.systemc);
+    add(properties, "simulation.compiler", p.tools.compiler);
+  }
   add(properties, "command_line", p.argv.empty() ? "" : shell_command(p.argv));
   add(properties, "working_directory", p.working_directory);
   add(properties, "model.path", p.model_path);

@@ -1,6 +1,7 @@
 // Co-simulation tests (label `sim`): random small networks through Verilator and the SystemC
 // testbench are bit-exact with the software model in every encoding and generator; the same
-// stimuli through Icarus give the same outputs; a deliberately broken RTL (a flipped lane
+// stimuli through the Icarus backend give the same outputs, and a sign-off on it the same
+// verdict; a deliberately broken RTL (a flipped lane
 // seed) is caught by the scoreboard, with a VCD of the first mismatching trial.
 #include <fmt/format.h>
 
@@ -10,8 +11,8 @@
 
 #include "../fixture_path.hpp"
 #include "../model/random_conv.hpp"
+#include "../signoff_twice.hpp"
 #include "../test_seed.hpp"
-#include "scprec/cosim/icarus.hpp"
 #include "scprec/cosim/reference.hpp"
 #include "scprec/cosim/simulate.hpp"
 #include "scprec/io/files.hpp"
@@ -140,20 +141,20 @@ void check_bit_exact(const Case& c, Encoding encoding, bool layers, const std::s
   }
   REQUIRE(report.bit_exact());
 
-  // Icarus, on the top the Verilator run just checked.
-  const auto quantized = scprec::model::quantize_for_map(c.network, c.map);
-  scprec::rtl::RtlConfig rtl_config;
-  rtl_config.inputs_per_cycle = c.inputs_per_cycle;
-  const auto design = scprec::rtl::generate_rtl(quantized, c.map, rtl_config);
-  const auto software = scprec::cosim::software_run(c.network, quantized, c.map, c.data.topRows(6));
-  const auto icarus =
-      scprec::cosim::run_icarus(scprec::cosim::top_dut(design), config.work_dir + "/rtl",
-                                design.sources, software.top, 0, 6, config.work_dir + "/icarus");
-  REQUIRE(icarus.size() == 6);
-  for (std::size_t t = 0; t < 6; ++t) {
-    INFO("trial " << t);
-    CHECK(icarus[t] == software.top.expected[t]);
-  }
+  // The Icarus backend, on the top the Verilator run just checked: the same outputs, cycle for
+  // cycle, so the same errors.
+  config.simulator = "icarus";
+  config.layers = false;
+  const auto icarus = scprec::cosim::simulate(c.network, c.map, c.data, {}, c.data, config,
+                                              executor, scprec::null_logger());
+  const auto& top = icarus.duts.back();
+  INFO("icarus: " << top.status << (top.problems.empty() ? "" : " " + top.problems[0]));
+  CHECK(top.completed == 6);
+  CHECK(top.mismatches == 0);
+  CHECK(top.off_latency_trials == 0);
+  REQUIRE(icarus.bit_exact());
+  CHECK(top.errors == report.duts.back().errors);
+  CHECK(top.layer_errors == report.duts.back().layer_errors);
 }
 
 // The tiny fixture network with its calibration data, a map at `lengths` (LFSR, seed 3), and
@@ -201,6 +202,20 @@ TEST_CASE("cosim: random CNNs are bit-exact at every position, in Verilator and 
   }
   check_bit_exact(c, encoding, encoding == Encoding::kBipolar && generator == GeneratorKind::kSobol,
                   fmt::format("random_cnn_{}_{}", to_string(encoding), to_string(generator)));
+}
+
+TEST_CASE("cosim: a sign-off repeated on Icarus gives Verilator's verdict and measurements",
+          "[.sim][cosim]") {
+  const std::string dir = std::string(SCPREC_TEST_WORK_DIR) + "/signoff_icarus";
+  fs::remove_all(dir);
+  const auto runs = scprec::test::signoff_tiny_twice(dir, {}, {"--simulator", "icarus"});
+  INFO(runs.first.out << runs.first.err << runs.second.out << runs.second.err);
+  CHECK(runs.first.code == 0);
+  CHECK_THAT(runs.second.out, Catch::Contains("SIGNED OFF") && Catch::Contains("bit-exact"));
+  CHECK(runs.second.out == runs.first.out);
+  const std::string junit = scprec::io::read_file(dir + "/second/junit.xml");
+  CHECK_THAT(junit, Catch::Contains("name=\"simulator\" value=\"icarus\"") &&
+                        Catch::Contains("name=\"icarus.version\" value=\"Icarus Verilog"));
 }
 
 TEST_CASE("cosim: a flipped lane seed is caught by the scoreboard (_bad)", "[.sim][cosim]") {

@@ -1,8 +1,8 @@
 // Fault injection into both scoreboards (label `sim`): a single wrong value in any element of any
 // output group of any DUT (each layer alone: result, pos and neg counters; the top: every
 // layer's counter banks and the logits), of an MLP and of a CNN (a conv layer's counters at its
-// last position), must be caught. The testbench's scoreboard is checked by
-// running a job's simulator on an expected file with one value changed; the host's, by changing
+// last position), on each simulator backend, must be caught. The testbench's scoreboard is checked
+// by running a job's simulator on an expected file with one value changed; the host's, by changing
 // one value of a finished job's results, which the next run reuses and must reject with a
 // golden message naming the trial, the port and the element.
 #include <fmt/format.h>
@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "../fixture_path.hpp"
+#include "scprec/cosim/backend.hpp"
 #include "scprec/cosim/dut.hpp"
 #include "scprec/cosim/process.hpp"
 #include "scprec/cosim/simulate.hpp"
@@ -44,6 +45,7 @@ Eigen::MatrixXd data_of(bool cnn, const scprec::model::Network& network) {
 
 struct Setup {
   bool cnn;
+  std::string simulator;
   scprec::model::Network network = network_of(cnn);
   Eigen::MatrixXd data = data_of(cnn, network);
   scprec::model::QuantizedNetwork quantized = scprec::model::quantize(network, data, {});
@@ -54,11 +56,12 @@ struct Setup {
   scprec::rtl::RtlDesign design = scprec::rtl::generate_rtl(quantized, map, {});
   scprec::cosim::SimulateConfig config;
 
-  explicit Setup(bool with_cnn) : cnn(with_cnn) {
+  Setup(bool with_cnn, std::string backend) : cnn(with_cnn), simulator(std::move(backend)) {
+    config.simulator = simulator;
     config.trials = kTrials;
     config.trials_per_job = kTrials;  // one job per DUT
     config.work_dir =
-        std::string(SCPREC_TEST_WORK_DIR) + (cnn ? "/scoreboard_cnn_bad" : "/scoreboard_bad");
+        fmt::format("{}/scoreboard_{}{}_bad", SCPREC_TEST_WORK_DIR, cnn ? "cnn_" : "", simulator);
     config.build.cache_dir = SCPREC_TEST_CACHE_DIR;
     config.timeout_seconds = 300;
   }
@@ -117,8 +120,10 @@ std::string with_wrong_expectation(const std::string& expected, const scprec::co
 TEST_CASE("cosim: one wrong value in any output group of any DUT is caught by both scoreboards",
           "[.sim][cosim]") {
   const bool cnn = GENERATE(false, true);
-  INFO((cnn ? "the tiny CNN" : "the tiny MLP"));
-  const Setup s(cnn);
+  const std::string simulator = GENERATE("verilator", "icarus");
+  INFO((cnn ? "the tiny CNN" : "the tiny MLP") << " on " << simulator);
+  const Setup s(cnn, simulator);
+  const auto backend = scprec::cosim::make_simulator_backend(simulator);
   fs::remove_all(s.config.work_dir);
   const auto clean = s.simulate();
   REQUIRE(clean.bit_exact());
@@ -135,13 +140,13 @@ TEST_CASE("cosim: one wrong value in any output group of any DUT is caught by bo
       const std::size_t e = group.values() - 1;
       INFO(dut.name << ": " << group.port << "[" << e << "] of trial " << t);
 
-      // The testbench's scoreboard, on an expectation with one value off.
-      scprec::io::write_file_atomically(job + "/wrong_expected.txt",
+      // The testbench's scoreboard, on an expectation with one value off (the job's command
+      // reads expected.txt, restored after).
+      scprec::io::write_file_atomically(job + "/expected.txt",
                                         with_wrong_expectation(expected, dut, t, g, e));
-      const auto run =
-          scprec::cosim::run_process({job + "/sim", "--stimulus", "stimulus.txt", "--expected",
-                                      "wrong_expected.txt", "--results", "wrong_results.json"},
-                                     {job, 60.0, "", {}});
+      const auto run = scprec::cosim::run_process(
+          {"sh", "-c", backend->command("wrong_results.json", "")}, {job, 60.0, "", {}});
+      scprec::io::write_file_atomically(job + "/expected.txt", expected);
       CHECK(run.exit_code == 1);
       const auto wrong = nlohmann::json::parse(scprec::io::read_file(job + "/wrong_results.json"));
       CHECK(wrong["summary"]["mismatches"] == 1);

@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 
+#include "../example_map.hpp"
 #include "../fixture_path.hpp"
 #include "../run_command.hpp"
 #include "commands.hpp"
@@ -50,21 +51,7 @@ std::vector<std::string> example(std::vector<std::string> args, std::string ledg
   return args;
 }
 
-// A map of the example assigned for target 0.3 at confidence 0.75, with every layer at `length`.
-std::string map_with_length(const std::string& dir, std::size_t length) {
-  const std::string path = dir + "/map.json";
-  const Run assigned =
-      run({"assign", "--model", example_file("model.npz"), "--data", example_file("data.npz"),
-           "--method", "bernstein", "--gain", "analytic", "--generator", "lfsr", "--budget", "3072",
-           "--confidence", "0.75", "-q", "-o", path});
-  REQUIRE(assigned.code == 0);
-  auto map = scprec::io::read_precision_map(path);
-  map.targets.error = 0.3;
-  map.targets.budget.reset();
-  for (auto& layer : map.layers) layer.length = length;
-  scprec::io::write_precision_map(map, path);
-  return path;
-}
+constexpr auto map_with_length = scprec::test::example_map_with_length;
 
 std::vector<std::size_t> lengths(const std::string& map_path) {
   std::vector<std::size_t> out;

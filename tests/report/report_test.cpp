@@ -158,7 +158,9 @@ scprec::report::Provenance full_provenance() {
   p.network_hash = std::string(64, 'b');
   p.data_sha256 = std::string(64, 'c');
   p.map_sha256 = std::string(64, 'd');
-  p.tools = {"Verilator 5.006", "2.3.4", "unavailable"};
+  p.tools = {"Verilator 5.006", "2.3.4", "unavailable", "Icarus Verilog version 11.0"};
+  p.simulator = "verilator";
+  p.executor = "slurm";
   return p;
 }
 
@@ -183,6 +185,9 @@ TEST_CASE("report: the reproduction properties name versions, inputs, hashes, se
   CHECK(value_of(properties, "verilator.version") == "Verilator 5.006");
   CHECK(value_of(properties, "systemc.version") == "2.3.4");
   CHECK(value_of(properties, "simulation.compiler") == "unavailable");
+  CHECK(value_of(properties, "simulator") == "verilator");
+  CHECK(value_of(properties, "executor") == "slurm");
+  CHECK(value_of(properties, "icarus.version") == "(missing)");  // the backend that did not run
   CHECK(value_of(properties, "command_line") ==
         "scprec verify --model 'in put/m.npz' --data 'd<&>.npz' --out 'it'\\''s'");
   CHECK(value_of(properties, "model.sha256") == std::string(64, 'a'));
@@ -196,6 +201,12 @@ TEST_CASE("report: the reproduction properties name versions, inputs, hashes, se
         "cd '/home/a b' && " + value_of(properties, "command_line"));
   CHECK(value_of(properties, "rerun.signoff") ==
         "cd '/home/a b' && scprec signoff --map 'it'\\''s/map.json' --out 'it'\\''s-signoff'");
+  // On Icarus, its version instead of Verilator's and SystemC's.
+  auto icarus = full_provenance();
+  icarus.simulator = "icarus";
+  const auto on_icarus = scprec::report::reproduction_properties(r, icarus);
+  CHECK(value_of(on_icarus, "icarus.version") == "Icarus Verilog version 11.0");
+  CHECK(value_of(on_icarus, "verilator.version") == "(missing)");
   // Nothing was given for these, so they are left out rather than shown empty.
   CHECK(value_of(properties, "manifest.path") == "(missing)");
   CHECK(value_of(properties, "manifest.sha256") == "(missing)");

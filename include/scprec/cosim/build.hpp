@@ -33,9 +33,10 @@ struct ToolVersions {
   std::string verilator;  ///< `verilator --version`, first line
   std::string systemc;    ///< `pkg-config --modversion systemc`: the installed SystemC
   std::string compiler;   ///< `g++ --version`, first line: the compiler of the simulators
+  std::string icarus;     ///< `iverilog -V`, first line: the Icarus backend's compiler
 };
 
-/// Asks each tool for its version (three short processes). A tool that is missing or fails
+/// Asks each tool for its version (four short processes). A tool that is missing or fails
 /// gives "unavailable" in its field; never throws, so that a report can say so.
 ToolVersions probe_tool_versions();
 

@@ -1,26 +1,21 @@
-// A second, independent simulator: the same DUT and stimuli through Icarus Verilog.
+// The Icarus Verilog backend's testbench: the same trials, scoring and results file as the
+// SystemC testbench of sim/, in Verilog, so that Icarus is a second, independent simulator
+// behind SimulatorBackend ("icarus").
 #pragma once
 
 #include <string>
-#include <vector>
 
 #include "scprec/cosim/dut.hpp"
-#include "scprec/cosim/trials.hpp"
 
 namespace scprec::cosim {
 
-/// The Verilog testbench that drives `dut` with `trials` stimulus words from stimulus.hex and
-/// writes each trial's outputs to outputs.txt: a line "G WORD" per sample of output group G
-/// (at done, or on each cycle its strobe is high), then a line "end".
-std::string icarus_testbench(const DutSpec& dut, std::size_t trials);
-
-/// Runs trials [first, last) of `trials` on `dut` in Icarus: writes the testbench, stimulus
-/// and ROM images into `work_dir`, compiles with iverilog -g2012 and runs vvp. Returns what the
-/// DUT produced per trial, in group order. Throws Error (kEnvironment) with the tool's errors
-/// if Icarus is missing, fails, or the DUT hangs.
-std::vector<GroupValues> run_icarus(const DutSpec& dut, const std::string& rtl_dir,
-                                    const std::vector<std::string>& sources, const TrialSet& trials,
-                                    std::size_t first, std::size_t last,
-                                    const std::string& work_dir);
+/// The Verilog testbench (module scprec_icarus_tb) that runs `dut` as sim/scprec_tb.h does:
+/// reset, then per trial the input codes, a one-cycle start pulse, each output group sampled on
+/// every cycle its strobe is high, done; then one idle cycle in which done or a strobe is a
+/// protocol error. It reads +stimulus=FILE and +expected=FILE (trials.hpp's formats), compares
+/// every element, and writes +results=FILE (scprec.sim-results/1; an element with unknown x/z
+/// bits is null); with +trace=FILE it dumps the run (FST when vvp is given -fst). It finishes
+/// with 0 pass, 1 mismatch, 2 unreadable or inconsistent input, 3 hung or a broken protocol.
+std::string icarus_testbench(const DutSpec& dut);
 
 }  // namespace scprec::cosim

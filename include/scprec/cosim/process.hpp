@@ -2,6 +2,8 @@
 // a working directory, a time limit, and its output captured.
 #pragma once
 
+#include <atomic>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,24 @@ struct ProcessResult {
 /// SIGKILL, the kernel signals the child's wrapper, which kills the group: the tool and what it
 /// started, unless they moved to a process group of their own.
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options);
+
+/// A command prepared to run from a signal handler (process.cpp).
+struct ChildPlan;
+
+/// While it lives, a SIGINT or SIGTERM runs `argv` (e.g. `scancel JOB` for work submitted to a
+/// scheduler) after killing the running children and before the signal takes its course,
+/// waiting for it up to 10 s. Throws Error (kInternal) if 16 are already registered.
+class InterruptCommand {
+ public:
+  explicit InterruptCommand(const std::vector<std::string>& argv);
+  ~InterruptCommand();
+  InterruptCommand(const InterruptCommand&) = delete;
+  InterruptCommand& operator=(const InterruptCommand&) = delete;
+
+ private:
+  std::unique_ptr<ChildPlan> plan_;
+  std::atomic<const ChildPlan*>* slot_ = nullptr;
+};
 
 /// True if `program` is an executable on PATH.
 bool program_available(const std::string& program);

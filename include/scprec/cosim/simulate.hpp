@@ -1,6 +1,6 @@
-// Co-simulation of a precision map: each layer alone and the network top, through Verilator
-// and the SystemC testbench, scored against the bit-exact software model, with the errors the
-// RTL really makes.
+// Co-simulation of a precision map: each layer alone and the network top, through a simulator
+// backend (Verilator with the SystemC testbench, or Icarus), scored against the bit-exact
+// software model, with the errors the RTL really makes.
 #pragma once
 
 #include <Eigen/Dense>
@@ -19,11 +19,17 @@
 
 namespace scprec::cosim {
 
+/// The default size of a job, in trials.
+constexpr std::size_t kTrialsPerJob = 50;
+
 struct SimulateConfig {
   std::size_t trials = 100;        ///< the first `trials` rows of the inputs
-  std::size_t trials_per_job = 0;  ///< 0: each DUT's trials split evenly over the workers
+  /// Each DUT's trials are cut into jobs of this many, whatever the executor or the number of
+  /// workers, so that a rerun with other settings (more trials too) reuses the finished jobs.
+  std::size_t trials_per_job = kTrialsPerJob;
   double timeout_seconds = 1800;   ///< per job
   std::string work_dir;            ///< the generated RTL (rtl/) and the job folders (jobs/)
+  std::string simulator = "verilator";  ///< the backend (make_simulator_backend)
   BuildConfig build;
   rtl::RtlConfig rtl;
   bool layers = true;      ///< simulate each layer alone
@@ -37,7 +43,9 @@ struct SimulateConfig {
 };
 
 /// Throws Error (kBadInput, field "timeout") unless the timeout is a positive, finite number of
-/// seconds. simulate and simulate_design call it first.
+/// seconds, (field "trials_per_job") if that is 0, or (field "simulator") if there is no such
+/// simulator backend. simulate and
+/// simulate_design call it first.
 void validate(const SimulateConfig& config);
 
 /// One DUT's outcome. Errors are relative and computed from what the RTL produced: a layer's

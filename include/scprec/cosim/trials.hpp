@@ -59,7 +59,8 @@ Comparison compare_outputs(const DutSpec& dut, const GroupValues& expected,
                            const GroupValues& actual, std::size_t trial);
 
 /// Parses a results file for `dut`. Throws Error (kEnvironment) naming `where` if it is not a
-/// results file for that DUT.
+/// results file for that DUT, or (kCheckFailed) naming the element if an output is null: unknown
+/// x or z bits, which only a four-state simulator (Icarus) can see.
 SimResults parse_results(const std::string& text, const DutSpec& dut, const std::string& where);
 
 }  // namespace scprec::cosim

@@ -27,6 +27,8 @@ struct Provenance {
   std::string data_sha256{};           ///< of the data file
   std::string map_sha256{};            ///< signoff: of the map's bytes as read; verify: as written
   cosim::ToolVersions tools{};         ///< probed once per run (cosim::probe_tool_versions)
+  std::string simulator{};             ///< the simulator backend that measured the RTL
+  std::string executor{};              ///< where its jobs ran: "local" or "slurm"
 };
 
 /// The rows behind the verdict: "calibration rows 0-693, tuning rows 694-846, held-out rows
