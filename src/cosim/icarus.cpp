@@ -110,7 +110,7 @@ module scprec_icarus_tb;
   reg [8 * 4096 - 1:0] stimulus_file, expected_file, results_file, trace_file;
   integer stimulus, expected, results, version, trials, inputs, groups, expected_trials;
   integer trial, cycles, code, e, kept, wrong, completed, mismatches, mismatching_trials;
-  integer first_mismatch, spurious;
+  integer first_mismatch, spurious, busy_low;
   reg signed [63:0] value;
   reg hung;
 
@@ -165,6 +165,7 @@ module scprec_icarus_tb;
     mismatching_trials = 0;
     first_mismatch = -1;
     spurious = 0;
+    busy_low = 0;
     hung = 1'b0;
     repeat (3) @(posedge clk);
     #1 rst_n = 1'b1;
@@ -182,6 +183,11 @@ module scprec_icarus_tb;
       cycles = 1;
       sample;
       while (!done && cycles < CYCLE_LIMIT) begin
+        if (!busy) begin
+          $display("scprec icarus testbench: trial %0d: busy low %0d cycles after start, before done",
+                   trial, cycles);
+          busy_low = busy_low + 1;
+        end
         @(posedge clk);
         #1 cycles = cycles + 1;
         sample;
@@ -201,11 +207,12 @@ module scprec_icarus_tb;
     $fwrite(results, "\"mismatching_trials\": %0d, \"first_mismatch\": ", mismatching_trials);
     if (first_mismatch < 0) $fwrite(results, "null");
     else $fwrite(results, "%0d", first_mismatch);
-    $fwrite(results, ", \"status\": \"%0s\", \"spurious_dones\": %0d, \"cycles\": %0d}}}}\n",
-            hung ? "hung" : spurious != 0 ? "protocol" : mismatches != 0 ? "mismatch" : "pass",
-            spurious, $time / 10);
+    $fwrite(results, ", \"status\": \"%0s\", \"spurious_dones\": %0d, \"busy_low\": %0d, ",
+            hung ? "hung" : spurious + busy_low != 0 ? "protocol" : mismatches != 0 ? "mismatch" : "pass",
+            spurious, busy_low);
+    $fwrite(results, "\"cycles\": %0d}}}}\n", $time / 10);
     $fclose(results);
-    $finish_and_return(hung || spurious != 0 ? 3 : mismatches != 0 ? 1 : 0);
+    $finish_and_return(hung || spurious + busy_low != 0 ? 3 : mismatches != 0 ? 1 : 0);
   end
 endmodule
 )",

@@ -310,8 +310,10 @@ SimulationReport simulate_design(const model::Network& network, const model::Pre
       if (results.status == "hung" || results.status == "protocol") {
         dut.problems.push_back(fmt::format(
             "job {}: {} (log: {}/job.log)", job.name,
-            results.status == "hung" ? "the DUT never signalled done"
-                                     : "the DUT signalled done with no trial started",
+            results.status == "hung"
+                ? "the DUT never signalled done"
+                : "the DUT broke the handshake (done or a strobe with no trial started, or, "
+                  "seen by Icarus, busy low before done)",
             job.directory));
       }
       const std::size_t first = run.parts[p].first;

@@ -252,7 +252,10 @@ TEST_CASE("cosim: a flipped lane seed is caught by the scoreboard (_bad)", "[.si
 
 TEST_CASE("cosim: a top whose done never comes is reported hung, not bit-exact (_bad)",
           "[.sim][cosim]") {
-  auto config = sim_config("hung_top_bad", 3);
+  const std::string simulator = GENERATE("verilator", "icarus");
+  INFO(simulator);
+  auto config = sim_config("hung_top_bad_" + simulator, 3);
+  config.simulator = simulator;
   config.layers = false;
   const auto tiny = written_tiny_design({16, 16}, config);
   const std::string& rtl_dir = tiny.rtl_dir;
@@ -273,4 +276,28 @@ TEST_CASE("cosim: a top whose done never comes is reported hung, not bit-exact (
   CHECK(top_report.completed == 0);
   REQUIRE_FALSE(top_report.problems.empty());
   CHECK_THAT(top_report.problems[0], Catch::Contains("the DUT never signalled done"));
+}
+
+TEST_CASE("cosim: Icarus reports a top whose busy drops before done as a broken handshake (_bad)",
+          "[.sim][cosim]") {
+  auto config = sim_config("busy_low_bad", 3);
+  config.simulator = "icarus";
+  config.layers = false;
+  const auto tiny = written_tiny_design({16, 16}, config);
+  std::string top = scprec::io::read_file(tiny.rtl_dir + "/scprec_top.v");
+  const std::string busy = "assign busy = fc1_busy | fc1_done | fc2_busy;";
+  REQUIRE(top.find(busy) != std::string::npos);
+  top.replace(top.find(busy), busy.size(), "assign busy = fc1_busy | fc1_done;");
+  scprec::io::write_file_atomically(tiny.rtl_dir + "/scprec_top.v", top);
+
+  scprec::cosim::LocalExecutor executor(2);
+  const auto report = scprec::cosim::simulate_design(tiny.network, tiny.map, tiny.design,
+                                                     tiny.rtl_dir, tiny.data.x, {}, tiny.data.x,
+                                                     config, executor, scprec::null_logger());
+  CHECK(report.has_errors());
+  const auto& top_report = report.duts.back();
+  CHECK(top_report.completed == 3);  // the outputs are right; the handshake is not
+  CHECK(top_report.mismatches == 0);
+  REQUIRE_FALSE(top_report.problems.empty());
+  CHECK_THAT(top_report.problems[0], Catch::Contains("the DUT broke the handshake"));
 }

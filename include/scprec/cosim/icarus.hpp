@@ -12,7 +12,7 @@ namespace scprec::cosim {
 /// The Verilog testbench (module scprec_icarus_tb) that runs `dut` as sim/scprec_tb.h does:
 /// reset, then per trial the input codes, a one-cycle start pulse, each output group sampled on
 /// every cycle its strobe is high, done; then one idle cycle in which done or a strobe is a
-/// protocol error. It reads +stimulus=FILE and +expected=FILE (trials.hpp's formats), compares
+/// protocol error, as is busy low on a cycle of a trial before done. It reads +stimulus=FILE and +expected=FILE (trials.hpp's formats), compares
 /// every element, and writes +results=FILE (scprec.sim-results/1; an element with unknown x/z
 /// bits is null); with +trace=FILE it dumps the run (FST when vvp is given -fst). It finishes
 /// with 0 pass, 1 mismatch, 2 unreadable or inconsistent input, 3 hung or a broken protocol.
