@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <tuple>
 
 #include "../fixture_path.hpp"
 #include "../run_command.hpp"
@@ -69,4 +70,24 @@ TEST_CASE("cli: simulate claims nothing it did not measure when every job times 
     CHECK(dut["completed"] == 0);
     CHECK(dut["error_vs_integer"].is_null());
   }
+}
+
+TEST_CASE("cli: an unknown simulator or executor, or jobs of 0 trials, are refused with exit 2",
+          "[cli]") {
+  const std::string work = std::string(SCPREC_TEST_WORK_DIR) + "/cli_simulate_refused";
+  const auto [option, value, message] = GENERATE(
+      std::tuple<std::string, std::string, std::string>{"--simulator", "modelsim",
+                                                        "modelsim not in {verilator,icarus}"},
+      std::tuple<std::string, std::string, std::string>{"--executor", "lsf",
+                                                        "lsf not in {local,slurm}"},
+      std::tuple<std::string, std::string, std::string>{"--trials-per-job", "0",
+                                                        "Give 1 or more trials per job"});
+  INFO(option << " " << value);
+  assign_tiny_map(work + "/map.json");
+  const auto run = scprec::test::run_command(
+      {"simulate", "--model", npz_fixture("tiny_model.npz"), "--data", npz_fixture("data_ok.npz"),
+       "--map", work + "/map.json", option, value, "-q", "-o", work + "/results.json"});
+  INFO(run.out << run.err);
+  CHECK(run.code == 2);
+  CHECK_THAT(run.err, Catch::Contains(message));
 }
