@@ -17,12 +17,16 @@ scprec=$build/scprec
 example=examples/fashion_mlp
 tiny=tests/fixtures/npz
 work=$(mktemp -d /tmp/scprec-bench-slurm.XXXXXX)
+chmod 755 "$work"  # munged wants every folder above its socket searchable by all
 export SCPREC_SLURM_DIR=$work/cluster SCPREC_SLURM_PORT=6927
 trap 'scripts/slurm-local stop >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
 cache=$work/cache
 
 start_cluster() {
-  eval "$(scripts/slurm-local start --cpus "$1" 2>"$work/slurm-start.log")"
+  local line
+  line=$(scripts/slurm-local start --cpus "$1" 2>"$work/slurm-start.log") ||
+    { cat "$work/slurm-start.log" >&2; exit 1; }
+  eval "$line"
 }
 
 seconds() {  # runs the command, prints its wall time; fails the benchmark if it fails

@@ -10,6 +10,7 @@
 
 #include "fixture_path.hpp"
 #include "run_command.hpp"
+#include "scprec/io/files.hpp"
 
 namespace scprec::test {
 
@@ -53,6 +54,13 @@ inline SignoffPair signoff_tiny_twice(const std::string& dir, const std::vector<
   CommandRun one = signoff("first", first);
   CommandRun two = signoff("second", second);
   return {std::move(one), std::move(two)};
+}
+
+/// DIR/report.md up to its Reproduce section: every measurement and the verdict, without the
+/// provenance (command line, tools, executor) that differs between the two runs.
+inline std::string report_measurements(const std::string& dir) {
+  const std::string report = io::read_file(dir + "/report.md");
+  return report.substr(0, report.find("\n## Reproduce"));
 }
 
 }  // namespace scprec::test

@@ -12,6 +12,7 @@
 #include <filesystem>
 
 #include "scprec/core/error.hpp"
+#include "scprec/core/text.hpp"
 #include "scprec/cosim/backend.hpp"
 #include "scprec/cosim/cache.hpp"
 #include "scprec/cosim/process.hpp"
@@ -167,15 +168,23 @@ module scprec_icarus_tb;
     spurious = 0;
     busy_low = 0;
     hung = 1'b0;
-    repeat (3) @(posedge clk);
-    #1 rst_n = 1'b1;
+    // Reset for three edges; done or a strobe then is a protocol error too.
+    repeat (3) begin
+      @(posedge clk);
+      #1 if ({strobe_seen}) spurious = spurious + 1;
+    end
+    rst_n = 1'b1;
     @(posedge clk);
     for (trial = 0; trial < trials && !hung; trial = trial + 1) begin
+      // Inputs and start one time unit after the edge, clear of it, as the SystemC driver
+      // writes them after the edge; the first sample is what the monitor reads at the start edge.
+      #1;
       for (e = 0; e < INPUTS; e = e + 1) begin
         if ($fscanf(stimulus, "%d", code) != 1) bad_input("stimulus ends early");
         x_in[e * INPUT_BITS +: INPUT_BITS] = code;
       end
-{clear}      #1 start = 1'b1;
+{clear}      start = 1'b1;
+      sample;
       @(posedge clk);
       // Sampled one time unit after each edge: the values the edge registered, which is what
       // the SystemC monitor reads at the next edge, so the start edge's next sample is cycle 1.
@@ -297,7 +306,7 @@ class IcarusBackend final : public SimulatorBackend {
   }
 
   std::string command(const std::string& results, const std::string& trace) const override {
-    const bool fst = trace.size() > 4 && trace.compare(trace.size() - 4, 4, ".fst") == 0;
+    const bool fst = core::ends_with(trace, ".fst");
     return fmt::format("vvp -n sim{} +stimulus=stimulus.txt +expected=expected.txt +results={}{}",
                        fst ? " -fst" : "", results, trace.empty() ? "" : " +trace=" + trace);
   }

@@ -43,19 +43,33 @@ std::atomic<pid_t> live_groups[kSlots];
 struct sigaction previous_int;
 struct sigaction previous_term;
 
-// Commands an interrupt runs before the program ends (InterruptCommand): prepared plans, which
-// the handler only forks and execs.
+// The watchers of InterruptCommand: each a child process blocked on a pipe, which runs its
+// command on a byte. The handler only writes to the pipes and waits for the watchers, because
+// fork is not safe in a handler (it takes malloc's locks, which the interrupted thread may
+// hold). -1 / 0 is a free slot.
 constexpr std::size_t kCommandSlots = 16;
-std::atomic<const ChildPlan*> interrupt_commands[kCommandSlots];
-void run_interrupt_command(const ChildPlan& plan);
+std::atomic<int> command_pipes[kCommandSlots];
+std::atomic<pid_t> command_watchers[kCommandSlots];
+constexpr long kInterruptCommandSeconds = 10;
 
 void on_interrupt(int signal) {
   for (std::atomic<pid_t>& group : live_groups) {
     const pid_t pid = group.load();
     if (pid > 0) ::kill(-pid, SIGKILL);
   }
-  for (std::atomic<const ChildPlan*>& command : interrupt_commands) {
-    if (const ChildPlan* plan = command.load(); plan != nullptr) run_interrupt_command(*plan);
+  for (std::atomic<int>& pipe : command_pipes) {
+    if (const int fd = pipe.load(); fd > 0) (void)!::write(fd, "x", 1);
+  }
+  // Wait for the commands (a scheduler that does not answer must not hold Ctrl-C up for long).
+  const timespec tick{0, 50'000'000};
+  for (long k = 0; k < kInterruptCommandSeconds * 20; ++k) {
+    bool running = false;
+    for (std::atomic<pid_t>& watcher : command_watchers) {
+      const pid_t pid = watcher.load();
+      running = running || (pid > 0 && ::waitpid(pid, nullptr, WNOHANG) == 0);
+    }
+    if (!running) break;
+    ::nanosleep(&tick, nullptr);
   }
   // Then whatever the program did before: by default, terminate by this signal.
   ::sigaction(signal, signal == SIGINT ? &previous_int : &previous_term, nullptr);
@@ -111,8 +125,6 @@ std::string find_program(const std::string& program, const char* path) {
   return "";
 }
 
-}  // namespace
-
 // Everything the child needs, made before fork: after fork, a multi-threaded process may only
 // make async-signal-safe calls (no allocation: another thread may have held malloc's lock).
 struct ChildPlan {
@@ -125,8 +137,6 @@ struct ChildPlan {
   std::string cannot_run;
   pid_t parent = 0;
 };
-
-namespace {
 
 ChildPlan plan_child(const std::vector<std::string>& argv, const ProcessOptions& options) {
   ChildPlan plan;
@@ -226,48 +236,81 @@ void on_parent_death(int) {
   ::_exit(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 }
 
-// From the interrupt handler: runs the command with its output on scprec's, and waits for it
-// at most kInterruptCommandSeconds (a scheduler that does not answer must not hold Ctrl-C up).
-// Only async-signal-safe calls.
-constexpr long kInterruptCommandSeconds = 10;
-void run_interrupt_command(const ChildPlan& plan) {
-  const pid_t pid = ::fork();
-  if (pid < 0) return;
-  if (pid == 0) {
-    struct sigaction fallback {};
-    fallback.sa_handler = SIG_DFL;
-    ::sigaction(SIGINT, &fallback, nullptr);
-    ::sigaction(SIGTERM, &fallback, nullptr);
-    exec_tool(plan);
+// An InterruptCommand's watcher, in the child: in a process group of its own (so that the
+// terminal's Ctrl-C reaches scprec, not it), holding only the pipe's read end (as fd 3) and the
+// standard streams. A 'q' ends it; an 'x' (an interrupt) or the end of the pipe (scprec died,
+// even by SIGKILL) runs the command in its place. Only async-signal-safe calls.
+[[noreturn]] void watcher_main(const ChildPlan& plan, int read_end, int write_end) {
+  ::close(write_end);
+  ::setpgid(0, 0);
+  struct sigaction fallback {};
+  fallback.sa_handler = SIG_DFL;
+  ::sigaction(SIGINT, &fallback, nullptr);
+  ::sigaction(SIGTERM, &fallback, nullptr);
+  if (read_end != 3) {
+    ::dup2(read_end, 3);
+    ::close(read_end);
   }
-  const timespec tick{0, 50'000'000};
-  for (long k = 0; k < kInterruptCommandSeconds * 20; ++k) {
-    if (::waitpid(pid, nullptr, WNOHANG) != 0) return;
-    ::nanosleep(&tick, nullptr);
+  if (::close_range(4, ~0U, 0) != 0) {
+    for (int fd = 4; fd < 4096; ++fd) ::close(fd);
   }
-  ::kill(pid, SIGKILL);
-  ::waitpid(pid, nullptr, 0);
+  char byte = 0;
+  ssize_t got = 0;
+  while ((got = ::read(3, &byte, 1)) < 0 && errno == EINTR) {
+  }
+  if (got == 1 && byte == 'q') ::_exit(0);
+  ::close(3);
+  ::execve(plan.program.c_str(), plan.argv.data(), plan.envp.data());
+  (void)!::write(STDERR_FILENO, plan.cannot_run.data(), plan.cannot_run.size());
+  ::_exit(127);
 }
 
 }  // namespace
 
-InterruptCommand::InterruptCommand(const std::vector<std::string>& argv)
-    : plan_(std::make_unique<ChildPlan>(plan_child(argv, {}))) {
+InterruptCommand::InterruptCommand(const std::vector<std::string>& argv) {
   SCPREC_ASSERT(!argv.empty(), "a command needs a program");
   install_interrupt_handlers();
-  for (std::atomic<const ChildPlan*>& command : interrupt_commands) {
-    const ChildPlan* free = nullptr;
-    if (command.compare_exchange_strong(free, plan_.get())) {
-      slot_ = &command;
+  const ChildPlan plan = plan_child(argv, {});
+  int ends[2];
+  if (::pipe2(ends, O_CLOEXEC) != 0) {
+    throw Error(ErrorKind::kEnvironment, argv[0], "", "cannot create a pipe",
+                "Check system limits");
+  }
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    ::close(ends[0]);
+    ::close(ends[1]);
+    throw Error(ErrorKind::kEnvironment, argv[0], "", "cannot start a process",
+                "Check system limits");
+  }
+  if (pid == 0) watcher_main(plan, ends[0], ends[1]);
+  ::close(ends[0]);
+  for (std::size_t k = 0; k < kCommandSlots; ++k) {
+    pid_t free = 0;
+    if (command_watchers[k].compare_exchange_strong(free, pid)) {
+      command_pipes[k].store(ends[1]);
+      slot_ = static_cast<int>(k);
       return;
     }
   }
+  (void)!::write(ends[1], "q", 1);
+  ::close(ends[1]);
+  ::waitpid(pid, nullptr, 0);
   throw Error(ErrorKind::kInternal, argv[0], "", "too many commands to run on an interrupt",
               "Report this as a bug in scprec");
 }
 
 InterruptCommand::~InterruptCommand() {
-  if (slot_ != nullptr) slot_->store(nullptr);
+  if (slot_ < 0) return;
+  // The pipe leaves the table before it is closed; a handler that read it just before writes
+  // its byte into it still (the watcher then runs the command, as the interrupt wanted).
+  const int fd = command_pipes[slot_].exchange(-1);
+  (void)!::write(fd, "q", 1);
+  ::close(fd);
+  const pid_t pid = command_watchers[slot_].load();
+  while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
+  }
+  command_watchers[slot_].store(0);
 }
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {

@@ -15,6 +15,7 @@
 
 #include "scprec/core/error.hpp"
 #include "scprec/core/parallel.hpp"
+#include "scprec/core/text.hpp"
 #include "scprec/cosim/backend.hpp"
 #include "scprec/cosim/dut.hpp"
 #include "scprec/cosim/reference.hpp"
@@ -43,7 +44,7 @@ struct DutRun {
 std::vector<std::string> rom_files(const rtl::RtlDesign& design) {
   std::vector<std::string> roms;
   for (const rtl::GeneratedFile& file : design.files) {
-    if (file.name.size() > 4 && file.name.compare(file.name.size() - 4, 4, ".hex") == 0) {
+    if (core::ends_with(file.name, ".hex")) {
       roms.push_back(file.name);
     }
   }

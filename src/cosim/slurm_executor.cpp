@@ -1,19 +1,24 @@
-// The SLURM executor. A round of jobs is one array job: slurm_array_script maps task k to the
-// folder of job k, sbatch submits it, and squeue (with -t all, which lists finished tasks while
-// the controller keeps them, MinJobAge) is polled with back-off until every task is final; sacct
-// answers for a job the controller has forgotten, when the cluster keeps accounting. A task's
-// outcome is the status file the script leaves in the job folder: a task that ended without one
-// never ran its job (most often, its node cannot see the work directory). A task that failed that
-// way, crashed (run.sh ended by a signal) or timed out is resubmitted once, in a second array;
-// then it is reported, with its log, like a local crash. While an array is queued or running, an
-// interrupt (Ctrl-C, SIGTERM) scancels it.
+// The SLURM executor. Before its first round, one task must run in a folder beside the job
+// folders and leave its status there: a work directory the nodes cannot see fails at once, with
+// a message that says so. A round of jobs is one array job (several past 1000 tasks, SLURM's
+// default MaxArraySize): slurm_array_script maps task k to the folder of job k, and sbatch
+// submits it under a name of its own, by which an interrupt (Ctrl-C, SIGTERM, or scprec's death)
+// scancels it, from before the submission on (InterruptCommand). A task that left its status
+// file has finished, which is checked every 0.2 s; squeue (with -t all, which lists finished
+// tasks while the controller keeps them, MinJobAge) is polled with back-off for progress and for
+// the tasks that end without a status, and sacct answers for a job the controller has
+// forgotten when the cluster keeps accounting; a controller that does not answer is waited for.
+// A task that timed out, crashed, or ended without running its job (but was not cancelled) is
+// resubmitted once, in a new array; then it is reported, with its log, like a local crash.
 #include <fmt/format.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -76,13 +81,16 @@ std::map<std::size_t, TaskStatus> parse_task_listing(const std::string& text) {
     if (const auto underscore = id.rfind('_'); underscore != std::string::npos) {
       id = id.substr(underscore + 1);  // sacct's 123_4
     }
-    if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) continue;
+    const bool whole = id == "N/A";
+    if (!whole && (id.empty() || id.find_first_not_of("0123456789") != std::string::npos)) {
+      continue;
+    }
     TaskStatus status;
     status.slurm_state = fields[1];
     status.state = slurm_task_state(fields[1]);
     status.node =
         fields.size() > 2 && fields[2] != "(null)" && fields[2] != "None assigned" ? fields[2] : "";
-    tasks[std::stoul(id)] = status;
+    tasks[whole ? kWholeArray : std::stoul(id)] = status;
   }
   return tasks;
 }
@@ -124,6 +132,21 @@ std::string read_if_present(const std::string& path) {
   return fs::exists(path) ? io::read_file(path) : "";
 }
 
+// What one try of a job gave, and whether it deserves another.
+struct Attempt {
+  JobResult result;
+  bool retry = false;
+};
+
+// One array job on its way: its jobs, folder, name and id, and what scancels it.
+struct Array {
+  std::vector<Job> jobs;
+  std::string folder;
+  std::string name;
+  std::string id;
+  std::unique_ptr<InterruptCommand> cancel;
+};
+
 class SlurmExecutor final : public Executor {
  public:
   explicit SlurmExecutor(SlurmOptions options) : options_(std::move(options)) {}
@@ -131,16 +154,18 @@ class SlurmExecutor final : public Executor {
   std::vector<JobResult> run(const std::vector<Job>& jobs, Logger& logger) override {
     std::vector<JobResult> results(jobs.size());
     if (jobs.empty()) return results;
+    if (!work_checked_) check_work_directory(jobs.front(), logger);
+    work_checked_ = true;
     std::vector<std::size_t> round(jobs.size());
     for (std::size_t k = 0; k < jobs.size(); ++k) round[k] = k;
     for (int attempt = 1; !round.empty(); ++attempt) {
       std::vector<Job> submitted;
       for (std::size_t k : round) submitted.push_back(jobs[k]);
-      const std::vector<JobResult> got = run_array(submitted, logger);
+      std::vector<Attempt> got = run_round(submitted, logger);
       std::vector<std::size_t> again;
       for (std::size_t i = 0; i < round.size(); ++i) {
-        results[round[i]] = got[i];
-        if (attempt == 1 && worth_retrying(got[i].process)) again.push_back(round[i]);
+        results[round[i]] = std::move(got[i].result);
+        if (attempt == 1 && got[i].retry) again.push_back(round[i]);
       }
       if (!again.empty()) {
         logger.warning(fmt::format("slurm: {} of {} tasks failed or timed out; retrying them once",
@@ -152,31 +177,79 @@ class SlurmExecutor final : public Executor {
   }
 
  private:
-  // Crashed (a signal ended run.sh, or it could not run), timed out, or never ran its job.
-  static bool worth_retrying(const ProcessResult& process) {
-    return process.timed_out || process.exit_code < 0 || process.exit_code >= 126;
+  // Before the first round: one task that must run in a folder beside the jobs and leave its
+  // status there, so that a work directory the nodes cannot see fails at once, with a message
+  // that says so, rather than as every job's failure.
+  void check_work_directory(const Job& first, Logger& logger) {
+    Job probe;
+    probe.name = "work directory check";
+    probe.directory = (fs::absolute(first.directory).parent_path() /
+                       fmt::format("check-{}-{}", host_name(), ::getpid()))
+                          .string();
+    probe.timeout_seconds = 60.0;
+    fs::create_directories(probe.directory);
+    io::write_file_atomically(probe.directory + "/run.sh", "exit 0\n");
+    logger.info("slurm: checking that the nodes see the work directory");
+    const Attempt checked = run_round({probe}, logger).front();
+    if (checked.result.process.exit_code == 0) return;
+    throw Error(ErrorKind::kEnvironment, fs::path(first.directory).parent_path().string(), "",
+                fmt::format("a SLURM task could not run in the work directory:\n{}",
+                            checked.result.process.output),
+                "Give --work a folder on a file system the nodes share (and mounted at the same "
+                "path on them)");
   }
 
-  // One array job over `jobs`: submits, waits for every task to be final, collects outcomes.
-  std::vector<JobResult> run_array(const std::vector<Job>& jobs, Logger& logger) {
-    const std::string folder = round_folder(jobs);
-    for (const Job& job : jobs) fs::remove(job.directory + "/" + kTaskStatusFile);
-    io::write_file_atomically(folder + "/array.sh", slurm_array_script(jobs));
-    const std::string id = submit(jobs, folder);
-    logger.info(
-        fmt::format("slurm: submitted {} tasks as array job {} ({})", jobs.size(), id, folder));
-    const InterruptCommand cancel_on_interrupt({"scancel", id});
-    const auto start = Clock::now();
-    const std::map<std::size_t, TaskStatus> final = wait_for(id, jobs, logger);
-    std::vector<JobResult> results(jobs.size());
-    for (std::size_t k = 0; k < jobs.size(); ++k) {
-      results[k] = outcome_of(jobs[k], k, id, folder, final.at(k), start);
-      const ProcessResult& p = results[k].process;
-      logger.info(fmt::format("run: [{}/{}] {}: {} in {:.1f} s", k + 1, jobs.size(), jobs[k].name,
-                              p.timed_out ? "timed out" : "exit " + std::to_string(p.exit_code),
-                              p.seconds));
+  // The jobs as arrays of at most kMaxArrayTasks (SLURM's default MaxArraySize is 1001), all
+  // submitted, then waited for; each scancelled on an interrupt, by its name, from before its
+  // sbatch (an interrupted sbatch may still have queued it).
+  std::vector<Attempt> run_round(const std::vector<Job>& jobs, Logger& logger) {
+    std::vector<Array> arrays;
+    try {
+      return submit_and_wait(jobs, arrays, logger);
+    } catch (...) {
+      // A failed sbatch, or a poll that could not run: what is queued must not run on unwatched.
+      for (const Array& array : arrays) {
+        run_process({"scancel", "--me", "--name=" + array.name}, {"", 30.0, "", {}});
+      }
+      throw;
     }
-    return results;
+  }
+
+  std::vector<Attempt> submit_and_wait(const std::vector<Job>& jobs, std::vector<Array>& arrays,
+                                       Logger& logger) {
+    constexpr std::size_t kMaxArrayTasks = 1000;
+    for (std::size_t first = 0; first < jobs.size(); first += kMaxArrayTasks) {
+      Array& array = arrays.emplace_back();
+      array.jobs.assign(jobs.begin() + static_cast<std::ptrdiff_t>(first),
+                        jobs.begin() + static_cast<std::ptrdiff_t>(
+                                           std::min(jobs.size(), first + kMaxArrayTasks)));
+      array.folder = round_folder(array.jobs);
+      array.name = "scprec-" + fs::path(array.folder).filename().string();
+      for (const Job& job : array.jobs) fs::remove(job.directory + "/" + kTaskStatusFile);
+      io::write_file_atomically(array.folder + "/array.sh", slurm_array_script(array.jobs));
+      array.cancel = std::make_unique<InterruptCommand>(
+          std::vector<std::string>{"scancel", "--me", "--name=" + array.name});
+      array.id = submit(array, logger);
+    }
+    std::vector<Attempt> attempts;
+    for (const Array& array : arrays) {
+      const auto start = Clock::now();
+      const std::map<std::size_t, TaskStatus> final = wait_for(array.id, array.jobs, logger);
+      for (std::size_t k = 0; k < array.jobs.size(); ++k) {
+        Attempt attempt = outcome_of(array, k, final.at(k), start);
+        const ProcessResult& p = attempt.result.process;
+        logger.info(fmt::format(
+            "run: [{}/{}] {}: {} in {:.1f} s", k + 1, array.jobs.size(), array.jobs[k].name,
+            p.timed_out ? "timed out" : "exit " + std::to_string(p.exit_code), p.seconds));
+        attempts.push_back(std::move(attempt));
+      }
+    }
+    return attempts;
+  }
+
+  static std::string host_name() {
+    utsname names{};
+    return ::uname(&names) == 0 ? names.nodename : "host";
   }
 
   // A fresh folder for the array's script and SLURM's per-task output, beside the job folders
@@ -184,19 +257,21 @@ class SlurmExecutor final : public Executor {
   static std::string round_folder(const std::vector<Job>& jobs) {
     const fs::path base = fs::absolute(jobs.front().directory).parent_path() / "slurm";
     for (unsigned n = 0;; ++n) {
-      const fs::path folder = base / fmt::format("array-{}-{}", ::getpid(), n);
+      const fs::path folder = base / fmt::format("array-{}-{}-{}", host_name(), ::getpid(), n);
       if (fs::create_directories(folder)) return folder.string();
     }
   }
 
-  std::string submit(const std::vector<Job>& jobs, const std::string& folder) const {
+  std::string submit(const Array& array, Logger& logger) const {
+    const std::vector<Job>& jobs = array.jobs;
+    const std::string& folder = array.folder;
     if (!program_available("sbatch")) {
       throw Error(ErrorKind::kEnvironment, "sbatch", "", "SLURM's sbatch is not on PATH",
                   "Run on a SLURM submission host, or use --executor local");
     }
-    std::vector<std::string> argv = {"sbatch", "--parsable",
-                                     fmt::format("--array=0-{}", jobs.size() - 1),
-                                     "--job-name=scprec", "--output=" + folder + "/task-%a.out"};
+    std::vector<std::string> argv = {
+        "sbatch", "--parsable", fmt::format("--array=0-{}", jobs.size() - 1),
+        "--job-name=" + array.name, "--output=" + folder + "/task-%a.out"};
     if (!options_.partition.empty()) argv.push_back("--partition=" + options_.partition);
     if (!options_.account.empty()) argv.push_back("--account=" + options_.account);
     double longest = 0.0;
@@ -223,94 +298,167 @@ class SlurmExecutor final : public Executor {
           fmt::format("'{}' failed: {}", fmt::join(argv, " "), error_excerpt(result.output)),
           "Check the --slurm-* options and that the cluster answers (sinfo)");
     }
+    logger.info(
+        fmt::format("slurm: submitted {} tasks as array job {} ({})", jobs.size(), id, folder));
     return id;
   }
 
-  // Polls until every task of array `id` is final; returns each task's last status.
+  // Waits until every task of array `id` is final; returns each task's last status. A task
+  // that left its status file has finished (the file is the script's last act), which is
+  // checked every 0.2 s; squeue is asked with back-off, for progress and for the tasks that end
+  // without one. Those are final only after kStatusGraceSeconds, in case a shared file system
+  // shows the status file late.
   std::map<std::size_t, TaskStatus> wait_for(const std::string& id, const std::vector<Job>& jobs,
                                              Logger& logger) const {
+    constexpr double kStatusGraceSeconds = 5.0;
     std::map<std::size_t, TaskStatus> known;
+    std::map<std::size_t, Clock::time_point> ended_without_status;
     for (std::size_t k = 0; k < jobs.size(); ++k) known[k] = TaskStatus{};
-    double interval = 0.2;
+    double query_interval = 0.5;
+    auto next_query = Clock::now();
+    auto unanswered_since = Clock::now();
+    bool answered = true;
     std::string last_progress;
-    int unanswered = 0;
     while (true) {
-      std::this_thread::sleep_for(std::chrono::duration<double>(interval));
-      interval = std::min(options_.poll_max_seconds, interval * 1.5);
-      std::map<std::size_t, TaskStatus> listed = list_tasks(id);
-      if (listed.empty()) {
-        // Forgotten by the controller and no accounting: a task's status file is all there is.
-        if (++unanswered < 3) continue;
-        for (auto& [k, status] : known) {
-          if (is_final(status.state)) continue;
-          status.state = read_outcome(jobs[k]) ? TaskState::kFinished : TaskState::kFailed;
-          status.slurm_state = "unknown (no longer listed by squeue or sacct)";
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      const auto now = Clock::now();
+      for (auto& [k, status] : known) {
+        if (status.state != TaskState::kFinished && read_outcome(jobs[k])) {
+          status.state = TaskState::kFinished;
         }
-        return known;
       }
-      unanswered = 0;
-      for (auto& [k, status] : listed) {
-        if (k < jobs.size()) known[k] = status;
+      if (now >= next_query) {
+        next_query = now + std::chrono::duration_cast<Clock::duration>(
+                               std::chrono::duration<double>(query_interval));
+        query_interval = std::min(options_.poll_max_seconds, query_interval * 1.5);
+        const std::optional<std::map<std::size_t, TaskStatus>> listed = list_tasks(id);
+        if (!listed) {
+          // The controller does not answer: keep waiting (Ctrl-C cancels), and say so.
+          if (answered) unanswered_since = now;
+          if (answered || now - unanswered_since > std::chrono::minutes(1)) {
+            logger.warning(
+                fmt::format("slurm: squeue does not answer about array job {}; still "
+                            "waiting",
+                            id));
+            unanswered_since = now;
+          }
+          answered = false;
+          continue;
+        }
+        answered = true;
+        if (listed->empty()) {
+          // Forgotten by the controller and no accounting: a status file is all there is.
+          for (auto& [k, status] : known) {
+            if (is_final(status.state)) continue;
+            status.state = TaskState::kFailed;
+            status.slurm_state = "unknown (no longer listed by squeue or sacct)";
+          }
+          return known;
+        }
+        std::map<std::size_t, TaskStatus> tasks = *listed;
+        if (const auto whole = tasks.find(kWholeArray); whole != tasks.end()) {
+          // The array as one record: what it says holds for every task not listed alone.
+          for (std::size_t k = 0; k < jobs.size(); ++k) tasks.emplace(k, whole->second);
+          tasks.erase(kWholeArray);
+        }
+        for (const auto& [k, status] : tasks) {
+          if (k >= jobs.size()) continue;
+          if (known[k].state == TaskState::kFinished) {
+            known[k].node = status.node;
+            known[k].slurm_state = status.slurm_state;
+            continue;
+          }
+          if (is_final(status.state) && ended_without_status.emplace(k, now).second) {
+            continue;  // final only after the grace period
+          }
+          if (!is_final(status.state) || now - ended_without_status.at(k) >=
+                                             std::chrono::duration<double>(kStatusGraceSeconds)) {
+            known[k] = status;
+          }
+        }
+        log_progress(id, known, logger, last_progress);
       }
-      std::size_t pending = 0, running = 0, final = 0;
-      for (const auto& [k, status] : known) {
-        (is_final(status.state)                ? final
-         : status.state == TaskState::kPending ? pending
-                                               : running)++;
-      }
-      const std::string progress =
-          fmt::format("slurm: array job {}: {} pending, {} running, {} of {} done", id, pending,
-                      running, final, jobs.size());
-      if (progress != last_progress) logger.info(progress);
-      last_progress = progress;
+      std::size_t final = 0;
+      for (const auto& [k, status] : known) final += is_final(status.state);
       if (final == jobs.size()) return known;
     }
   }
 
-  // The array's tasks as squeue lists them, or sacct when squeue no longer knows the job.
-  static std::map<std::size_t, TaskStatus> list_tasks(const std::string& id) {
+  static void log_progress(const std::string& id, const std::map<std::size_t, TaskStatus>& known,
+                           Logger& logger, std::string& last_progress) {
+    std::size_t pending = 0, running = 0, final = 0;
+    for (const auto& [k, status] : known) {
+      (is_final(status.state) ? final : status.state == TaskState::kPending ? pending : running)++;
+    }
+    const std::string progress =
+        fmt::format("slurm: array job {}: {} pending, {} running, {} of {} done", id, pending,
+                    running, final, known.size());
+    if (progress != last_progress) logger.info(progress);
+    last_progress = progress;
+  }
+
+  // The array's tasks as squeue lists them, or sacct when squeue no longer knows the job; empty
+  // when neither knows it, nullopt when neither answers (the controller is down or busy).
+  static std::optional<std::map<std::size_t, TaskStatus>> list_tasks(const std::string& id) {
     const ProcessResult squeue = run_process(
         {"squeue", "-h", "-r", "-t", "all", "-j", id, "-o", "%K|%T|%N"}, {"", 60.0, "", {}});
     if (squeue.succeeded()) {
       auto tasks = parse_task_listing(squeue.output);
       if (!tasks.empty()) return tasks;
     }
+    const bool forgotten =
+        squeue.succeeded() || squeue.output.find("Invalid job id") != std::string::npos;
     const ProcessResult sacct = run_process(
         {"sacct", "-n", "-P", "-X", "-j", id, "-o", "JobID,State,NodeList"}, {"", 60.0, "", {}});
-    return sacct.succeeded() ? parse_task_listing(sacct.output)
-                             : std::map<std::size_t, TaskStatus>{};
+    if (sacct.succeeded()) {
+      auto tasks = parse_task_listing(sacct.output);
+      if (!tasks.empty() || forgotten) return tasks;
+    }
+    if (forgotten) return std::map<std::size_t, TaskStatus>{};
+    return std::nullopt;
   }
 
-  static JobResult outcome_of(const Job& job, std::size_t task, const std::string& id,
-                              const std::string& folder, const TaskStatus& status,
-                              Clock::time_point start) {
-    JobResult result;
-    result.name = job.name;
-    ProcessResult& p = result.process;
+  // What task `task` of `array` gave. With its status: run.sh's exit status, timed out when
+  // timeout(1) ended it (124, or 137 once its KILL was needed) or SLURM did; retried if timed
+  // out or crashed (128 + signal, or 126/127: it could not run). Without one, it never ran its
+  // job: retried unless it was cancelled (by a user or an administrator, whose word stands).
+  static Attempt outcome_of(const Array& array, std::size_t task, const TaskStatus& status,
+                            Clock::time_point start) {
+    const Job& job = array.jobs[task];
+    Attempt attempt;
+    attempt.result.name = job.name;
+    ProcessResult& p = attempt.result.process;
     p.output = read_if_present(job.directory + "/job.log");
-    const std::string slurm_output = read_if_present(fmt::format("{}/task-{}.out", folder, task));
+    const std::string slurm_output =
+        read_if_present(fmt::format("{}/task-{}.out", array.folder, task));
     if (const std::optional<TaskOutcome> outcome = read_outcome(job)) {
       p.exit_code = outcome->exit_code;
       p.seconds = outcome->seconds;
-      p.timed_out = outcome->exit_code == 124 || status.state == TaskState::kTimedOut;
+      p.timed_out = outcome->exit_code == 124 ||
+                    (outcome->exit_code == 137 && job.timeout_seconds > 0.0 &&
+                     outcome->seconds >= job.timeout_seconds) ||
+                    status.state == TaskState::kTimedOut;
       if (!slurm_output.empty()) p.output += "\n[SLURM task output]\n" + slurm_output;
-      return result;
+      attempt.retry = p.timed_out || p.exit_code >= 126;
+      return attempt;
     }
     p.seconds = std::chrono::duration<double>(Clock::now() - start).count();
     p.timed_out = status.state == TaskState::kTimedOut;
+    attempt.retry = status.state != TaskState::kCancelled;
     p.output = fmt::format(
-        "SLURM array job {} task {} ended {} ({}){} without running the job in {}.{}\n{}", id, task,
-        to_string(status.state), status.slurm_state,
+        "SLURM array job {} task {} ended {} ({}){} without running the job in {}.{}\n{}", array.id,
+        task, to_string(status.state), status.slurm_state,
         status.node.empty() ? "" : " on node " + status.node, job.directory,
         status.state == TaskState::kTimedOut || status.state == TaskState::kCancelled
             ? ""
             : " If its node cannot see that folder, the --work directory must be on a file "
               "system the nodes share.",
-        slurm_output.empty() ? std::string("(no SLURM output in " + folder + ")") : slurm_output);
-    return result;
+        slurm_output.empty() ? "(no SLURM output in " + array.folder + ")" : slurm_output);
+    return attempt;
   }
 
   SlurmOptions options_;
+  bool work_checked_ = false;
 };
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include "scprec/core/enum_names.hpp"
 #include "scprec/core/error.hpp"
+#include "scprec/core/text.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/manifest.hpp"
 #include "scprec/io/npz.hpp"
@@ -33,11 +34,6 @@ std::string exact_text(double value) {
 // "(row, column)" of element k of a row-major matrix with `columns` columns.
 std::string at(std::size_t k, std::size_t columns) {
   return "(row " + std::to_string(k / columns) + ", column " + std::to_string(k % columns) + ")";
-}
-
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 void check_finite(const NpyArray& array, const std::string& path) {
@@ -124,8 +120,8 @@ model::Network read_npz_model(const std::vector<NpyArray>& arrays, const std::st
   std::map<std::string, const NpyArray*> weights;
   std::map<std::string, const NpyArray*> biases;
   for (const NpyArray& array : arrays) {
-    const bool is_weight = ends_with(array.name, ".weight");
-    if (!is_weight && !ends_with(array.name, ".bias")) {
+    const bool is_weight = core::ends_with(array.name, ".weight");
+    if (!is_weight && !core::ends_with(array.name, ".bias")) {
       throw_bad_input(path, array.name, "is neither a '.weight' nor a '.bias' array",
                       "Save only dense layers' state_dict entries (e.g. fc1.weight, fc1.bias)");
     }

@@ -24,6 +24,7 @@
 #include <optional>
 
 #include "scprec/core/error.hpp"
+#include "scprec/core/text.hpp"
 
 namespace scprec::io {
 namespace {
@@ -474,7 +475,7 @@ std::vector<NpyArray> read_archive(zip_t* archive, const std::string& where_arch
     }
     std::string name = stat.name;
     const std::string where = where_archive + ":" + name;
-    if (name.size() < 4 || name.compare(name.size() - 4, 4, ".npy") != 0) {
+    if (!core::ends_with(name, ".npy")) {
       fail(where, "entry is not a .npy array", "A .npz archive holds only .npy files");
     }
     name.resize(name.size() - 4);

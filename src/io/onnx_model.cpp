@@ -26,6 +26,7 @@
 
 #include "onnx_tensors.hpp"
 #include "scprec/core/error.hpp"
+#include "scprec/core/text.hpp"
 #include "scprec/io/files.hpp"
 
 namespace scprec::io {
@@ -45,16 +46,12 @@ const char* const kSupportedOps =
     "AveragePool (kernel = stride), Flatten, Reshape (constant shape), Identity, Dropout "
     "(inference), Pad (by zeros)";
 
-bool ends_with(const std::string& text, const std::string& suffix) {
-  return text.size() >= suffix.size() &&
-         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // A layer's name: its weight's state_dict name ("fc1.weight" -> "fc1"), else its node's scope
 // ("/fc1/Gemm" -> "fc1", "/enc/fc1/MatMul" -> "enc.fc1"), else the weight's own name unless
 // the exporter made it up ("onnx::MatMul_12"), else "layer<k>" (k counted from 1).
 std::string layer_name(const onnx::NodeProto& node, const std::string& weight, std::size_t k) {
-  if (ends_with(weight, ".weight") && weight.size() > 7) return weight.substr(0, weight.size() - 7);
+  if (core::ends_with(weight, ".weight") && weight.size() > 7)
+    return weight.substr(0, weight.size() - 7);
   const std::string& name = node.name();
   const std::size_t last = name.rfind('/');
   if (!name.empty() && name.front() == '/' && last != std::string::npos && last > 1) {

@@ -213,6 +213,8 @@ TEST_CASE("cosim: a sign-off repeated on Icarus gives Verilator's verdict and me
   CHECK(runs.first.code == 0);
   CHECK_THAT(runs.second.out, Catch::Contains("SIGNED OFF") && Catch::Contains("bit-exact"));
   CHECK(runs.second.out == runs.first.out);
+  CHECK(scprec::test::report_measurements(dir + "/second") ==
+        scprec::test::report_measurements(dir + "/first"));
   const std::string junit = scprec::io::read_file(dir + "/second/junit.xml");
   CHECK_THAT(junit, Catch::Contains("name=\"simulator\" value=\"icarus\"") &&
                         Catch::Contains("name=\"icarus.version\" value=\"Icarus Verilog"));

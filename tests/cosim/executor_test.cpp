@@ -106,3 +106,49 @@ TEST_CASE("cosim: an interrupt kills the tools a process is running, then the pr
   CHECK_FALSE(running(tool));
   if (running(tool)) ::kill(tool, SIGKILL);
 }
+
+TEST_CASE("cosim: an interrupt command runs on SIGTERM or SIGKILL, and not on a normal end",
+          "[cosim]") {
+  const std::string dir = std::string(SCPREC_TEST_WORK_DIR) + "/interrupt_command";
+  fs::create_directories(dir);
+  const std::string mark = dir + "/ran";
+  const std::string started = dir + "/started";
+  // SCPREC_RUN_CHILD holding `touch MARK` as its interrupt command while it runs `command`.
+  const auto start = [&](const std::string& command) {
+    fs::remove(mark);
+    fs::remove(started);
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+      ::execl(SCPREC_RUN_CHILD, SCPREC_RUN_CHILD, "--on-interrupt", "touch", mark.c_str(), "--",
+              "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    return pid;
+  };
+  const auto wait_for = [](const std::string& path) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (!fs::exists(path) && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return fs::exists(path);
+  };
+  const int signal = GENERATE(SIGTERM, SIGKILL, 0);
+  INFO("signal " << signal);
+  const pid_t pid = start(signal == 0 ? "true" : "touch " + started + " && exec sleep 60");
+  if (signal != 0) {
+    REQUIRE(wait_for(started));
+    ::kill(pid, signal);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  if (signal == 0) {
+    CHECK(WIFEXITED(status));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    CHECK_FALSE(fs::exists(mark));
+  } else {
+    CHECK(WTERMSIG(status) == signal);
+    if (signal == SIGTERM) CHECK(fs::exists(mark));  // the handler waited for it
+    CHECK(wait_for(mark));  // after SIGKILL, by the watcher alone, a moment later
+  }
+}

@@ -74,6 +74,9 @@ TEST_CASE("cosim: squeue's states map to scprec's, and its listings parse", "[co
       "4|PENDING|\n3|RUNNING|vm\n0|COMPLETED|vm\n2|TIMEOUT|vm\n1|FAILED|vm\n"
       "12_[5-7]|PENDING|\n12_6|CANCELLED by 0|None assigned\ngarbage\n");
   REQUIRE(tasks.size() == 6);
+  const auto whole = scprec::cosim::parse_task_listing("N/A|CANCELLED|\n");
+  REQUIRE(whole.size() == 1);
+  CHECK(whole.at(scprec::cosim::kWholeArray).state == TaskState::kCancelled);
   CHECK(tasks.at(0).state == TaskState::kFinished);
   CHECK(tasks.at(0).node == "vm");
   CHECK(tasks.at(2).state == TaskState::kTimedOut);
@@ -185,6 +188,7 @@ TEST_CASE("slurm: simulate through SLURM gives the local executor's results", "[
   // Each task's log is in its job folder.
   std::size_t logs = 0;
   for (const auto& job : fs::directory_iterator(dir + "/slurm/work/jobs")) {
+    if (job.path().filename().string().rfind("check-", 0) == 0) continue;  // the first task
     logs += fs::exists(job.path() / "job.log") && fs::exists(job.path() / "slurm.status");
   }
   CHECK(logs == 9);
@@ -224,20 +228,19 @@ TEST_CASE("slurm: a crashed or timed-out task is retried once, then reported, bu
 
 namespace {
 
-// The id of the array job a simulate with work folder `work` submitted, once it has.
-std::string submitted_array(const std::string& work) {
+// The id of the array job of `tasks` tasks whose submission the log `log` reports, once it does
+// (within a minute; "" if it does not).
+std::string submitted_array(const std::string& log, std::size_t tasks) {
+  const std::string line = fmt::format("slurm: submitted {} tasks as array job ", tasks);
   for (int wait = 0; wait < 600; ++wait) {
-    if (fs::exists(work + "/jobs/slurm")) {
-      for (const auto& array : fs::directory_iterator(work + "/jobs/slurm")) {
-        const fs::path log = array.path() / "sbatch.log";
-        if (!fs::exists(log)) continue;
-        const std::string text = scprec::io::read_file(log.string());
-        return text.substr(0, text.find_first_not_of("0123456789"));
-      }
+    const std::string text = fs::exists(log) ? scprec::io::read_file(log) : "";
+    if (const std::size_t at = text.find(line); at != std::string::npos) {
+      const std::string rest = text.substr(at + line.size());
+      const std::string id = rest.substr(0, rest.find_first_not_of("0123456789"));
+      if (!id.empty()) return id;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
-  FAIL("no array job was submitted from " << work);
   return "";
 }
 
@@ -247,28 +250,33 @@ TEST_CASE("slurm: an interrupt cancels the submitted array", "[.slurm][cosim]") 
   const std::string dir = cluster_work("interrupt");
   fs::remove_all(dir);
   assign_tiny_map(dir);
-  // Held tasks never run: the array waits until scprec, interrupted, cancels it.
+  // Every array waits 10 s before it may start (the work directory check first, then the jobs'
+  // array, in which scprec is interrupted), so its tasks are pending when scprec cancels them.
   const std::string pid_file = dir + "/scprec.pid";
   std::thread simulate([&] {
     scprec::cosim::run_process(
         {"sh", "-c",
          fmt::format("{} simulate --model {} --data {} --map {}/map.json --trials 5 --cache {} "
-                     "--executor slurm --slurm-extra=--hold --work {}/work -o {}/results.json & "
-                     "echo $! > {}; wait",
+                     "--executor slurm --slurm-extra=--begin=now+10 --work {}/work "
+                     "-o {}/results.json 2> {}/scprec.log & echo $! > {}; wait",
                      SCPREC_BINARY, npz_fixture("tiny_model.npz"), npz_fixture("data_ok.npz"), dir,
-                     SCPREC_TEST_CACHE_DIR, dir, dir, pid_file)},
-        {dir, 300.0, dir + "/scprec.log", {}});
+                     SCPREC_TEST_CACHE_DIR, dir, dir, dir, pid_file)},
+        {dir, 300.0, "", {}});
   });
-  const std::string id = submitted_array(dir + "/work");
-  REQUIRE_FALSE(id.empty());
-  ::kill(std::stoi(scprec::io::read_file(pid_file)), SIGTERM);
+  const std::string id = submitted_array(dir + "/scprec.log", 3);
+  ::kill(std::stoi(scprec::io::read_file(pid_file)), id.empty() ? SIGKILL : SIGTERM);
   simulate.join();
+  INFO(scprec::io::read_file(dir + "/scprec.log"));
+  REQUIRE_FALSE(id.empty());
   const auto states = scprec::cosim::run_process(
       {"squeue", "-h", "-r", "-t", "all", "-j", id, "-o", "%K|%T|%N"}, {"", 30.0, "", {}});
   INFO(scprec::io::read_file(dir + "/scprec.log") << states.output);
   REQUIRE(states.succeeded());
+  // The three tasks (fc1, fc2, top: 5 trials each, one job), or the array as one record (squeue
+  // lists an array none of whose tasks started so), all cancelled.
   const auto tasks = scprec::cosim::parse_task_listing(states.output);
-  CHECK(tasks.size() == 3);  // fc1, fc2, top: 5 trials each, one job
+  REQUIRE_FALSE(tasks.empty());
+  CHECK((tasks.size() == 3 || tasks.count(scprec::cosim::kWholeArray) == 1));
   for (const auto& [task, status] : tasks) CHECK(status.state == TaskState::kCancelled);
 }
 
@@ -289,9 +297,12 @@ TEST_CASE("slurm: a node that cannot see the work directory is named, exit 3", "
       {dir, 300.0, "", {}});
   INFO(run.output);
   CHECK(run.exit_code == 3);
-  CHECK_THAT(run.output, Catch::Contains("retrying them once") &&
-                             Catch::Contains("without running the job") &&
-                             Catch::Contains("must be on a file system the nodes share"));
+  // The check before the first round fails, naming the node; no job is submitted.
+  const std::string node = scprec::cosim::run_process({"hostname", "-s"}, {}).output;
+  CHECK_THAT(run.output, Catch::Contains("a SLURM task could not run in the work directory") &&
+                             Catch::Contains("on node " + node.substr(0, node.find('\n'))) &&
+                             Catch::Contains("on a file system the nodes share"));
+  CHECK_THAT(run.output, !Catch::Contains("submitted 3 tasks"));
 }
 
 TEST_CASE("slurm: a sign-off through SLURM gives the local executor's verdict and measurements",
@@ -305,6 +316,8 @@ TEST_CASE("slurm: a sign-off through SLURM gives the local executor's verdict an
   CHECK_THAT(runs.second.out, Catch::Contains("SIGNED OFF") && Catch::Contains("bit-exact"));
   CHECK(runs.first.code == runs.second.code);
   CHECK(runs.first.out == runs.second.out);
+  CHECK(scprec::test::report_measurements(dir + "/second") ==
+        scprec::test::report_measurements(dir + "/first"));
   CHECK_THAT(scprec::io::read_file(dir + "/second/junit.xml"),
              Catch::Contains("name=\"executor\" value=\"slurm\""));
 }

@@ -2,8 +2,6 @@
 // a working directory, a time limit, and its output captured.
 #pragma once
 
-#include <atomic>
-#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,22 +33,21 @@ struct ProcessResult {
 /// started, unless they moved to a process group of their own.
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options);
 
-/// A command prepared to run from a signal handler (process.cpp).
-struct ChildPlan;
-
-/// While it lives, a SIGINT or SIGTERM runs `argv` (e.g. `scancel JOB` for work submitted to a
-/// scheduler) after killing the running children and before the signal takes its course,
-/// waiting for it up to 10 s. Throws Error (kInternal) if 16 are already registered.
+/// While it lives, a SIGINT or SIGTERM runs `argv` (e.g. `scancel` of work submitted to a
+/// scheduler) after killing the running children and before the signal takes its course, waiting
+/// for it up to 10 s; so does scprec's death by any other means (even SIGKILL). The command runs
+/// from a watcher process started here, which waits on a pipe. Throws Error (kEnvironment) if
+/// the watcher cannot be started, (kInternal) if 16 are already registered.
 class InterruptCommand {
  public:
   explicit InterruptCommand(const std::vector<std::string>& argv);
+  /// Ends the watcher without running the command.
   ~InterruptCommand();
   InterruptCommand(const InterruptCommand&) = delete;
   InterruptCommand& operator=(const InterruptCommand&) = delete;
 
  private:
-  std::unique_ptr<ChildPlan> plan_;
-  std::atomic<const ChildPlan*>* slot_ = nullptr;
+  int slot_ = -1;
 };
 
 /// True if `program` is an executable on PATH.

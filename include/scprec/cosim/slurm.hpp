@@ -33,9 +33,13 @@ struct TaskStatus {
   std::string node;         ///< where it ran or runs ("" : not yet)
 };
 
+/// The key of parse_task_listing for a line about the whole array: squeue's "N/A", as it lists
+/// an array none of whose tasks started (e.g. cancelled while all were pending).
+constexpr std::size_t kWholeArray = static_cast<std::size_t>(-1);
+
 /// Parses `squeue -h -r -t all -j ID -o '%K|%T|%N'` (or `sacct -n -P -X -j ID -o
-/// JobID,State,NodeList`, whose job ids end in _K): array task index to status. Lines that name
-/// no single task (a pending range "0-3" or "[0-3]") are left out.
+/// JobID,State,NodeList`, whose job ids end in _K): array task index (or kWholeArray) to status.
+/// Lines that name a range of tasks ("0-3" or "[0-3]", pending) are left out.
 std::map<std::size_t, TaskStatus> parse_task_listing(const std::string& text);
 
 /// The file a task leaves in its job folder when run.sh ends: "EXIT SECONDS NODE".
