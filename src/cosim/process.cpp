@@ -15,6 +15,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -43,22 +44,25 @@ std::atomic<pid_t> live_groups[kSlots];
 struct sigaction previous_int;
 struct sigaction previous_term;
 
-// The watchers of InterruptCommand: each a child process blocked on a pipe, which runs its
-// command on a byte. The handler only writes to the pipes and waits for the watchers, because
-// fork is not safe in a handler (it takes malloc's locks, which the interrupted thread may
-// hold). -1 / 0 is a free slot.
-constexpr std::size_t kCommandSlots = 16;
-std::atomic<int> command_pipes[kCommandSlots];
+// The watchers of InterruptCommand: each a small shell, started when the command is
+// registered, that reads one line from a socket and runs the command unless the line is "q".
+// The handler only sends to the sockets (MSG_NOSIGNAL: a watcher gone is no SIGPIPE) and waits
+// for the watchers, because fork is not safe in a handler (it takes malloc's locks, which the
+// interrupted thread may hold). A socket slot holds fd + 1; 0 is free.
+constexpr std::size_t kCommandSlots = 64;
+std::atomic<int> command_sockets[kCommandSlots];
 std::atomic<pid_t> command_watchers[kCommandSlots];
+std::atomic<bool> interrupting{false};
 constexpr long kInterruptCommandSeconds = 10;
 
 void on_interrupt(int signal) {
+  interrupting.store(true);
   for (std::atomic<pid_t>& group : live_groups) {
     const pid_t pid = group.load();
     if (pid > 0) ::kill(-pid, SIGKILL);
   }
-  for (std::atomic<int>& pipe : command_pipes) {
-    if (const int fd = pipe.load(); fd > 0) (void)!::write(fd, "x", 1);
+  for (std::atomic<int>& socket : command_sockets) {
+    if (const int fd = socket.load() - 1; fd >= 0) (void)!::send(fd, "x\n", 2, MSG_NOSIGNAL);
   }
   // Wait for the commands (a scheduler that does not answer must not hold Ctrl-C up for long).
   const timespec tick{0, 50'000'000};
@@ -237,29 +241,23 @@ void on_parent_death(int) {
 }
 
 // An InterruptCommand's watcher, in the child: in a process group of its own (so that the
-// terminal's Ctrl-C reaches scprec, not it), holding only the pipe's read end (as fd 3) and the
-// standard streams. A 'q' ends it; an 'x' (an interrupt) or the end of the pipe (scprec died,
-// even by SIGKILL) runs the command in its place. Only async-signal-safe calls.
-[[noreturn]] void watcher_main(const ChildPlan& plan, int read_end, int write_end) {
-  ::close(write_end);
+// terminal's Ctrl-C reaches scprec, not it), with every signal unblocked, the socket as its
+// standard input and no other descriptor of scprec's, it becomes the shell of `plan` at once (so
+// it holds no copy of scprec's memory). Only async-signal-safe calls.
+[[noreturn]] void watcher_main(const ChildPlan& plan, int socket, int other_end) {
+  ::close(other_end);
   ::setpgid(0, 0);
   struct sigaction fallback {};
   fallback.sa_handler = SIG_DFL;
   ::sigaction(SIGINT, &fallback, nullptr);
   ::sigaction(SIGTERM, &fallback, nullptr);
-  if (read_end != 3) {
-    ::dup2(read_end, 3);
-    ::close(read_end);
+  sigset_t none;
+  ::sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  ::dup2(socket, STDIN_FILENO);
+  if (::close_range(3, ~0U, 0) != 0) {
+    for (int fd = 3; fd < 4096; ++fd) ::close(fd);
   }
-  if (::close_range(4, ~0U, 0) != 0) {
-    for (int fd = 4; fd < 4096; ++fd) ::close(fd);
-  }
-  char byte = 0;
-  ssize_t got = 0;
-  while ((got = ::read(3, &byte, 1)) < 0 && errno == EINTR) {
-  }
-  if (got == 1 && byte == 'q') ::_exit(0);
-  ::close(3);
   ::execve(plan.program.c_str(), plan.argv.data(), plan.envp.data());
   (void)!::write(STDERR_FILENO, plan.cannot_run.data(), plan.cannot_run.size());
   ::_exit(127);
@@ -270,14 +268,30 @@ void on_parent_death(int) {
 InterruptCommand::InterruptCommand(const std::vector<std::string>& argv) {
   SCPREC_ASSERT(!argv.empty(), "a command needs a program");
   install_interrupt_handlers();
-  const ChildPlan plan = plan_child(argv, {});
+  // The watcher: one line in; the command, unless the line is "q" (an end of input, scprec's
+  // death, runs it too).
+  std::vector<std::string> watcher = {"/bin/sh", "-c",
+                                      "read -r line; [ \"$line\" = q ] || exec \"$@\"", "sh"};
+  watcher.insert(watcher.end(), argv.begin(), argv.end());
+  const ChildPlan plan = plan_child(watcher, {});
   int ends[2];
-  if (::pipe2(ends, O_CLOEXEC) != 0) {
-    throw Error(ErrorKind::kEnvironment, argv[0], "", "cannot create a pipe",
+  if (::socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ends) != 0) {
+    throw Error(ErrorKind::kEnvironment, argv[0], "", "cannot create a socket pair",
                 "Check system limits");
+  }
+  std::size_t k = 0;
+  for (int free = 0; k < kCommandSlots; ++k, free = 0) {
+    if (command_sockets[k].compare_exchange_strong(free, ends[1] + 1)) break;
+  }
+  if (k == kCommandSlots) {
+    ::close(ends[0]);
+    ::close(ends[1]);
+    throw Error(ErrorKind::kInternal, argv[0], "", "too many commands to run on an interrupt",
+                "Report this as a bug in scprec");
   }
   const pid_t pid = ::fork();
   if (pid < 0) {
+    command_sockets[k].store(0);
     ::close(ends[0]);
     ::close(ends[1]);
     throw Error(ErrorKind::kEnvironment, argv[0], "", "cannot start a process",
@@ -285,32 +299,21 @@ InterruptCommand::InterruptCommand(const std::vector<std::string>& argv) {
   }
   if (pid == 0) watcher_main(plan, ends[0], ends[1]);
   ::close(ends[0]);
-  for (std::size_t k = 0; k < kCommandSlots; ++k) {
-    pid_t free = 0;
-    if (command_watchers[k].compare_exchange_strong(free, pid)) {
-      command_pipes[k].store(ends[1]);
-      slot_ = static_cast<int>(k);
-      return;
-    }
-  }
-  (void)!::write(ends[1], "q", 1);
-  ::close(ends[1]);
-  ::waitpid(pid, nullptr, 0);
-  throw Error(ErrorKind::kInternal, argv[0], "", "too many commands to run on an interrupt",
-              "Report this as a bug in scprec");
+  command_watchers[k].store(pid);
+  slot_ = static_cast<int>(k);
 }
 
 InterruptCommand::~InterruptCommand() {
   if (slot_ < 0) return;
-  // The pipe leaves the table before it is closed; a handler that read it just before writes
-  // its byte into it still (the watcher then runs the command, as the interrupt wanted).
-  const int fd = command_pipes[slot_].exchange(-1);
-  (void)!::write(fd, "q", 1);
+  const int fd = command_sockets[slot_].exchange(0) - 1;
+  const pid_t pid = command_watchers[slot_].exchange(0);
+  // A handler (on any thread) may be sending to the socket or waiting for the watcher: leave
+  // both to it; the process is ending.
+  if (interrupting.load()) return;
+  (void)!::send(fd, "q\n", 2, MSG_NOSIGNAL);
   ::close(fd);
-  const pid_t pid = command_watchers[slot_].load();
   while (::waitpid(pid, nullptr, 0) < 0 && errno == EINTR) {
   }
-  command_watchers[slot_].store(0);
 }
 
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options) {

@@ -138,13 +138,12 @@ struct Attempt {
   bool retry = false;
 };
 
-// One array job on its way: its jobs, folder, name and id, and what scancels it.
+// One array job on its way: its jobs, folder, name (shared by the arrays of a round) and id.
 struct Array {
   std::vector<Job> jobs;
   std::string folder;
   std::string name;
   std::string id;
-  std::unique_ptr<InterruptCommand> cancel;
 };
 
 class SlurmExecutor final : public Executor {
@@ -200,35 +199,50 @@ class SlurmExecutor final : public Executor {
   }
 
   // The jobs as arrays of at most kMaxArrayTasks (SLURM's default MaxArraySize is 1001), all
-  // submitted, then waited for; each scancelled on an interrupt, by its name, from before its
-  // sbatch (an interrupted sbatch may still have queued it).
+  // submitted under one name, then waited for. An interrupt scancels them by that name, from
+  // before the first sbatch (an interrupted sbatch may still have queued its array); so does a
+  // round that throws, or that ends with a task that never ran its job (should SLURM still have
+  // it, it must not run beside the retry).
   std::vector<Attempt> run_round(const std::vector<Job>& jobs, Logger& logger) {
-    std::vector<Array> arrays;
-    try {
-      return submit_and_wait(jobs, arrays, logger);
-    } catch (...) {
-      // A failed sbatch, or a poll that could not run: what is queued must not run on unwatched.
-      for (const Array& array : arrays) {
-        run_process({"scancel", "--me", "--name=" + array.name}, {"", 30.0, "", {}});
+    const std::string name = fmt::format("scprec-{}-{}-{}", host_name(), ::getpid(), rounds_++);
+    const std::vector<std::string> cancel = {"scancel", "--me", "--name=" + name};
+    const InterruptCommand cancel_on_interrupt(cancel);
+    const auto cancel_now = [&] {
+      try {
+        run_process(cancel, {"", 30.0, "", {}});
+      } catch (const std::exception&) {
+        // Nothing more to do; the watcher still cancels if scprec dies.
       }
+    };
+    std::vector<Attempt> attempts;
+    try {
+      attempts = submit_and_wait(jobs, name, logger);
+    } catch (...) {
+      cancel_now();
       throw;
     }
+    for (const Attempt& attempt : attempts) {
+      if (attempt.result.process.exit_code < 0) {
+        cancel_now();
+        break;
+      }
+    }
+    return attempts;
   }
 
-  std::vector<Attempt> submit_and_wait(const std::vector<Job>& jobs, std::vector<Array>& arrays,
+  std::vector<Attempt> submit_and_wait(const std::vector<Job>& jobs, const std::string& name,
                                        Logger& logger) {
     constexpr std::size_t kMaxArrayTasks = 1000;
+    std::vector<Array> arrays;
     for (std::size_t first = 0; first < jobs.size(); first += kMaxArrayTasks) {
       Array& array = arrays.emplace_back();
       array.jobs.assign(jobs.begin() + static_cast<std::ptrdiff_t>(first),
                         jobs.begin() + static_cast<std::ptrdiff_t>(
                                            std::min(jobs.size(), first + kMaxArrayTasks)));
       array.folder = round_folder(array.jobs);
-      array.name = "scprec-" + fs::path(array.folder).filename().string();
+      array.name = name;
       for (const Job& job : array.jobs) fs::remove(job.directory + "/" + kTaskStatusFile);
       io::write_file_atomically(array.folder + "/array.sh", slurm_array_script(array.jobs));
-      array.cancel = std::make_unique<InterruptCommand>(
-          std::vector<std::string>{"scancel", "--me", "--name=" + array.name});
       array.id = submit(array, logger);
     }
     std::vector<Attempt> attempts;
@@ -306,47 +320,41 @@ class SlurmExecutor final : public Executor {
   // Waits until every task of array `id` is final; returns each task's last status. A task
   // that left its status file has finished (the file is the script's last act), which is
   // checked every 0.2 s; squeue is asked with back-off, for progress and for the tasks that end
-  // without one. Those are final only after kStatusGraceSeconds, in case a shared file system
-  // shows the status file late.
+  // without one. Those are final only after a grace period, in case a shared file system shows
+  // the status file late: 60 s for a task SLURM calls COMPLETED (its script ran to the end, so it
+  // wrote one), 5 s otherwise. A job the controller no longer lists counts as forgotten only
+  // once it has been listed.
   std::map<std::size_t, TaskStatus> wait_for(const std::string& id, const std::vector<Job>& jobs,
                                              Logger& logger) const {
-    constexpr double kStatusGraceSeconds = 5.0;
     std::map<std::size_t, TaskStatus> known;
     std::map<std::size_t, Clock::time_point> ended_without_status;
     for (std::size_t k = 0; k < jobs.size(); ++k) known[k] = TaskStatus{};
     double query_interval = 0.5;
     auto next_query = Clock::now();
-    auto unanswered_since = Clock::now();
-    bool answered = true;
+    auto last_warning = Clock::now() - std::chrono::hours(1);
+    bool listed_once = false;
     std::string last_progress;
     while (true) {
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
-      const auto now = Clock::now();
       for (auto& [k, status] : known) {
         if (status.state != TaskState::kFinished && read_outcome(jobs[k])) {
           status.state = TaskState::kFinished;
         }
       }
-      if (now >= next_query) {
+      if (Clock::now() >= next_query) {
+        const std::optional<std::map<std::size_t, TaskStatus>> listed = list_tasks(id);
+        const auto now = Clock::now();
         next_query = now + std::chrono::duration_cast<Clock::duration>(
                                std::chrono::duration<double>(query_interval));
         query_interval = std::min(options_.poll_max_seconds, query_interval * 1.5);
-        const std::optional<std::map<std::size_t, TaskStatus>> listed = list_tasks(id);
-        if (!listed) {
+        if (!listed || (listed->empty() && !listed_once)) {
           // The controller does not answer: keep waiting (Ctrl-C cancels), and say so.
-          if (answered) unanswered_since = now;
-          if (answered || now - unanswered_since > std::chrono::minutes(1)) {
-            logger.warning(
-                fmt::format("slurm: squeue does not answer about array job {}; still "
-                            "waiting",
-                            id));
-            unanswered_since = now;
+          if (now - last_warning > std::chrono::minutes(1)) {
+            logger.warning(fmt::format("slurm: squeue does not list array job {}{}; still waiting",
+                                       id, listed ? "" : " (it does not answer)"));
+            last_warning = now;
           }
-          answered = false;
-          continue;
-        }
-        answered = true;
-        if (listed->empty()) {
+        } else if (listed->empty()) {
           // Forgotten by the controller and no accounting: a status file is all there is.
           for (auto& [k, status] : known) {
             if (is_final(status.state)) continue;
@@ -354,33 +362,44 @@ class SlurmExecutor final : public Executor {
             status.slurm_state = "unknown (no longer listed by squeue or sacct)";
           }
           return known;
+        } else {
+          listed_once = true;
+          update(known, *listed, ended_without_status, now);
+          log_progress(id, known, logger, last_progress);
         }
-        std::map<std::size_t, TaskStatus> tasks = *listed;
-        if (const auto whole = tasks.find(kWholeArray); whole != tasks.end()) {
-          // The array as one record: what it says holds for every task not listed alone.
-          for (std::size_t k = 0; k < jobs.size(); ++k) tasks.emplace(k, whole->second);
-          tasks.erase(kWholeArray);
-        }
-        for (const auto& [k, status] : tasks) {
-          if (k >= jobs.size()) continue;
-          if (known[k].state == TaskState::kFinished) {
-            known[k].node = status.node;
-            known[k].slurm_state = status.slurm_state;
-            continue;
-          }
-          if (is_final(status.state) && ended_without_status.emplace(k, now).second) {
-            continue;  // final only after the grace period
-          }
-          if (!is_final(status.state) || now - ended_without_status.at(k) >=
-                                             std::chrono::duration<double>(kStatusGraceSeconds)) {
-            known[k] = status;
-          }
-        }
-        log_progress(id, known, logger, last_progress);
       }
       std::size_t final = 0;
       for (const auto& [k, status] : known) final += is_final(status.state);
       if (final == jobs.size()) return known;
+    }
+  }
+
+  // Takes what squeue says of each task into `known`, but for the tasks known finished by
+  // their status, and for a task final without one before its grace period is over.
+  static void update(std::map<std::size_t, TaskStatus>& known,
+                     std::map<std::size_t, TaskStatus> listed,
+                     std::map<std::size_t, Clock::time_point>& ended_without_status,
+                     Clock::time_point now) {
+    if (const auto whole = listed.find(kWholeArray); whole != listed.end()) {
+      // The array as one record: what it says holds for every task not listed alone.
+      for (const auto& [k, status] : known) listed.emplace(k, whole->second);
+      listed.erase(kWholeArray);
+    }
+    for (const auto& [k, status] : listed) {
+      const auto found = known.find(k);
+      if (found == known.end()) continue;
+      if (found->second.state == TaskState::kFinished) {
+        found->second.node = status.node;
+        found->second.slurm_state = status.slurm_state;
+        continue;
+      }
+      if (!is_final(status.state)) {
+        found->second = status;
+        continue;
+      }
+      const Clock::time_point since = ended_without_status.emplace(k, now).first->second;
+      const double grace = status.state == TaskState::kFinished ? 60.0 : 5.0;
+      if (now - since >= std::chrono::duration<double>(grace)) found->second = status;
     }
   }
 
@@ -459,6 +478,7 @@ class SlurmExecutor final : public Executor {
 
   SlurmOptions options_;
   bool work_checked_ = false;
+  unsigned rounds_ = 0;  // names the rounds' arrays
 };
 
 }  // namespace

@@ -144,7 +144,9 @@ TEST_CASE("cosim: an interrupt command runs on SIGTERM or SIGKILL, and not on a 
   REQUIRE(::waitpid(pid, &status, 0) == pid);
   if (signal == 0) {
     CHECK(WIFEXITED(status));
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    // The process waited for its watcher to end on "q"; had it not, the watcher would run the
+    // command once the process was gone.
+    std::this_thread::sleep_for(std::chrono::seconds(1));
     CHECK_FALSE(fs::exists(mark));
   } else {
     CHECK(WTERMSIG(status) == signal);

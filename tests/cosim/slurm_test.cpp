@@ -250,19 +250,22 @@ TEST_CASE("slurm: an interrupt cancels the submitted array", "[.slurm][cosim]") 
   const std::string dir = cluster_work("interrupt");
   fs::remove_all(dir);
   assign_tiny_map(dir);
-  // Every array waits 10 s before it may start (the work directory check first, then the jobs'
-  // array, in which scprec is interrupted), so its tasks are pending when scprec cancels them.
+  // Every array is submitted held: the test releases the work directory check, then interrupts
+  // scprec once the jobs' array is queued, its tasks pending whatever the machine's load.
   const std::string pid_file = dir + "/scprec.pid";
   std::thread simulate([&] {
     scprec::cosim::run_process(
         {"sh", "-c",
          fmt::format("{} simulate --model {} --data {} --map {}/map.json --trials 5 --cache {} "
-                     "--executor slurm --slurm-extra=--begin=now+10 --work {}/work "
+                     "--executor slurm --slurm-extra=--hold --work {}/work "
                      "-o {}/results.json 2> {}/scprec.log & echo $! > {}; wait",
                      SCPREC_BINARY, npz_fixture("tiny_model.npz"), npz_fixture("data_ok.npz"), dir,
                      SCPREC_TEST_CACHE_DIR, dir, dir, dir, pid_file)},
         {dir, 300.0, "", {}});
   });
+  const std::string check = submitted_array(dir + "/scprec.log", 1);
+  if (!check.empty())
+    scprec::cosim::run_process({"scontrol", "release", check}, {"", 30.0, "", {}});
   const std::string id = submitted_array(dir + "/scprec.log", 3);
   ::kill(std::stoi(scprec::io::read_file(pid_file)), id.empty() ? SIGKILL : SIGTERM);
   simulate.join();

@@ -36,8 +36,8 @@ ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOpt
 /// While it lives, a SIGINT or SIGTERM runs `argv` (e.g. `scancel` of work submitted to a
 /// scheduler) after killing the running children and before the signal takes its course, waiting
 /// for it up to 10 s; so does scprec's death by any other means (even SIGKILL). The command runs
-/// from a watcher process started here, which waits on a pipe. Throws Error (kEnvironment) if
-/// the watcher cannot be started, (kInternal) if 16 are already registered.
+/// from a watcher (a small shell) started here, which waits on a socket. Throws Error
+/// (kEnvironment) if the watcher cannot be started, (kInternal) if 64 are already registered.
 class InterruptCommand {
  public:
   explicit InterruptCommand(const std::vector<std::string>& argv);
