@@ -254,7 +254,11 @@ void on_parent_death(int) {
   sigset_t none;
   ::sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  ::dup2(socket, STDIN_FILENO);
+  if (socket == STDIN_FILENO) {
+    ::fcntl(socket, F_SETFD, 0);  // dup2 onto itself would keep close-on-exec
+  } else {
+    ::dup2(socket, STDIN_FILENO);
+  }
   if (::close_range(3, ~0U, 0) != 0) {
     for (int fd = 3; fd < 4096; ++fd) ::close(fd);
   }
