@@ -80,14 +80,19 @@ void on_interrupt(int signal) {
   ::raise(signal);
 }
 
+// A signal scprec was started with ignored (SIGINT for a background job of a shell script)
+// stays ignored: it is no request to stop.
 void install_interrupt_handlers() {
   static std::once_flag once;
   std::call_once(once, [] {
     struct sigaction action {};
     action.sa_handler = on_interrupt;
     ::sigemptyset(&action.sa_mask);
-    ::sigaction(SIGINT, &action, &previous_int);
-    ::sigaction(SIGTERM, &action, &previous_term);
+    for (const auto& [signal, previous] :
+         {std::pair{SIGINT, &previous_int}, std::pair{SIGTERM, &previous_term}}) {
+      ::sigaction(signal, nullptr, previous);
+      if (previous->sa_handler != SIG_IGN) ::sigaction(signal, &action, nullptr);
+    }
   });
 }
 

@@ -154,3 +154,30 @@ TEST_CASE("cosim: an interrupt command runs on SIGTERM or SIGKILL, and not on a 
     CHECK(wait_for(mark));  // after SIGKILL, by the watcher alone, a moment later
   }
 }
+
+TEST_CASE("cosim: a SIGINT the process was started with ignored stays ignored", "[cosim]") {
+  const std::string dir = std::string(SCPREC_TEST_WORK_DIR) + "/ignored_interrupt";
+  fs::create_directories(dir);
+  const std::string started = dir + "/started";
+  fs::remove(started);
+  // A shell script's background job: SIGINT ignored, then a process running a tool.
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    ::signal(SIGINT, SIG_IGN);
+    const std::string script = "touch " + started + " && sleep 2";
+    ::execl(SCPREC_RUN_CHILD, SCPREC_RUN_CHILD, "sh", "-c", script.c_str(),
+            static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!fs::exists(started) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(fs::exists(started));
+  ::kill(pid, SIGINT);
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  CHECK(WIFEXITED(status));  // the tool ran to its end
+  CHECK(WEXITSTATUS(status) == 0);
+}

@@ -28,9 +28,10 @@ struct ProcessResult {
 /// 127 and says why in the output. Throws Error (kEnvironment) if no process can be created. The
 /// first call installs SIGINT and SIGTERM handlers that kill every running child's group before
 /// the signal goes on to the handler that was there before (by default: the program ends), so
-/// that Ctrl-C stops builds and simulations too. If the calling thread or process dies, even by
-/// SIGKILL, the kernel signals the child's wrapper, which kills the group: the tool and what it
-/// started, unless they moved to a process group of their own.
+/// that Ctrl-C stops builds and simulations too; a signal the program was started with ignored
+/// stays ignored. If the calling thread or process dies, even by SIGKILL, the kernel signals the
+/// child's wrapper, which kills the group: the tool and what it started, unless they moved to a
+/// process group of their own.
 ProcessResult run_process(const std::vector<std::string>& argv, const ProcessOptions& options);
 
 /// While it lives, a SIGINT or SIGTERM runs `argv` (e.g. `scancel` of work submitted to a
