@@ -1,5 +1,5 @@
 // The registry of simulator backends. Each backend's file defines make_<name>_backend(); adding
-// one is its file and its name in the list below.
+// one is its file (in the CMake source list) and its name in the list below.
 #include <fmt/format.h>
 
 #include "scprec/core/error.hpp"

@@ -1,5 +1,5 @@
 // The registry of executors. Each executor's file defines make_<name>_executor(); adding one is
-// its file and its name in the list below.
+// its file (in the CMake source list) and its name in the list below.
 #include <fmt/format.h>
 
 #include "scprec/core/error.hpp"

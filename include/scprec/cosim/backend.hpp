@@ -1,8 +1,9 @@
 // Simulator backends: what turns a DUT into a program a job runs. Every backend's simulator
 // reads a job folder's stimulus.txt and expected.txt and writes results.json (trials.hpp), and
 // exits 0 pass, 1 mismatch, 3 hung or a broken handshake; so building jobs, executors, scoring
-// and reports do not know which simulator ran. A backend is one file defining its factory, plus
-// its name in SCPREC_SIMULATOR_BACKENDS (src/cosim/backends.cpp).
+// and reports do not know which simulator ran. A backend is one file defining its factory
+// (listed in src/cosim/CMakeLists.txt), plus its name in SCPREC_SIMULATOR_BACKENDS
+// (src/cosim/backends.cpp).
 #pragma once
 
 #include <memory>

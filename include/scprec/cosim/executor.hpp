@@ -1,7 +1,8 @@
 // Jobs and executors. A job is a self-contained folder: the simulator, its ROM images, its
 // stimulus and expected outputs, and one command, run.sh. An executor runs jobs: "local" on
 // worker processes of this machine, "slurm" as SLURM array jobs on a cluster. An executor is one
-// file defining its factory, plus its name in SCPREC_EXECUTORS (src/cosim/executors.cpp).
+// file defining its factory (listed in src/cosim/CMakeLists.txt), plus its name in
+// SCPREC_EXECUTORS (src/cosim/executors.cpp).
 #pragma once
 
 #include <memory>
