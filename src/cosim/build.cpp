@@ -247,9 +247,9 @@ Toolchain detect_toolchain() {
       "Run scripts/install-deps (or apt-get install verilator "
       "libsystemc-dev build-essential pkg-config)";
   Toolchain tools;
-  tools.verilator_version = trimmed(first_line(tool_output(kVerilatorVersion, install)));
+  tools.verilator_version = tool_version(kVerilatorVersion, install);
   tools.verilator_root = trimmed(tool_output({"verilator", "--getenv", "VERILATOR_ROOT"}, install));
-  tools.compiler_version = trimmed(first_line(tool_output(kCompilerVersion, install)));
+  tools.compiler_version = tool_version(kCompilerVersion, install);
   tool_output({"make", "--version"}, install);
   tools.systemc_version = trimmed(tool_output(kSystemcVersion, install));
   tools.systemc_cflags = split_words(tool_output({"pkg-config", "--cflags", "systemc"}, install));
@@ -258,10 +258,14 @@ Toolchain detect_toolchain() {
   return tools;
 }
 
+std::string tool_version(const std::vector<std::string>& argv, const std::string& remedy) {
+  return trimmed(first_line(tool_output(argv, remedy)));
+}
+
 ToolVersions probe_tool_versions() {
   const auto version = [](const std::vector<std::string>& argv) -> std::string {
     try {
-      const std::string line = trimmed(first_line(tool_output(argv, "")));
+      const std::string line = tool_version(argv, "");
       return line.empty() ? "unavailable" : line;
     } catch (const std::exception&) {
       return "unavailable";
@@ -299,11 +303,46 @@ std::string build_key(const Toolchain& tools, const DutSpec& dut, const std::str
     hash.add_text(file.name);
     hash.add_text(file.content);
   }
+  add_sources(hash, rtl_dir, sources);
+  return hash.hex();
+}
+
+std::string open_cache(const BuildConfig& config, Logger& logger) {
+  // Absolute: the build steps run in folders of their own, where a relative path means another.
+  const std::string cache =
+      fs::absolute(config.cache_dir.empty() ? default_cache_dir() : config.cache_dir).string();
+  ensure_cache_dir(cache);
+  sweep_temporaries(cache, logger);
+  return cache;
+}
+
+void add_sources(io::Sha256& hash, const std::string& rtl_dir,
+                 const std::vector<std::string>& sources) {
   for (const std::string& source : sources) {
     hash.add_text(source);
     hash.add_text(io::read_file(rtl_dir + "/" + source));
   }
-  return hash.hex();
+}
+
+Simulator cached_simulator(const std::string& cache, const std::string& key,
+                           const std::string& what,
+                           const std::function<void(const std::string& staging)>& compile,
+                           Logger& logger) {
+  Simulator simulator;
+  simulator.key = key;
+  const std::string entry_dir = cache + "/sim-" + key.substr(0, 24);
+  simulator.binary = entry_dir + "/sim";
+  const auto start = std::chrono::steady_clock::now();
+  const EntryRecipe recipe{what, {"sim"}, [&](const std::string& staging) {
+                             compile(staging);
+                             return std::vector<std::string>{"sim"};
+                           }};
+  const HeldEntry entry = obtain_entry(entry_dir, recipe, logger);
+  simulator.cached = !entry.built;
+  simulator.hold = entry.lock;
+  simulator.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return simulator;
 }
 
 Simulator build_simulator(const DutSpec& dut, const std::string& rtl_dir,
@@ -311,32 +350,18 @@ Simulator build_simulator(const DutSpec& dut, const std::string& rtl_dir,
                           Logger& logger) {
   BuildConfig config = requested;
   config.model_optimisation = model_optimisation_for(dut, requested);
-  // Absolute: the build steps run in folders of their own, where a relative path means another.
-  const std::string cache =
-      fs::absolute(config.cache_dir.empty() ? default_cache_dir() : config.cache_dir).string();
-  ensure_cache_dir(cache);
-  sweep_temporaries(cache, logger);
+  const std::string cache = open_cache(config, logger);
   const Toolchain tools = detect_toolchain();
-  Simulator simulator;
-  simulator.key = build_key(tools, dut, rtl_dir, sources, config);
-  const std::string final_dir = cache + "/sim-" + simulator.key.substr(0, 24);
-  simulator.binary = final_dir + "/sim";
-  const auto start = std::chrono::steady_clock::now();
-  const EntryRecipe recipe{fmt::format("the simulator of {} ({})", dut.module, dut.name),
-                           {"sim"},
-                           [&](const std::string& work) {
-                             std::error_code ec;
-                             fs::create_directories(work + "/tb", ec);
-                             if (ec) fail_cache(work + "/tb", ec, "cannot create");
-                             compile_simulator(tools, dut, rtl_dir, sources, config, cache, work,
-                                               logger);
-                             return std::vector<std::string>{"sim"};
-                           }};
-  const HeldEntry entry = obtain_entry(final_dir, recipe, logger);
-  simulator.cached = !entry.built;
-  simulator.hold = entry.lock;
-  simulator.seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const Simulator simulator = cached_simulator(
+      cache, build_key(tools, dut, rtl_dir, sources, config),
+      fmt::format("the simulator of {} ({})", dut.module, dut.name),
+      [&](const std::string& work) {
+        std::error_code ec;
+        fs::create_directories(work + "/tb", ec);
+        if (ec) fail_cache(work + "/tb", ec, "cannot create");
+        compile_simulator(tools, dut, rtl_dir, sources, config, cache, work, logger);
+      },
+      logger);
   if (simulator.cached) {
     logger.info(fmt::format("build: {} ({}) cached", dut.module, dut.name));
   } else {

@@ -8,13 +8,11 @@
 
 #include <fmt/format.h>
 
-#include <chrono>
 #include <filesystem>
 
 #include "scprec/core/error.hpp"
 #include "scprec/core/text.hpp"
 #include "scprec/cosim/backend.hpp"
-#include "scprec/cosim/cache.hpp"
 #include "scprec/cosim/process.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/sha256.hpp"
@@ -236,16 +234,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The first line a tool prints of its version, or throws naming the tool.
-std::string version_of(const std::vector<std::string>& argv) {
-  if (!program_available(argv[0])) {
-    throw Error(ErrorKind::kEnvironment, argv[0], "", argv[0] + " is not installed",
-                "Run scripts/install-deps (or apt-get install iverilog)");
-  }
-  const ProcessResult result = run_process(argv, {});
-  return result.output.substr(0, result.output.find('\n'));
-}
-
 class IcarusBackend final : public SimulatorBackend {
  public:
   std::string name() const override { return "icarus"; }
@@ -255,28 +243,17 @@ class IcarusBackend final : public SimulatorBackend {
   Simulator build(const DutSpec& dut, const std::string& rtl_dir,
                   const std::vector<std::string>& sources, const BuildConfig& config,
                   Logger& logger) const override {
-    const std::string cache =
-        fs::absolute(config.cache_dir.empty() ? default_cache_dir() : config.cache_dir).string();
-    ensure_cache_dir(cache);
-    sweep_temporaries(cache, logger);
+    const std::string cache = open_cache(config, logger);
     const std::string testbench = icarus_testbench(dut);
+    const std::string install = "Run scripts/install-deps (or apt-get install iverilog)";
     io::Sha256 hash;
     hash.add_text("scprec-icarus-build/1");
-    hash.add_text(version_of({"iverilog", "-V"}));
-    hash.add_text(version_of({"vvp", "-V"}));
+    hash.add_text(tool_version({"iverilog", "-V"}, install));
+    hash.add_text(tool_version({"vvp", "-V"}, install));
     hash.add_text(testbench);
-    for (const std::string& source : sources) {
-      hash.add_text(source);
-      hash.add_text(io::read_file(rtl_dir + "/" + source));
-    }
-    Simulator simulator;
-    simulator.key = hash.hex();
-    const std::string entry_dir = cache + "/sim-" + simulator.key.substr(0, 24);
-    simulator.binary = entry_dir + "/sim";
-    const auto start = std::chrono::steady_clock::now();
-    const EntryRecipe recipe{
-        fmt::format("the Icarus simulator of {} ({})", dut.module, dut.name),
-        {"sim"},
+    add_sources(hash, rtl_dir, sources);
+    const Simulator simulator = cached_simulator(
+        cache, hash.hex(), fmt::format("the Icarus simulator of {} ({})", dut.module, dut.name),
         [&](const std::string& staging) {
           io::write_file_atomically(staging + "/scprec_icarus_tb.v", testbench);
           std::vector<std::string> compile = {
@@ -292,13 +269,8 @@ class IcarusBackend final : public SimulatorBackend {
                 fmt::format("iverilog failed on {}:\n{}", dut.module, error_excerpt(result.output)),
                 "See the log");
           }
-          return std::vector<std::string>{"sim"};
-        }};
-    const HeldEntry entry = obtain_entry(entry_dir, recipe, logger);
-    simulator.cached = !entry.built;
-    simulator.hold = entry.lock;
-    simulator.seconds =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        },
+        logger);
     logger.info(fmt::format(
         "build: {} ({}) for Icarus {}", dut.module, dut.name,
         simulator.cached ? "cached" : fmt::format("built in {:.1f} s", simulator.seconds)));

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -10,6 +11,7 @@
 #include "scprec/core/logger.hpp"
 #include "scprec/cosim/cache.hpp"
 #include "scprec/cosim/dut.hpp"
+#include "scprec/io/sha256.hpp"
 
 namespace scprec::cosim {
 
@@ -35,6 +37,10 @@ struct ToolVersions {
   std::string compiler;   ///< `g++ --version`, first line: the compiler of the simulators
   std::string icarus;     ///< `iverilog -V`, first line: the Icarus backend's compiler
 };
+
+/// The first line `argv` (a tool's version command) prints, trimmed. Throws Error
+/// (kEnvironment) naming the tool, with `remedy`, if it is missing or fails.
+std::string tool_version(const std::vector<std::string>& argv, const std::string& remedy);
 
 /// Asks each tool for its version (four short processes). A tool that is missing or fails
 /// gives "unavailable" in its field; never throws, so that a report can say so.
@@ -80,6 +86,25 @@ struct Simulator {
 /// nothing.
 std::string build_key(const Toolchain& tools, const DutSpec& dut, const std::string& rtl_dir,
                       const std::vector<std::string>& sources, const BuildConfig& config);
+
+/// The build cache of `config` (its cache_dir, else default_cache_dir()) as an absolute path,
+/// made if missing, with abandoned temporaries swept. Throws Error (kEnvironment) naming the path
+/// when it is not a writable directory.
+std::string open_cache(const BuildConfig& config, Logger& logger);
+
+/// Adds each of `sources` (in `rtl_dir`) to `hash`, its name and its text: what a simulator's
+/// cache key holds of the design.
+void add_sources(io::Sha256& hash, const std::string& rtl_dir,
+                 const std::vector<std::string>& sources);
+
+/// The simulator of cache entry `sim-<key>` in `cache`: found and verified, or made by
+/// `compile`, which must write the file `sim` into the staging folder it is given (obtain_entry
+/// describes the locking, verification and repair; `what` names the entry in its messages).
+/// Sets every field of the Simulator; the caller logs. Throws what `compile` throws.
+Simulator cached_simulator(const std::string& cache, const std::string& key,
+                           const std::string& what,
+                           const std::function<void(const std::string& staging)>& compile,
+                           Logger& logger);
 
 /// Builds (or finds in the cache) the simulator of `dut` from the Verilog `sources` in
 /// `rtl_dir`. The Verilated runtime is compiled once per toolchain and flags, and reused.
