@@ -20,6 +20,7 @@
 #include <sstream>
 
 #include "scprec/core/error.hpp"
+#include "scprec/core/text.hpp"
 #include "scprec/core/version.hpp"
 #include "scprec/cosim/cache.hpp"
 #include "scprec/cosim/process.hpp"
@@ -51,14 +52,6 @@ std::string first_line(const std::string& text) {
 std::string trimmed(std::string text) {
   while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.pop_back();
   return text;
-}
-
-std::vector<std::string> split_words(const std::string& text) {
-  std::vector<std::string> words;
-  std::stringstream stream(text);
-  std::string word;
-  while (stream >> word) words.push_back(word);
-  return words;
 }
 
 std::string tool_output(const std::vector<std::string>& argv, const std::string& remedy) {
@@ -102,7 +95,7 @@ std::vector<std::string> runtime_objects(const std::string& classes_mk) {
       continue;
     }
     if (!in_list) continue;
-    const std::vector<std::string> words = split_words(line);
+    const std::vector<std::string> words = core::split_words(line);
     if (words.empty()) {
       in_list = false;
       continue;
@@ -156,7 +149,8 @@ HeldEntry ensure_runtime(const Toolchain& tools, const BuildConfig& config,
   EntryRecipe recipe{"the Verilated runtime", objects, [&](const std::string& staging) {
                        std::vector<std::string> argv = {"make", "-j", std::to_string(config.jobs),
                                                         "-f", "Vdut.mk"};
-                       for (const std::string& word : split_words(make_variables(tools, config)))
+                       for (const std::string& word :
+                            core::split_words(make_variables(tools, config)))
                          argv.push_back(word);
                        argv.insert(argv.end(), objects.begin(), objects.end());
                        run_step(argv, obj_dir, log, "compiling the Verilated runtime", cache);
@@ -202,7 +196,8 @@ void compile_simulator(const Toolchain& tools, const DutSpec& dut, const std::st
   logger.info(fmt::format("build: {} ({}): compiling the model ({})", dut.module, dut.name,
                           config.model_optimisation));
   std::vector<std::string> make = {"make", "-j", std::to_string(config.jobs), "-f", "Vdut.mk"};
-  for (const std::string& word : split_words(make_variables(tools, config))) make.push_back(word);
+  for (const std::string& word : core::split_words(make_variables(tools, config)))
+    make.push_back(word);
   make.push_back("Vdut__ALL.a");
   run_step(make, work + "/obj", log, "compiling the Verilated model", cache);
   std::string runtime;
@@ -252,8 +247,9 @@ Toolchain detect_toolchain() {
   tools.compiler_version = tool_version(kCompilerVersion, install);
   tool_output({"make", "--version"}, install);
   tools.systemc_version = trimmed(tool_output(kSystemcVersion, install));
-  tools.systemc_cflags = split_words(tool_output({"pkg-config", "--cflags", "systemc"}, install));
-  tools.systemc_libs = split_words(tool_output({"pkg-config", "--libs", "systemc"}, install));
+  tools.systemc_cflags =
+      core::split_words(tool_output({"pkg-config", "--cflags", "systemc"}, install));
+  tools.systemc_libs = core::split_words(tool_output({"pkg-config", "--libs", "systemc"}, install));
   tools.ccache = program_available("ccache");
   return tools;
 }

@@ -24,6 +24,7 @@
 #include <thread>
 
 #include "scprec/core/error.hpp"
+#include "scprec/core/text.hpp"
 #include "scprec/cosim/process.hpp"
 #include "scprec/cosim/slurm.hpp"
 #include "scprec/io/files.hpp"
@@ -105,13 +106,6 @@ std::string sh_quoted(const std::string& text) {
   std::string quoted = "'";
   for (char c : text) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
   return quoted + "'";
-}
-
-std::vector<std::string> words(const std::string& text) {
-  std::istringstream stream(text);
-  std::vector<std::string> all;
-  for (std::string word; stream >> word;) all.push_back(word);
-  return all;
 }
 
 // What a task left in its job folder: run.sh's exit status, its seconds and the node.
@@ -296,7 +290,7 @@ class SlurmExecutor final : public Executor {
       // The job's own timeout acts first (the script's `timeout`); SLURM's limit is a backstop.
       argv.push_back(fmt::format("--time={}", static_cast<long>(std::ceil(longest / 60.0)) + 1));
     }
-    for (const std::string& option : words(options_.extra)) argv.push_back(option);
+    for (const std::string& option : core::split_words(options_.extra)) argv.push_back(option);
     argv.push_back(folder + "/array.sh");
     const ProcessResult result = run_process(argv, {folder, 120.0, folder + "/sbatch.log", {}});
     // --parsable prints "ID" or "ID;CLUSTER" on a line of its own, among any warnings.
