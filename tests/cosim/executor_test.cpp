@@ -30,6 +30,33 @@ scprec::cosim::Job job(const std::string& name, const std::string& script) {
   return {name, directory, 2.0};
 }
 
+// Starts SCPREC_RUN_CHILD with `args` in a child process, with `ignored` (a signal, or 0)
+// ignored as a shell's background job has SIGINT ignored; returns its pid.
+pid_t start_run_child(const std::vector<std::string>& args, int ignored = 0) {
+  std::vector<std::string> argv = {SCPREC_RUN_CHILD};
+  argv.insert(argv.end(), args.begin(), args.end());
+  std::vector<char*> pointers;
+  for (std::string& arg : argv) pointers.push_back(arg.data());
+  pointers.push_back(nullptr);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    if (ignored != 0) ::signal(ignored, SIG_IGN);
+    ::execv(SCPREC_RUN_CHILD, pointers.data());
+    ::_exit(127);
+  }
+  return pid;
+}
+
+// Waits up to 20 s for `path` to exist; whether it does.
+bool wait_for_file(const std::string& path) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!fs::exists(path) && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return fs::exists(path);
+}
+
 }  // namespace
 
 TEST_CASE("cosim: processes report exit codes, output, environment and time limits", "[cosim]") {
@@ -79,18 +106,9 @@ TEST_CASE("cosim: an interrupt kills the tools a process is running, then the pr
   // A process running one tool (a minute's sleep in its own process group), as scprec does.
   const std::string script = "echo $$ > " + pid_file + ".tmp && mv " + pid_file + ".tmp " +
                              pid_file + " && exec sleep 60";
-  const pid_t parent = ::fork();
-  REQUIRE(parent >= 0);
-  if (parent == 0) {
-    ::execl(SCPREC_RUN_CHILD, SCPREC_RUN_CHILD, "sh", "-c", script.c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
+  const pid_t parent = start_run_child({"sh", "-c", script});
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!fs::exists(pid_file) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  REQUIRE(fs::exists(pid_file));
+  REQUIRE(wait_for_file(pid_file));
   pid_t tool = 0;
   std::ifstream(pid_file) >> tool;
   REQUIRE(running(tool));
@@ -113,31 +131,16 @@ TEST_CASE("cosim: an interrupt command runs on SIGTERM or SIGKILL, and not on a 
   fs::create_directories(dir);
   const std::string mark = dir + "/ran";
   const std::string started = dir + "/started";
-  // SCPREC_RUN_CHILD holding `touch MARK` as its interrupt command while it runs `command`.
-  const auto start = [&](const std::string& command) {
-    fs::remove(mark);
-    fs::remove(started);
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-      ::execl(SCPREC_RUN_CHILD, SCPREC_RUN_CHILD, "--on-interrupt", "touch", mark.c_str(), "--",
-              "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    return pid;
-  };
-  const auto wait_for = [](const std::string& path) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (!fs::exists(path) && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return fs::exists(path);
-  };
   const int signal = GENERATE(SIGTERM, SIGKILL, 0);
   INFO("signal " << signal);
-  const pid_t pid = start(signal == 0 ? "true" : "touch " + started + " && exec sleep 60");
+  fs::remove(mark);
+  fs::remove(started);
+  // SCPREC_RUN_CHILD holding `touch MARK` as its interrupt command while it runs a command.
+  const pid_t pid =
+      start_run_child({"--on-interrupt", "touch", mark, "--", "sh", "-c",
+                       signal == 0 ? "true" : "touch " + started + " && exec sleep 60"});
   if (signal != 0) {
-    REQUIRE(wait_for(started));
+    REQUIRE(wait_for_file(started));
     ::kill(pid, signal);
   }
   int status = 0;
@@ -151,7 +154,7 @@ TEST_CASE("cosim: an interrupt command runs on SIGTERM or SIGKILL, and not on a 
   } else {
     CHECK(WTERMSIG(status) == signal);
     if (signal == SIGTERM) CHECK(fs::exists(mark));  // the handler waited for it
-    CHECK(wait_for(mark));  // after SIGKILL, by the watcher alone, a moment later
+    CHECK(wait_for_file(mark));  // after SIGKILL, by the watcher alone, a moment later
   }
 }
 
@@ -161,20 +164,8 @@ TEST_CASE("cosim: a SIGINT the process was started with ignored stays ignored", 
   const std::string started = dir + "/started";
   fs::remove(started);
   // A shell script's background job: SIGINT ignored, then a process running a tool.
-  const pid_t pid = ::fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    ::signal(SIGINT, SIG_IGN);
-    const std::string script = "touch " + started + " && sleep 2";
-    ::execl(SCPREC_RUN_CHILD, SCPREC_RUN_CHILD, "sh", "-c", script.c_str(),
-            static_cast<char*>(nullptr));
-    ::_exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-  while (!fs::exists(started) && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  REQUIRE(fs::exists(started));
+  const pid_t pid = start_run_child({"sh", "-c", "touch " + started + " && sleep 2"}, SIGINT);
+  REQUIRE(wait_for_file(started));
   ::kill(pid, SIGINT);
   int status = 0;
   REQUIRE(::waitpid(pid, &status, 0) == pid);
