@@ -9,7 +9,13 @@
 //   result      OUTPUTS x RW bits, neuron j at result[j*RW +: RW]: hidden layers the BITS-bit
 //               codes for the next layer; the output layer its YW-bit signed accumulators
 //   pos, neg    OUTPUTS x CW-bit end-of-run counters: the bit-exact contract's integers
-// Latency start -> done: ceil(INPUTS / CHUNK) * (LENGTH + 1) + OUTPUTS + 1 cycles.
+//   log2_length ADJUSTABLE: log2 of the run's L, read at start (sc_layer_control); else unused
+// Latency start -> done: ceil(INPUTS / CHUNK) * (L + 1) + OUTPUTS + 1 cycles.
+//
+// Adjustable length (ADJUSTABLE = 1): LENGTH is the largest L, Lmax, and CW, SHIFT and YW are
+// sized for it; each run takes L = 2^log2_length <= Lmax. The counters count the same products
+// as a fixed layer at L (they only have more bits), and the converter sees them scaled by
+// Lmax / L, so that its shift by SHIFT = 2B - log2(Lmax) is the fixed layer's 2B - log2(L).
 //
 // Datapath. Inputs are taken CHUNK at a time; each chunk runs L cycles. A chunk's 2 x CHUNK
 // random lanes (activation lane and weight lane of each of its inputs) restart at every chunk,
@@ -25,8 +31,10 @@ module sc_layer #(
     parameter integer OUTPUTS = 2,
     parameter integer CHUNK = 4,
     parameter integer BITS = 8,
-    parameter integer LENGTH = 256,
+    parameter integer LENGTH = 256,  // L, or ADJUSTABLE the largest L
     parameter integer LENGTH_BITS = 8,
+    parameter integer ADJUSTABLE = 0,
+    parameter integer LOG2_BITS = 1,  // holds log2(LENGTH)
     parameter integer CW = 16,
     parameter integer BIPOLAR = 0,
     parameter integer SOBOL = 0,
@@ -55,6 +63,7 @@ module sc_layer #(
     input wire rst_n,
     input wire start,
     input wire [INPUTS*BITS-1:0] x_in,
+    input wire [LOG2_BITS-1:0] log2_length,
     output wire busy,
     output wire done,
     output wire [OUTPUTS*RW-1:0] result,
@@ -77,17 +86,22 @@ module sc_layer #(
   wire load, restart, step, chunk_end, convert;
   wire [CHUNK_BITS-1:0] chunk;
   wire [NEURON_BITS-1:0] neuron;
+  wire [LOG2_BITS-1:0] run_log2;  // log2 of the run's L
   sc_layer_control #(
       .LENGTH(LENGTH),
       .LENGTH_BITS(LENGTH_BITS),
       .CHUNKS(CHUNKS),
       .CHUNK_BITS(CHUNK_BITS),
       .OUTPUTS(OUTPUTS),
-      .NEURON_BITS(NEURON_BITS)
+      .NEURON_BITS(NEURON_BITS),
+      .ADJUSTABLE(ADJUSTABLE),
+      .LOG2_BITS(LOG2_BITS)
   ) u_control (
       .clk(clk),
       .rst_n(rst_n),
       .start(start),
+      .log2_length(log2_length),
+      .length_log2(run_log2),
       .load(load),
       .restart(restart),
       .step(step),
@@ -317,6 +331,21 @@ module sc_layer #(
       .addr(neuron),
       .data(bias)
   );
+  // The converted neuron's counters. Adjustable: scaled by Lmax / L (a counter at L holds at
+  // most L x INPUTS, so the scaled value fits CW), which makes the converter's fixed shift for
+  // Lmax the shift for L.
+  wire [CW-1:0] convert_pos, convert_neg;
+  generate
+    if (ADJUSTABLE != 0) begin : g_scale
+      localparam [LOG2_BITS-1:0] MAX_LOG2 = LOG2_BITS'($clog2(LENGTH));
+      assign convert_pos = pos_q[neuron*CW+:CW] << (MAX_LOG2 - run_log2);
+      assign convert_neg = neg_q[neuron*CW+:CW] << (MAX_LOG2 - run_log2);
+    end else begin : g_no_scale
+      wire unused_run_log2 = ^run_log2;
+      assign convert_pos = pos_q[neuron*CW+:CW];
+      assign convert_neg = neg_q[neuron*CW+:CW];
+    end
+  endgenerate
   wire [RW-1:0] converted;
   sc_output #(
       .CW(CW),
@@ -331,8 +360,8 @@ module sc_layer #(
       .MULT(MULT),
       .RQ_SHIFT(RQ_SHIFT)
   ) u_output (
-      .pos(pos_q[neuron*CW+:CW]),
-      .neg(neg_q[neuron*CW+:CW]),
+      .pos(convert_pos),
+      .neg(convert_neg),
       .bias(bias),
       .result(converted)
   );

@@ -3,7 +3,9 @@
 // per-trial results and a summary as JSON.
 //
 // Usage: sim --stimulus FILE --expected FILE --results FILE [--trace FILE.vcd|FILE.fst]
-// Files: stimulus "scprec-stimulus 1 TRIALS INPUTS" then one line of input codes per trial;
+// Files: stimulus "scprec-stimulus 1 TRIALS INPUTS" then one line of input codes per trial
+// (or "scprec-stimulus 2 TRIALS INPUTS SETTINGS", then a line "PORT VALUE" for each of the
+// DUT's SCPREC_TB_SETTINGS in order, held through the run, then the trials);
 // expected "scprec-expected 1 TRIALS GROUPS" then one line per trial with every output group's
 // values in SCPREC_TB_OUTPUTS order. --trace (in a model built with --trace, or --trace-fst
 // and VM_TRACE_FST) dumps the whole run as VCD (or FST); scprec reruns single trials to trace them.
@@ -15,6 +17,7 @@
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <type_traits>
 
 #include "scprec_tb.h"
 #if VM_TRACE && VM_TRACE_FST
@@ -70,7 +73,56 @@ std::vector<int> group_sizes() {
   return sizes;
 }
 
-std::vector<Trial> read_trials(const Options& o) {
+// The names and widths of the inputs held through the run, in SCPREC_TB_SETTINGS order.
+struct SettingPort {
+  const char* port;
+  int bits;
+};
+std::vector<SettingPort> setting_ports() {
+  std::vector<SettingPort> ports;
+#define SCPREC_TB_SETTING_PORT(port, bits) ports.push_back({#port, bits});
+  SCPREC_TB_SETTINGS(SCPREC_TB_SETTING_PORT)
+#undef SCPREC_TB_SETTING_PORT
+  return ports;
+}
+
+// A version 2 stimulus file's settings: every port of SCPREC_TB_SETTINGS, in order, with a
+// value that fits it.
+std::vector<std::uint64_t> read_settings(std::istream& stimulus, std::size_t count,
+                                         const std::string& file) {
+  const std::vector<SettingPort> ports = setting_ports();
+  if (count != ports.size()) {
+    fail_input(file + ": " + std::to_string(count) + " settings, but the DUT has " +
+               std::to_string(ports.size()));
+  }
+  std::vector<std::uint64_t> values;
+  for (const SettingPort& port : ports) {
+    std::string name;
+    std::uint64_t value = 0;
+    stimulus >> name >> value;
+    if (!stimulus || name != port.port || (port.bits < 64 && (value >> port.bits) != 0)) {
+      fail_input(file + ": expected the setting " + port.port + " (a " + std::to_string(port.bits) +
+                 "-bit value)");
+    }
+    values.push_back(value);
+  }
+  return values;
+}
+
+// A setting's signal: Verilator's SystemC port type for its width (--pins-bv 2: bool for one
+// bit, sc_bv from two).
+template <int W>
+using SettingType = std::conditional_t<(W < 2), bool, sc_bv<W>>;
+template <int W>
+SettingType<W> setting_value(std::uint64_t value) {
+  if constexpr (W < 2) {
+    return value != 0;
+  } else {
+    return sc_bv<W>(static_cast<unsigned long>(value));
+  }
+}
+
+std::vector<Trial> read_trials(const Options& o, std::vector<std::uint64_t>& settings) {
   std::ifstream stimulus(o.stimulus);
   std::ifstream expected(o.expected);
   if (!stimulus) fail_input("cannot open " + o.stimulus);
@@ -78,10 +130,14 @@ std::vector<Trial> read_trials(const Options& o) {
   std::string magic;
   int version = 0;
   std::size_t trials = 0, inputs = 0, groups = 0, expected_trials = 0;
+  std::size_t setting_count = 0;
   stimulus >> magic >> version >> trials >> inputs;
-  if (magic != "scprec-stimulus" || version != 1 || inputs != static_cast<std::size_t>(kInputs)) {
+  if (version == 2) stimulus >> setting_count;
+  if (magic != "scprec-stimulus" || (version != 1 && version != 2) ||
+      inputs != static_cast<std::size_t>(kInputs)) {
     fail_input(o.stimulus + ": not a stimulus file for " + std::to_string(kInputs) + " inputs");
   }
+  settings = read_settings(stimulus, setting_count, o.stimulus);
   expected >> magic >> version >> expected_trials >> groups;
   const std::vector<int> sizes = group_sizes();
   if (magic != "scprec-expected" || version != 1 || expected_trials != trials ||
@@ -109,7 +165,8 @@ int sc_main(int argc, char** argv) {
   using namespace scprec_tb;
   const Options options = parse_options(argc, argv);
   Bench bench;
-  bench.trials = read_trials(options);
+  std::vector<std::uint64_t> settings;
+  bench.trials = read_trials(options, settings);
   bench.cycle_limit = 2 * kLatency + 100;
 
 #if VM_TRACE
@@ -125,12 +182,22 @@ int sc_main(int argc, char** argv) {
 #define SCPREC_TB_STROBE_SIGNAL(port) sc_signal<bool> port(#port);
   SCPREC_TB_STROBES(SCPREC_TB_STROBE_SIGNAL)
 #undef SCPREC_TB_STROBE_SIGNAL
+  // The settings: signals that hold the stimulus file's values from time 0.
+  std::size_t setting = 0;
+#define SCPREC_TB_SETTING_SIGNAL(port, bits) \
+  sc_signal<SettingType<bits>> port(#port);  \
+  port.write(setting_value<bits>(settings.at(setting++)));
+  SCPREC_TB_SETTINGS(SCPREC_TB_SETTING_SIGNAL)
+#undef SCPREC_TB_SETTING_SIGNAL
 
   Vdut dut("dut");
   dut.clk(clk);
   dut.rst_n(rst_n);
   dut.start(start);
   dut.x_in(x_in);
+#define SCPREC_TB_BIND_SETTING(port, bits) dut.port(port);
+  SCPREC_TB_SETTINGS(SCPREC_TB_BIND_SETTING)
+#undef SCPREC_TB_BIND_SETTING
   dut.busy(busy);
   dut.done(done);
   Driver driver("driver");

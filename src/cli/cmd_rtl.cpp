@@ -6,6 +6,7 @@
 
 #include "cli_parse.hpp"
 #include "commands.hpp"
+#include "rtl_options.hpp"
 #include "scprec/cosim/synthesis.hpp"
 #include "scprec/io/files.hpp"
 #include "scprec/io/model_io.hpp"
@@ -22,6 +23,7 @@ int run_rtl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   std::string map_path;
   std::string directory;
   rtl::RtlConfig config;
+  AdjustableOptions adjustable;
   bool synthesize = false;
   cosim::SynthesisConfig synthesis;
   bool quiet = false;
@@ -36,6 +38,7 @@ int run_rtl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
                  "inputs every layer takes per cycle (0: chosen per layer)")
       ->check(check::kCount)
       ->capture_default_str();
+  add_adjustable_options(app, adjustable);
   app.add_option("-o,--output", directory, "output directory")->required();
   app.add_flag("--synth", synthesize,
                "also synthesise every layer with Yosys and write area.json and area.md");
@@ -51,6 +54,7 @@ int run_rtl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
   const model::Network network = io::read_model(model_path, manifest);
   const model::PrecisionMap map = io::read_precision_map(map_path);
   model::check_map_matches(map, network, io::network_hash(network), map_path);
+  config.adjustable_max_length = adjustable_max_length(adjustable, map);
   const model::QuantizedNetwork quantized = model::quantize_for_map(network, map);
   const rtl::RtlDesign design = rtl::generate_rtl(quantized, map, config);
   // The folder is published as one set: the design, and its area report with --synth.
@@ -80,8 +84,14 @@ int run_rtl(const std::vector<std::string>& args, std::ostream& out, std::ostrea
     io::write_file_atomically(output.staging() + "/area.md", area);
   }
   output.publish();
-  out << fmt::format("top {}: {} cycles per input; {} files written to {}\n", design.top_module,
-                     design.top_latency, design.files.size(), directory);
+  out << fmt::format("top {}: {} cycles per input{}; {} files written to {}\n", design.top_module,
+                     design.top_latency,
+                     config.adjustable_max_length != 0
+                         ? fmt::format(" at the map's lengths (L set at run time, at most "
+                                       "{}: at most {} cycles)",
+                                       config.adjustable_max_length, design.top_max_latency)
+                         : "",
+                     design.files.size(), directory);
   if (synthesize) out << area.substr(area.find("| layer"));
   return kExitOk;
 }

@@ -7,6 +7,7 @@
 
 #include "cli_parse.hpp"
 #include "commands.hpp"
+#include "rtl_options.hpp"
 #include "run_options.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/cosim/simulate.hpp"
@@ -103,6 +104,8 @@ int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::o
   app.add_option("--inputs-per-cycle", config.rtl.inputs_per_cycle,
                  "inputs every layer takes per cycle (0: chosen per layer)")
       ->check(check::kCount);
+  AdjustableOptions adjustable;
+  add_adjustable_options(app, adjustable);
   app.add_flag("--trace", config.trace, "write a VCD of the first mismatching trial of each DUT");
   app.add_option("-o,--output", output, "results JSON to write")->required();
   app.add_flag("-q,--quiet", quiet, "no progress output");
@@ -122,6 +125,7 @@ int run_simulate(const std::vector<std::string>& args, std::ostream& out, std::o
   const model::Network network = io::read_model(model_path, manifest);
   const model::PrecisionMap map = io::read_precision_map(map_path);
   model::check_map_matches(map, network, io::network_hash(network), map_path);
+  config.rtl.adjustable_max_length = adjustable_max_length(adjustable, map);
   const io::Split split = io::parse_split(split_name, "--split");
   const io::Dataset data = io::read_dataset(data_path, split, network);
   const io::Dataset calibration = io::read_dataset(data_path, io::Split::kCalibration, network);

@@ -284,7 +284,7 @@ std::string default_cache_dir() {
 
 std::string model_optimisation_for(const DutSpec& dut, const BuildConfig& config) {
   if (!config.model_optimisation.empty()) return config.model_optimisation;
-  return dut.latency >= kLargeDutCycles ? "-O3" : "-O1";
+  return dut.max_latency >= kLargeDutCycles ? "-O3" : "-O1";
 }
 
 std::string build_key(const Toolchain& tools, const DutSpec& dut, const std::string& rtl_dir,

@@ -26,6 +26,18 @@ std::string icarus_testbench(const DutSpec& dut) {
   std::string sample;  // each cycle of a trial: the groups whose strobe is high
   std::string score;   // at done: compare with the expected line, write the trial's outputs
   std::string strobe_seen = "done";  // what, outside a trial, is a protocol error
+  std::string read_settings;         // the stimulus file's settings, each checked and held
+  for (std::size_t k = 0; k < dut.settings.size(); ++k) {
+    const Setting& setting = dut.settings[k];
+    declarations += fmt::format("  reg [{}:0] setting_{};\n", setting.bits - 1, k);
+    ports += fmt::format(",\n      .{}(setting_{})", setting.port, k);
+    read_settings += fmt::format(
+        "    if ($fscanf(stimulus, \"%s %d\", setting_name, value) != 2 ||\n"
+        "        setting_name != \"{0}\" || value < 0 || value >= 64'd1 << {1})\n"
+        "      bad_input(\"expected the setting {0} (a {1}-bit value)\");\n"
+        "    setting_{2} = value[{1} - 1:0];\n",
+        setting.port, setting.bits, k);
+  }
   for (const std::string& strobe : strobes(dut)) {
     declarations += fmt::format("  wire strobe_{};\n", strobe);
     ports += fmt::format(",\n      .{0}(strobe_{0})", strobe);
@@ -88,6 +100,7 @@ module scprec_icarus_tb;
   localparam integer INPUTS = {inputs};
   localparam integer INPUT_BITS = {input_bits};
   localparam integer GROUPS = {groups};
+  localparam integer SETTINGS = {settings};
   localparam integer CYCLE_LIMIT = {limit};
   reg clk = 1'b0;
   reg rst_n = 1'b0;
@@ -109,8 +122,9 @@ module scprec_icarus_tb;
   reg [8 * 4096 - 1:0] stimulus_file, expected_file, results_file, trace_file;
   integer stimulus, expected, results, version, trials, inputs, groups, expected_trials;
   integer trial, cycles, code, e, kept, wrong, completed, mismatches, mismatching_trials;
-  integer first_mismatch, spurious, busy_low;
+  integer first_mismatch, spurious, busy_low, settings;
   reg signed [63:0] value;
+  reg [8 * 64 - 1:0] setting_name;
   reg hung;
 
   task bad_input(input [8 * 128 - 1:0] problem);
@@ -147,8 +161,13 @@ module scprec_icarus_tb;
     expected = $fopen(expected_file, "r");
     if (stimulus == 0 || expected == 0) bad_input("cannot open the stimulus or expected file");
     if ($fscanf(stimulus, "scprec-stimulus %d %d %d", version, trials, inputs) != 3 ||
-        version != 1 || inputs != INPUTS)
+        (version != 1 && version != 2) || inputs != INPUTS)
       bad_input("not a stimulus file for this DUT's inputs");
+    settings = 0;
+    if (version == 2 && $fscanf(stimulus, "%d", settings) != 1) settings = -1;
+    if (settings != SETTINGS) bad_input("the stimulus file's settings are not this DUT's");
+    // The settings (adjustable lengths), held from time 0 through every trial.
+{read_settings}
     if ($fscanf(expected, "scprec-expected %d %d %d", version, expected_trials, groups) != 3 ||
         version != 1 || expected_trials != trials || groups != GROUPS)
       bad_input("the expected file does not match the stimulus or the DUT's outputs");
@@ -225,7 +244,8 @@ endmodule
 )",
       fmt::arg("module", dut.module), fmt::arg("name", dut.name), fmt::arg("inputs", dut.inputs),
       fmt::arg("input_bits", dut.input_bits), fmt::arg("groups", dut.outputs.size()),
-      fmt::arg("limit", 2 * dut.latency + 100), fmt::arg("declarations", declarations),
+      fmt::arg("settings", dut.settings.size()), fmt::arg("read_settings", read_settings),
+      fmt::arg("limit", 2 * dut.max_latency + 100), fmt::arg("declarations", declarations),
       fmt::arg("ports", ports), fmt::arg("clear", clear), fmt::arg("sample", sample),
       fmt::arg("score", score), fmt::arg("strobe_seen", strobe_seen));
 }

@@ -77,7 +77,7 @@ std::string run_script(const DutSpec& dut, std::size_t first, std::size_t last,
 Job prepare_job(DutRun& run, std::size_t first, std::size_t last, const std::string& rtl_dir,
                 const std::vector<std::string>& roms, const SimulatorBackend& backend,
                 const SimulateConfig& config, TraceFormat trace) {
-  const std::string stimulus = stimulus_text(*run.trials, first, last);
+  const std::string stimulus = stimulus_text(*run.trials, first, last, run.spec.settings);
   const std::string expected = expected_text(*run.trials, first, last);
   io::Sha256 hash;
   hash.add_text(run.simulator.key);

@@ -9,10 +9,16 @@
 
 namespace scprec::cosim {
 
-std::string stimulus_text(const TrialSet& trials, std::size_t first, std::size_t last) {
+std::string stimulus_text(const TrialSet& trials, std::size_t first, std::size_t last,
+                          const std::vector<Setting>& settings) {
   SCPREC_ASSERT(first <= last && last <= trials.inputs.size(), "trial range within the set");
   const std::size_t inputs = trials.inputs.empty() ? 0 : trials.inputs.front().size();
-  std::string text = fmt::format("scprec-stimulus 1 {} {}\n", last - first, inputs);
+  std::string text =
+      settings.empty()
+          ? fmt::format("scprec-stimulus 1 {} {}\n", last - first, inputs)
+          : fmt::format("scprec-stimulus 2 {} {} {}\n", last - first, inputs, settings.size());
+  for (const Setting& setting : settings)
+    text += fmt::format("{} {}\n", setting.port, setting.value);
   for (std::size_t t = first; t < last; ++t) {
     text += fmt::format("{}\n", fmt::join(trials.inputs[t], " "));
   }

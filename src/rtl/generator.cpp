@@ -66,11 +66,18 @@ std::size_t auto_inputs_per_cycle(std::size_t inputs, std::size_t outputs) {
   return std::clamp<std::size_t>(kWeightComparators / outputs, 1, inputs);
 }
 
+std::size_t max_length_for(const model::PrecisionMap& map, std::size_t at_least) {
+  std::size_t longest = at_least;
+  for (const model::LayerPrecision& layer : map.layers) longest = std::max(longest, layer.length);
+  return longest;
+}
+
 RtlDesign generate_rtl(const model::QuantizedNetwork& network, const model::PrecisionMap& map,
                        const RtlConfig& config) {
   SCPREC_ASSERT(map.layers.size() == network.layers.size(),
                 "the map was checked against the model");
   RtlDesign design;
+  design.adjustable_max_length = config.adjustable_max_length;
   check_identifiers(network, design.top_module);
   const bool has_conv = std::any_of(network.layers.begin(), network.layers.end(),
                                     [](const model::QuantLayer& layer) { return layer.conv; });
@@ -87,6 +94,7 @@ RtlDesign generate_rtl(const model::QuantizedNetwork& network, const model::Prec
     const LayerPlan& plan = plans.back();
     design.layers.push_back(with_scales(plan.design, network.layers[l]));
     design.top_latency += plan.design.latency;
+    design.top_max_latency += plan.design.max_latency;
     const std::string module_file = plan.design.module + ".v";
     design.files.push_back({module_file, layer_module_text(plan)});
     design.files.push_back({plan.weight_file, weight_image(plan)});
@@ -94,7 +102,10 @@ RtlDesign generate_rtl(const model::QuantizedNetwork& network, const model::Prec
     design.files.push_back({plan.bias_file, bias_image(plan)});
     design.sources.push_back(module_file);
   }
-  design.files.push_back({design.top_module + ".v", top_module_text(plans, design.top_latency)});
+  design.files.push_back(
+      {design.top_module + ".v",
+       top_module_text(plans, config.adjustable_max_length != 0 ? design.top_max_latency
+                                                                : design.top_latency)});
   design.sources.push_back(design.top_module + ".v");
   std::string file_list = fmt::format(
       "// Compile order of the generated design, for verilator -f and iverilog -c.\n"
@@ -130,6 +141,11 @@ std::string design_json(const RtlDesign& design, const model::PrecisionMap& map)
                       {"input_scale", d.input_scale},
                       {"weight_scale", d.weight_scale},
                       {"requantizer", requantizer}});
+    if (d.max_length != 0) {  // a fixed-length layer's entry is as before adjustable RTL
+      layers.back()["max_length"] = d.max_length;
+      layers.back()["log2_length_bits"] = d.log2_bits;
+      layers.back()["max_latency"] = d.max_latency;
+    }
     if (d.is_conv) {  // a dense layer's entry is as before conv layers
       layers.back()["kind"] = "conv2d";
       layers.back()["input_codes"] = d.input_codes;
@@ -138,13 +154,17 @@ std::string design_json(const RtlDesign& design, const model::PrecisionMap& map)
       layers.back()["position_latency"] = d.position_latency;
     }
   }
-  const nlohmann::ordered_json json = {{"schema", "scprec.rtl-design/1"},
-                                       {"scprec_version", kVersion},
-                                       {"model_sha256", map.model_hash},
-                                       {"top", design.top_module},
-                                       {"top_latency", design.top_latency},
-                                       {"sources", design.sources},
-                                       {"layers", layers}};
+  nlohmann::ordered_json json = {{"schema", "scprec.rtl-design/1"},
+                                 {"scprec_version", kVersion},
+                                 {"model_sha256", map.model_hash},
+                                 {"top", design.top_module},
+                                 {"top_latency", design.top_latency}};
+  if (design.adjustable_max_length != 0) {
+    json["adjustable_max_length"] = design.adjustable_max_length;
+    json["top_max_latency"] = design.top_max_latency;
+  }
+  json["sources"] = design.sources;
+  json["layers"] = layers;
   return json.dump(2) + "\n";
 }
 

@@ -20,8 +20,12 @@ struct LayerPlan {
   std::string model_hash;
   bool bipolar = false;
   bool relu = true;
-  int length_bits = 1;     ///< holds L - 1
-  int estimate_shift = 0;  ///< counts to accumulator units: 2B - log2 L (bipolar: one less)
+  /// The L the widths are for: the layer's length, or adjustable RTL's largest.
+  std::size_t built_length = 0;
+  int length_bits = 1;  ///< holds built_length - 1
+  /// Counts to accumulator units: 2B - log2 built_length (bipolar: one less); adjustable
+  /// layers scale their counts by built_length / L first.
+  int estimate_shift = 0;
   int acc_bits = 0;        ///< every reachable accumulator, with its sign
   int bias_bits = 0;
   int synapse_bits = 0;  ///< per synapse in a ROM word: threshold, plus sign if sign-magnitude
@@ -52,6 +56,10 @@ std::string weight_image(const LayerPlan& plan);
 std::string lane_image(const LayerPlan& plan);
 /// The bias ROM image: one word per neuron.
 std::string bias_image(const LayerPlan& plan);
+
+/// "L = 64", or for adjustable RTL "L <= 1024 (set at run time)": what the files' headers say of
+/// the layer's length.
+std::string length_text(const LayerPlan& plan);
 
 /// The layer's wrapper module.
 std::string layer_module_text(const LayerPlan& plan);

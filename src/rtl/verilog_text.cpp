@@ -94,10 +94,18 @@ std::string datapath_text(const LayerPlan& plan, const std::string& start, const
                         "  localparam [14:0] REQUANT_MULT = 15'd{};\n"
                         "  localparam integer REQUANT_SHIFT = {};\n",
                         layer.requant.multiplier, layer.requant.shift);
+  const bool adjustable = d.max_length != 0;
+  const std::string length_params =
+      adjustable ? fmt::format(
+                       "  localparam integer LENGTH = {};  // the largest bitstream length Lmax\n"
+                       "  localparam integer LENGTH_BITS = {};  // holds Lmax - 1\n",
+                       d.max_length, plan.length_bits)
+                 : fmt::format(
+                       "  localparam integer LENGTH = {};  // bitstream length L\n"
+                       "  localparam integer LENGTH_BITS = {};  // holds L - 1\n",
+                       d.length, plan.length_bits);
   return fmt::format(
-      R"(  localparam integer LENGTH = {length};  // bitstream length L
-  localparam integer LENGTH_BITS = {length_bits};  // holds L - 1
-  localparam integer CHUNK = {chunk};  // inputs per cycle
+      R"({length_params}  localparam integer CHUNK = {chunk};  // inputs per cycle
   localparam integer ESTIMATE_SHIFT = {shift};  // counts -> accumulator units: {shift_formula}
   localparam integer ACC_BITS = {acc_bits};  // every reachable accumulator, signed
   localparam integer BIAS_BITS = {bias_bits};
@@ -109,7 +117,7 @@ std::string datapath_text(const LayerPlan& plan, const std::string& start, const
       .BITS(BITS),
       .LENGTH(LENGTH),
       .LENGTH_BITS(LENGTH_BITS),
-      .CW(COUNTER_BITS),
+{adjustable_params}      .CW(COUNTER_BITS),
       .BIPOLAR({bipolar}),
 {generator_overrides}      .GEN_WIDTH(GEN_WIDTH),
       .WEIGHT_FILE(WEIGHT_FILE),
@@ -128,6 +136,7 @@ std::string datapath_text(const LayerPlan& plan, const std::string& start, const
       .rst_n(rst_n),
       .start({start}),
       .x_in({x_in}),
+      .log2_length({log2_length}),
       .busy({busy}),
       .done({done}),
       .result({result}),
@@ -135,9 +144,13 @@ std::string datapath_text(const LayerPlan& plan, const std::string& start, const
       .neg(neg)
   );
 )",
-      fmt::arg("length", d.length), fmt::arg("length_bits", plan.length_bits),
+      fmt::arg("length_params", length_params),
+      fmt::arg("adjustable_params",
+               adjustable ? "      .ADJUSTABLE(1),\n      .LOG2_BITS(LOG2_BITS),\n" : ""),
+      fmt::arg("log2_length", adjustable ? "log2_length" : "'0"),
       fmt::arg("chunk", d.inputs_per_cycle), fmt::arg("shift", plan.estimate_shift),
-      fmt::arg("shift_formula", plan.bipolar ? "2B - 1 - log2 L" : "2B - log2 L"),
+      fmt::arg("shift_formula", (plan.bipolar ? "2B - 1 - log2 " : "2B - log2 ") +
+                                    std::string(adjustable ? "Lmax" : "L")),
       fmt::arg("acc_bits", plan.acc_bits), fmt::arg("bias_bits", plan.bias_bits),
       fmt::arg("generator_params", generator_params(plan)), fmt::arg("requant", requant),
       fmt::arg("inputs", d.is_conv ? "WINDOW" : "INPUTS"),
@@ -167,13 +180,47 @@ std::string layer_header(const LayerPlan& plan) {
       fmt::arg("bias_file", plan.bias_file));
 }
 
+// What the headers say of the length: "L = 64 cycles" or "L <= 1024 cycles, set at run time".
+std::string length_words(const LayerDesign& d) {
+  return d.max_length == 0 ? fmt::format("L = {} cycles", d.length)
+                           : fmt::format("L <= {} cycles, set at run time", d.max_length);
+}
+
+// A chunk's cycles in the schedule line: "64", or "L" when set at run time.
+std::string chunk_cycles(const LayerDesign& d) {
+  return d.max_length == 0 ? std::to_string(d.length) : "L";
+}
+
+// The datapath's cycles from start to done: 3314, or "49 (L + 1) + 129".
+std::string datapath_cycles(const LayerDesign& d) {
+  return d.max_length == 0 ? std::to_string(d.position_latency)
+                           : fmt::format("{} (L + 1) + {}", d.chunks, d.outputs + 1);
+}
+
+// The last wrapper parameter (holding the counters' width) and, for adjustable RTL, the
+// log2_length port's width; and that port.
+std::string counter_params(const LayerDesign& d, const char* inputs) {
+  const std::string counters =
+      fmt::format("    localparam integer COUNTER_BITS = {}  // holds {} x {}", d.counter_bits,
+                  d.max_length == 0 ? "L" : "Lmax", inputs);
+  if (d.max_length == 0) return counters;
+  return fmt::format("    localparam integer LOG2_BITS = {},  // holds log2 Lmax\n{}", d.log2_bits,
+                     counters);
+}
+std::string log2_length_port(const LayerDesign& d) {
+  return d.max_length == 0 ? ""
+                           : "    // log2 of L for each run, read at its start (hold it while "
+                             "busy); above log2 Lmax\n    // runs at Lmax.\n"
+                             "    input wire [LOG2_BITS-1:0] log2_length,\n";
+}
+
 std::string dense_module_text(const LayerPlan& plan) {
   const LayerDesign& d = plan.design;
   return fmt::format(
       R"(// {module}: layer {index} ("{name}"), {inputs} inputs -> {outputs} outputs, in stochastic
-// computing at L = {length} cycles. Generated by scprec {version}; regenerate with `scprec rtl`
+// computing at {length}. Generated by scprec {version}; regenerate with `scprec rtl`
 // rather than editing.
-{header}//   schedule      {chunk} inputs per cycle, {chunks} chunks of {length} cycles, then {outputs}
+{header}//   schedule      {chunk} inputs per cycle, {chunks} chunks of {chunk_cycles} cycles, then {outputs}
 //                 conversions: {latency} cycles start -> done
 module {module} #(
     parameter WEIGHT_FILE = "{weight_file}",
@@ -183,13 +230,13 @@ module {module} #(
     localparam integer OUTPUTS = {outputs},
     localparam integer BITS = {bits},
     localparam integer RESULT_BITS = {result_bits},  // {result_kind}
-    localparam integer COUNTER_BITS = {counter_bits}  // holds L x INPUTS
+{counter_params}
 ) (
     input wire clk,
     input wire rst_n,
     input wire start,
     input wire [INPUTS*BITS-1:0] x_in,
-    output wire busy,
+{log2_port}    output wire busy,
     output wire done,
     output wire [OUTPUTS*RESULT_BITS-1:0] result,
     output wire [OUTPUTS*COUNTER_BITS-1:0] pos,
@@ -198,15 +245,17 @@ module {module} #(
 {datapath}endmodule
 )",
       fmt::arg("module", d.module), fmt::arg("index", d.index), fmt::arg("name", d.name),
-      fmt::arg("inputs", d.inputs), fmt::arg("outputs", d.outputs), fmt::arg("length", d.length),
+      fmt::arg("inputs", d.inputs), fmt::arg("outputs", d.outputs),
+      fmt::arg("length", length_words(d)), fmt::arg("chunk_cycles", chunk_cycles(d)),
       fmt::arg("version", kVersion), fmt::arg("header", layer_header(plan)),
       fmt::arg("weight_file", plan.weight_file), fmt::arg("lane_file", plan.lane_file),
       fmt::arg("bias_file", plan.bias_file), fmt::arg("chunk", d.inputs_per_cycle),
-      fmt::arg("chunks", d.chunks), fmt::arg("latency", d.latency), fmt::arg("bits", d.bits),
-      fmt::arg("result_bits", d.result_bits),
+      fmt::arg("chunks", d.chunks), fmt::arg("latency", datapath_cycles(d)),
+      fmt::arg("bits", d.bits), fmt::arg("result_bits", d.result_bits),
       fmt::arg("result_kind",
                d.is_output ? "signed accumulators (logits)" : "codes for the next layer"),
-      fmt::arg("counter_bits", d.counter_bits),
+      fmt::arg("counter_params", counter_params(d, "INPUTS")),
+      fmt::arg("log2_port", log2_length_port(d)),
       fmt::arg("datapath", datapath_text(plan, "start", "x_in", "busy", "done", "result")));
 }
 
@@ -221,11 +270,11 @@ std::string conv_module_text(const LayerPlan& plan) {
           : fmt::format("{} {}x{}", model::to_string(pool.kind), pool.size, pool.size);
   return fmt::format(
       R"(// {module}: layer {index} ("{name}"), a conv layer: {in_map} -> {out_map} after pooling,
-// in stochastic computing at L = {length} cycles. Generated by scprec {version}; regenerate with
+// in stochastic computing at {length}. Generated by scprec {version}; regenerate with
 // `scprec rtl` rather than editing.
 {header}//   convolution   {kh}x{kw} kernel, stride ({sh}, {sw}), zero padding ({ph}, {pw}): {positions} positions
 //                 of {window} inputs -> {channels} channels; pooling {pooling} (sc_conv.v)
-//   schedule      per position {chunk} inputs per cycle, {chunks} chunks of {length} cycles, then
+//   schedule      per position {chunk} inputs per cycle, {chunks} chunks of {chunk_cycles} cycles, then
 //                 {channels} conversions ({position_latency} cycles), the next window gathered
 //                 meanwhile: {latency} cycles start -> done
 module {module} #(
@@ -237,13 +286,13 @@ module {module} #(
     localparam integer WINDOW = {window},  // the datapath's inputs
     localparam integer CHANNELS = {channels},  // the datapath's outputs
     localparam integer BITS = {bits},
-    localparam integer COUNTER_BITS = {counter_bits}  // holds L x WINDOW
+{counter_params}
 ) (
     input wire clk,
     input wire rst_n,
     input wire start,
     input wire [INPUTS*BITS-1:0] x_in,
-    output wire busy,
+{log2_port}    output wire busy,
     output wire done,
     output wire [OUTPUTS*BITS-1:0] result,
     // The datapath's counters of the position whose position_done pulses, held until the next
@@ -288,17 +337,22 @@ module {module} #(
 )",
       fmt::arg("module", d.module), fmt::arg("index", d.index), fmt::arg("name", d.name),
       fmt::arg("in_map", model::to_string(g.input)), fmt::arg("out_map", model::to_string(out)),
-      fmt::arg("length", d.length), fmt::arg("version", kVersion),
-      fmt::arg("header", layer_header(plan)), fmt::arg("kh", g.kernel_h),
-      fmt::arg("kw", g.kernel_w), fmt::arg("sh", g.stride_h), fmt::arg("sw", g.stride_w),
-      fmt::arg("ph", g.pad_h), fmt::arg("pw", g.pad_w), fmt::arg("positions", d.positions),
-      fmt::arg("window", d.inputs), fmt::arg("channels", d.outputs), fmt::arg("pooling", pooling),
+      fmt::arg("length", length_words(d)), fmt::arg("chunk_cycles", chunk_cycles(d)),
+      fmt::arg("version", kVersion), fmt::arg("header", layer_header(plan)),
+      fmt::arg("kh", g.kernel_h), fmt::arg("kw", g.kernel_w), fmt::arg("sh", g.stride_h),
+      fmt::arg("sw", g.stride_w), fmt::arg("ph", g.pad_h), fmt::arg("pw", g.pad_w),
+      fmt::arg("positions", d.positions), fmt::arg("window", d.inputs),
+      fmt::arg("channels", d.outputs), fmt::arg("pooling", pooling),
       fmt::arg("chunk", d.inputs_per_cycle), fmt::arg("chunks", d.chunks),
-      fmt::arg("position_latency", d.position_latency), fmt::arg("latency", d.latency),
+      fmt::arg("position_latency", (d.max_length == 0 ? "" : "D = ") + datapath_cycles(d)),
+      fmt::arg("latency", d.max_length == 0 ? std::to_string(d.latency)
+                                            : fmt::format("{} + 2 + {} max(D, {}) + D", d.inputs,
+                                                          d.positions - 1, d.inputs + 1)),
       fmt::arg("weight_file", plan.weight_file), fmt::arg("lane_file", plan.lane_file),
       fmt::arg("bias_file", plan.bias_file), fmt::arg("input_codes", d.input_codes),
       fmt::arg("result_codes", d.result_codes), fmt::arg("bits", d.bits),
-      fmt::arg("counter_bits", d.counter_bits), fmt::arg("in_channels", g.input.channels),
+      fmt::arg("counter_params", counter_params(d, "WINDOW")),
+      fmt::arg("log2_port", log2_length_port(d)), fmt::arg("in_channels", g.input.channels),
       fmt::arg("height", g.input.height), fmt::arg("width", g.input.width),
       fmt::arg("pool_size", pool.kind == model::PoolKind::kNone ? 1 : pool.size),
       fmt::arg("pool_average", pool.kind == model::PoolKind::kAverage ? 1 : 0),
@@ -320,11 +374,18 @@ std::string top_module_text(const std::vector<LayerPlan>& plans, std::uint64_t l
   std::string ports;
   std::string body;
   std::string busy;
+  std::string length_ports;  // adjustable RTL's
+  const bool adjustable = first.max_length != 0;
   for (std::size_t l = 0; l < plans.size(); ++l) {
     const LayerDesign& d = plans[l].design;
     const std::string id = sanitize(d.name);
     const std::string up = upper(id);
-    layer_list += fmt::format("{}{} (L={})", l == 0 ? "" : ", ", d.name, d.length);
+    layer_list += fmt::format("{}{} (L{}{})", l == 0 ? "" : ", ", d.name, adjustable ? "<=" : "=",
+                              adjustable ? d.max_length : d.length);
+    if (adjustable) {
+      params += fmt::format(",\n    localparam integer {}_LOG2_BITS = {}", up, d.log2_bits);
+      length_ports += fmt::format("    input wire [{}_LOG2_BITS-1:0] {}_log2_length,\n", up, id);
+    }
     // A conv layer's result is its pooled map ({up}_CODES codes), its counters are those of one
     // position at a time, and {id}_position_done says when they are.
     params += fmt::format(
@@ -350,7 +411,7 @@ std::string top_module_text(const std::vector<LayerPlan>& plans, std::uint64_t l
         "      .clk(clk),\n"
         "      .rst_n(rst_n),\n"
         "      .start({start}),\n"
-        "      .x_in({x}),\n"
+        "      .x_in({x}),\n{log2_length}"
         "      .busy({id}_busy),\n"
         "      .done({id}_done),\n"
         "      .result({id}_result),\n{strobe}"
@@ -360,6 +421,7 @@ std::string top_module_text(const std::vector<LayerPlan>& plans, std::uint64_t l
         fmt::arg("id", id), fmt::arg("up", up), fmt::arg("module", d.module),
         fmt::arg("codes", d.is_conv ? "CODES" : "OUTPUTS"),
         fmt::arg("strobe", d.is_conv ? "      .position_done(" + id + "_position_done),\n" : ""),
+        fmt::arg("log2_length", adjustable ? "      .log2_length(" + id + "_log2_length),\n" : ""),
         fmt::arg("start", l == 0 ? "accept" : previous + "_done"),
         fmt::arg("x", l == 0 ? "x_in" : previous + "_result"));
     // Between two layers the input is in flight on the done pulse, when neither layer is busy.
@@ -379,9 +441,9 @@ std::string top_module_text(const std::vector<LayerPlan>& plans, std::uint64_t l
 // `scprec rtl` rather than editing.
 //   model sha256  {hash}
 //   layers        {layers}
-//   latency       {latency} cycles from start to done
+//   latency       {latency} from start to done
 // Every layer's end-of-run counters are outputs too, so a testbench can check the bit-exact
-// contract layer by layer on the whole network.{conv_note}
+// contract layer by layer on the whole network.{conv_note}{adjustable_note}
 module scprec_top #(
     localparam integer INPUTS = {inputs},
     localparam integer BITS = {bits},
@@ -392,7 +454,7 @@ module scprec_top #(
     input wire rst_n,
     input wire start,
     input wire [INPUTS*BITS-1:0] x_in,
-    output wire busy,
+{length_ports}    output wire busy,
     output wire done,
 {ports}    output wire [OUTPUTS*LOGIT_BITS-1:0] logits
 );
@@ -405,7 +467,14 @@ endmodule
 )",
       fmt::arg("conv_note", conv_note), fmt::arg("version", kVersion),
       fmt::arg("hash", plans.front().model_hash), fmt::arg("layers", layer_list),
-      fmt::arg("latency", latency), fmt::arg("inputs", first.input_codes),
+      fmt::arg("latency", adjustable
+                              ? fmt::format("the sum of the layers', at most {} cycles", latency)
+                              : fmt::format("{} cycles", latency)),
+      fmt::arg("adjustable_note",
+               adjustable ? "\n// Adjustable length: each layer runs at L = 2^<layer>_log2_length, "
+                            "read when the layer\n// starts; hold them while busy."
+                          : ""),
+      fmt::arg("length_ports", length_ports), fmt::arg("inputs", first.input_codes),
       fmt::arg("bits", first.bits), fmt::arg("outputs", last.outputs),
       fmt::arg("logit_bits", last.result_bits), fmt::arg("params", params),
       fmt::arg("ports", ports), fmt::arg("body", body), fmt::arg("last", last_id),

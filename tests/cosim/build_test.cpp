@@ -135,11 +135,15 @@ TEST_CASE("cosim: tool versions come from the tools, or say unavailable for a mi
 
 TEST_CASE("cosim: a DUT of many cycles per run is compiled at -O3, others at -O1, unless set",
           "[cosim]") {
+  // An adjustable DUT's choice is by its longest run, so that the same build serves every
+  // length; its latency at the lengths a job sets does not count.
   scprec::cosim::DutSpec dut;
   scprec::cosim::BuildConfig config;
-  dut.latency = scprec::cosim::kLargeDutCycles - 1;
+  dut.max_latency = scprec::cosim::kLargeDutCycles - 1;
   CHECK(scprec::cosim::model_optimisation_for(dut, config) == "-O1");
-  dut.latency = scprec::cosim::kLargeDutCycles;
+  dut.max_latency = scprec::cosim::kLargeDutCycles;
+  CHECK(scprec::cosim::model_optimisation_for(dut, config) == "-O3");
+  dut.latency = 10;  // an adjustable DUT set short: still its longest run's choice
   CHECK(scprec::cosim::model_optimisation_for(dut, config) == "-O3");
   config.model_optimisation = "-O2";  // a choice of the caller's wins
   CHECK(scprec::cosim::model_optimisation_for(dut, config) == "-O2");
@@ -153,7 +157,7 @@ TEST_CASE("cosim: a DUT of many cycles per run is compiled at -O3, others at -O1
   o1.model_optimisation = "-O1";
   CHECK(scprec::cosim::build_key(tools, dut, root, {"a.v"}, automatic) !=
         scprec::cosim::build_key(tools, dut, root, {"a.v"}, o1));
-  dut.latency = 10;
+  dut.max_latency = 10;
   CHECK(scprec::cosim::build_key(tools, dut, root, {"a.v"}, automatic) ==
         scprec::cosim::build_key(tools, dut, root, {"a.v"}, o1));
 }

@@ -126,3 +126,47 @@ TEST_CASE("cosim: results of a conv layer are compared position by position", "[
           "trial 0: the DUT pulsed conv1_position_done 80 times, not 81: it broke the handshake");
   }
 }
+
+TEST_CASE("cosim: an adjustable DUT sets each layer's log2 length from the stimulus, not the build",
+          "[cosim]") {
+  const auto design_at = [](std::vector<std::size_t> lengths) {
+    const auto network = scprec::io::read_model(std::string(SCPREC_SOURCE_DIR) +
+                                                "/tests/fixtures/npz/tiny_model.npz");
+    const auto data =
+        scprec::io::read_dataset(std::string(SCPREC_SOURCE_DIR) + "/tests/fixtures/npz/data_ok.npz",
+                                 scprec::io::Split::kCalibration);
+    const auto quantized = scprec::model::quantize(network, data.x, {});
+    const auto map = scprec::model::manual_map(quantized, scprec::io::network_hash(network),
+                                               lengths, scprec::core::GeneratorKind::kLfsr, 16, 3);
+    scprec::rtl::RtlConfig config;
+    config.adjustable_max_length = 256;
+    return scprec::rtl::generate_rtl(quantized, map, config);
+  };
+  const auto short_design = design_at({16, 4});
+  const auto long_design = design_at({256, 64});
+  const auto top = scprec::cosim::top_dut(short_design);
+  REQUIRE(top.settings.size() == 2);
+  CHECK(top.settings[0].port == "fc1_log2_length");
+  CHECK(top.settings[0].bits == 4);
+  CHECK(top.settings[0].value == 4);
+  CHECK(top.settings[1].port == "fc2_log2_length");
+  CHECK(top.settings[1].value == 2);
+  CHECK(top.latency == short_design.top_latency);
+  CHECK(top.max_latency == short_design.top_max_latency);
+  const auto layer = scprec::cosim::layer_dut(long_design, 1);
+  REQUIRE(layer.settings.size() == 1);
+  CHECK(layer.settings[0].port == "log2_length");
+  CHECK(layer.settings[0].value == 6);
+
+  // The binding (part of the simulator's build key) is the same at any lengths, and names the
+  // settings' ports; the stimulus carries their values.
+  const auto long_top = scprec::cosim::top_dut(long_design);
+  CHECK(scprec::cosim::binding_header(top) == scprec::cosim::binding_header(long_top));
+  CHECK(scprec::cosim::binding_header(top).find("S(fc1_log2_length, 4)") != std::string::npos);
+  scprec::cosim::TrialSet trials;
+  trials.inputs = {{1, 2, 3, 4}};
+  trials.expected = {{}};
+  CHECK(scprec::cosim::stimulus_text(trials, 0, 1, top.settings) ==
+        "scprec-stimulus 2 1 4 2\nfc1_log2_length 4\nfc2_log2_length 2\n1 2 3 4\n");
+  CHECK(scprec::cosim::stimulus_text(trials, 0, 1) == "scprec-stimulus 1 1 4\n1 2 3 4\n");
+}

@@ -309,3 +309,63 @@ TEST_CASE("rtl: counters and the output accumulator are exactly as wide as their
     CHECK((std::uint64_t{1} << (design.counter_bits - 1)) <= count);
   }
 }
+
+TEST_CASE("rtl: adjustable-length RTL is the same Verilog for every map of other lengths",
+          "[rtl]") {
+  Tiny tiny(scprec::core::GeneratorKind::kSobol);
+  scprec::rtl::RtlConfig config;
+  config.adjustable_max_length = 1024;
+  const RtlDesign first = scprec::rtl::generate_rtl(tiny.quantized, tiny.map, config);
+  scprec::model::PrecisionMap other = tiny.map;
+  other.layers[0].length = 1024;
+  other.layers[1].length = 1;
+  const RtlDesign second = scprec::rtl::generate_rtl(tiny.quantized, other, config);
+  // The Verilog sources (what a simulator's build key holds) are identical; design.json and the
+  // ROM images' comment lines name the lengths.
+  REQUIRE(first.sources == second.sources);
+  for (const std::string& source : first.sources) {
+    INFO(source);
+    CHECK(file_of(first, source) == file_of(second, source));
+  }
+  CHECK(file_of(first, "design.json") != file_of(second, "design.json"));
+  // Widths for the largest length, latency at the map's, and the top's length ports.
+  const auto& d = first.layers[0];
+  CHECK(d.length == 16);
+  CHECK(d.max_length == 1024);
+  CHECK(d.log2_bits == 4);      // holds log2 1024 = 10
+  CHECK(d.counter_bits == 13);  // 1024 x 4 inputs
+  CHECK(d.latency == d.chunks * 17 + d.outputs + 1);
+  CHECK(d.max_latency == d.chunks * 1025 + d.outputs + 1);
+  CHECK(first.top_max_latency == first.layers[0].max_latency + first.layers[1].max_latency);
+  const std::string& top = file_of(first, "scprec_top.v");
+  CHECK(top.find("input wire [FC1_LOG2_BITS-1:0] fc1_log2_length,") != std::string::npos);
+  CHECK(top.find(".log2_length(fc2_log2_length)") != std::string::npos);
+  CHECK(file_of(first, "scprec_fc1.v").find(".ADJUSTABLE(1)") != std::string::npos);
+
+  // The fixed-length design differs from it and ties the datapath's length port off.
+  const RtlDesign fixed = scprec::rtl::generate_rtl(tiny.quantized, tiny.map, {});
+  CHECK(file_of(fixed, "scprec_fc1.v").find(".log2_length('0)") != std::string::npos);
+  CHECK(file_of(fixed, "scprec_top.v").find("log2_length") == std::string::npos);
+  CHECK(fixed.layers[0].counter_bits == 7);  // 16 x 4
+  CHECK(fixed.top_max_latency == fixed.top_latency);
+}
+
+TEST_CASE("rtl: an adjustable largest length that cannot serve the map is refused", "[rtl]") {
+  Tiny tiny(scprec::core::GeneratorKind::kSobol);  // 16-bit Sobol lanes, lengths 16 and 32
+  scprec::rtl::RtlConfig config;
+  const auto refused = [&](std::size_t max_length, const std::string& problem) {
+    config.adjustable_max_length = max_length;
+    INFO(max_length);
+    CHECK_THROWS_WITH(scprec::rtl::generate_rtl(tiny.quantized, tiny.map, config),
+                      Catch::Contains(problem));
+  };
+  refused(48, "largest length 48 is not a power of two");
+  refused(16, "fc2.length: length 32 is longer than the adjustable RTL's largest length, 16");
+  refused(std::size_t{1} << 17, "65536");  // 8-bit sign-magnitude scales up to 2^16
+  tiny.map.generator_width = 12;
+  refused(8192, "12-bit Sobol sequence repeats before length 8192");
+  config.adjustable_max_length = 32;
+  CHECK_NOTHROW(scprec::rtl::generate_rtl(tiny.quantized, tiny.map, config));
+  CHECK(scprec::rtl::max_length_for(tiny.map, 16) == 32);
+  CHECK(scprec::rtl::max_length_for(tiny.map, 1024) == 1024);
+}

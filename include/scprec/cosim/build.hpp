@@ -61,7 +61,8 @@ struct BuildConfig {
 constexpr std::uint64_t kLargeDutCycles = 100000;
 
 /// The Verilated model's C++ optimisation for `dut`: config.model_optimisation when set, else
-/// -O3 for a DUT of at least kLargeDutCycles cycles per run and -O1 below. -O3 built a wide
+/// -O3 for a DUT of at least kLargeDutCycles cycles per run (at its longest lengths,
+/// DutSpec::max_latency) and -O1 below. -O3 built a wide
 /// network's top about 50% longer and simulated it about 1.3 times faster, which pays for the
 /// hundreds of long runs a verify makes of it; a small DUT's builds are what the user waits for
 /// (docs/BENCHMARKS.md, "Simulation scaling with layer width").

@@ -22,7 +22,10 @@ struct TrialSet {
 };
 
 /// "scprec-stimulus 1 TRIALS INPUTS" and a line of codes per trial (trials [first, last)).
-std::string stimulus_text(const TrialSet& trials, std::size_t first, std::size_t last);
+/// With settings: "scprec-stimulus 2 TRIALS INPUTS SETTINGS", a line "PORT VALUE" per setting,
+/// then the trials.
+std::string stimulus_text(const TrialSet& trials, std::size_t first, std::size_t last,
+                          const std::vector<Setting>& settings = {});
 /// "scprec-expected 1 TRIALS GROUPS" and a line of every group's values per trial.
 std::string expected_text(const TrialSet& trials, std::size_t first, std::size_t last);
 
