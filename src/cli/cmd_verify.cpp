@@ -53,6 +53,7 @@ struct LoopOptions {
   bool quiet = false;
   bool rerun_failing = false;  // signoff: with trace, FST waves of the failing held-out trials
   bool trace = false;
+  std::string signoff_rtl = "fixed";
   loop::VerifyConfig config;
 };
 
@@ -78,6 +79,11 @@ void add_loop_options(CLI::App& app, LoopOptions& o, bool with_targets) {
       ->capture_default_str();
   app.add_flag("-q,--quiet", o.quiet, "no progress output");
   add_run_options(app, o.run, "a folder beside --out, .NAME.scprec/work");
+  app.add_option("--signoff-rtl", o.signoff_rtl,
+                 "the RTL the held-out verdict and the accuracy run measure: fixed (the map's "
+                 "fixed-length RTL, what ships) or adjustable (the adjustable-length build the "
+                 "tuning measurements use, saving a build)")
+      ->capture_default_str();
   app.add_option(
       "--attempts", o.config.attempts_ledger,
       "ledger of sign-off attempts on held-out rows (default: CACHE/signoff-attempts.json)");
@@ -170,6 +176,7 @@ void print_result(const loop::VerifyResult& result, std::ostream& out) {
                                : "unavailable (simulations failed)");
   }
   out << "rows: " << report::rows_text(result.rows) << "\n";
+  out << "measured on: " << result.rtl << "\n";
   out << (result.signed_off ? "SIGNED OFF: " : "NOT SIGNED OFF: ") << result.verdict << "\n";
 }
 
@@ -206,6 +213,9 @@ std::vector<std::string> signoff_of_written_map(const LoopOptions& o) {
                fmt::format("{}", o.config.simulation.timeout_seconds)});
   if (!o.config.simulation.build.cache_dir.empty()) {
     argv.insert(argv.end(), {"--cache", o.config.simulation.build.cache_dir});
+  }
+  if (o.config.signoff_rtl != loop::SignoffRtl::kFixed) {
+    argv.insert(argv.end(), {"--signoff-rtl", loop::to_string(o.config.signoff_rtl)});
   }
   argv.insert(argv.end(), {"--out", out + "-signoff"});
   return argv;
@@ -288,6 +298,7 @@ int run_loop_to_verdict(LoopOptions& o, bool refine, report::Provenance& provena
   }
   if (!std::isnan(o.range_error)) o.config.range_error = o.range_error;
   o.config.plotted_bounds = parse_bounds(o.cross_check);
+  o.config.signoff_rtl = loop::parse_signoff_rtl(o.signoff_rtl, "--signoff-rtl");
   if (o.config.attempts_ledger.empty()) {
     const std::string& cache = o.config.simulation.build.cache_dir;
     o.config.attempts_ledger =
@@ -453,11 +464,14 @@ int run_demo(const std::vector<std::string>& args, std::ostream& out, std::ostre
   o.out = "demo";
   o.config.assign.target_error = kDefaultTarget;
   o.max_flip_rate = kDefaultMaxFlipRate;
+  // The demo measures everything on the one adjustable-length build, which CI shows equivalent
+  // to the fixed-length RTL; `signoff` of its map measures the fixed RTL it writes.
+  o.signoff_rtl = loop::to_string(loop::SignoffRtl::kAdjustable);
   CLI::App app(
       "`scprec verify` on the bundled Fashion-MNIST example with its defaults: sensitivity "
       "method choosing LFSR or Sobol lanes per layer and the activation scale rule, output "
       "error <= 0.2 of full scale at 95% confidence, top-1 flips against the integer network "
-      "at most 10%.",
+      "at most 10%, every measurement on one adjustable-length build.",
       "demo");
   app.add_option("--example", example,
                  "a bundled example (fashion_mlp, fashion_cnn) or an example's directory, "

@@ -24,6 +24,7 @@
 #include "scprec/loop/splits.hpp"
 #include "scprec/model/evaluate.hpp"
 #include "scprec/model/sc_network.hpp"
+#include "scprec/rtl/generator.hpp"
 
 namespace scprec::loop {
 namespace {
@@ -39,6 +40,10 @@ std::string lengths_text(const model::PrecisionMap& map) {
   return fmt::format("{}", fmt::join(lengths_of(map), "/"));
 }
 
+// How a map is measured: on the software model, on the adjustable-length build (every tuning
+// measurement), or on the RTL the sign-off names (VerifyConfig::signoff_rtl).
+enum class Measure { kSoftware, kTuningRtl, kSignoffRtl };
+
 // Everything the loop's steps share: the rows that set the error scales, and how a map is
 // measured and judged on given rows.
 struct Context {
@@ -49,16 +54,27 @@ struct Context {
   const VerifyConfig& config;
   cosim::Executor& executor;
   Logger& logger;
+  std::size_t max_length = 0;  // of the adjustable-length build
 
   Targets targets(double alpha) const {
     return {config.assign.target_error, config.assign.confidence, alpha, config.max_flip_rate,
             config.range_error};
   }
-  Judgement judge(const model::PrecisionMap& map, const model::RowRange& rows, bool rtl,
+  // The simulation settings of an RTL measurement: adjustable-length RTL or the map's own.
+  cosim::SimulateConfig simulation(Measure how) const {
+    cosim::SimulateConfig s = config.simulation;
+    const bool adjustable =
+        how == Measure::kTuningRtl ||
+        (how == Measure::kSignoffRtl && config.signoff_rtl == SignoffRtl::kAdjustable);
+    s.rtl.adjustable_max_length = adjustable ? max_length : 0;
+    return s;
+  }
+  Judgement judge(const model::PrecisionMap& map, const model::RowRange& rows, Measure how,
                   double alpha, Measurement* measured = nullptr) const {
     const Eigen::MatrixXd trials = rows_of(all_rows, rows);
     const Measurement m =
-        rtl ? measure_rtl(network, map, trials, scale_rows, config.simulation, executor, logger)
+        how != Measure::kSoftware
+            ? measure_rtl(network, map, trials, scale_rows, simulation(how), executor, logger)
             : measure_software(network, map, trials, full_scales, config.simulation.threads);
     if (measured != nullptr) *measured = m;
     return loop::judge(m, map, targets(alpha));
@@ -73,10 +89,10 @@ struct Context {
     for (std::size_t t : trials) result.failing_rows.push_back(rows.begin + t);
     if (!config.trace_failing || trials.empty()) return;
     logger.info(fmt::format("verify: rerunning {} failing trials with waves", trials.size()));
-    cosim::SimulateConfig simulation = config.simulation;
-    simulation.trace_trials = trials;
+    cosim::SimulateConfig traced_simulation = simulation(Measure::kSignoffRtl);
+    traced_simulation.trace_trials = trials;
     const Measurement traced = measure_rtl(network, map, rows_of(all_rows, rows), scale_rows,
-                                           simulation, executor, logger);
+                                           traced_simulation, executor, logger);
     for (const auto& [trial, path] : traced.waves)
       result.waves.push_back({rows.begin + trial, path});
   }
@@ -205,7 +221,7 @@ Accuracy measure_accuracy(const Context& c, const model::PrecisionMap& map,
   a.vs_float = accuracy_drop(float_right, sc_right, c.config.alpha);
   a.vs_integer = accuracy_drop(integer_right, sc_right, c.config.alpha);
 
-  cosim::SimulateConfig config = c.config.simulation;
+  cosim::SimulateConfig config = c.simulation(Measure::kSignoffRtl);
   config.trials = std::min(c.config.accuracy_images, test.size());
   config.layers = false;
   c.logger.info(fmt::format("verify: RTL accuracy on {} test images", config.trials));
@@ -348,6 +364,14 @@ std::vector<std::vector<BoundPrediction>> curves_and_bounds(const Context& c,
   return bounds;
 }
 
+// What the held-out judgement measures, for the reports.
+std::string rtl_text(const Context& c) {
+  return c.config.signoff_rtl == SignoffRtl::kFixed
+             ? "the fixed-length RTL of the map"
+             : fmt::format("the adjustable-length RTL (L at most {}) set to the map's lengths",
+                           c.max_length);
+}
+
 // What the held-out step did.
 struct HeldOutStep {
   std::optional<Judgement> judgement;  // none when nothing was measured
@@ -366,10 +390,11 @@ HeldOutStep judge_held_out(const Context& c, const model::PrecisionMap& map, boo
   if (rows.problem.empty() && (sign_off || tuned_pass)) {
     rows.attempt = ledger.attempt_number(rows.data_hash, rows.signoff, map_identity(map));
     rows.alpha = attempt_alpha(c.config.alpha, rows.attempt);
-    c.logger.info(fmt::format("verify: judging {} on held-out {} (attempt {}, alpha {:g})",
-                              lengths_text(map), rows.signoff.text(), rows.attempt, rows.alpha));
+    c.logger.info(fmt::format("verify: judging {} on held-out {} (attempt {}, alpha {:g}), on {}",
+                              lengths_text(map), rows.signoff.text(), rows.attempt, rows.alpha,
+                              rtl_text(c)));
     Measurement measured;
-    h.judgement = c.judge(map, rows.signoff, true, rows.alpha, &measured);
+    h.judgement = c.judge(map, rows.signoff, Measure::kSignoffRtl, rows.alpha, &measured);
     c.failing(map, rows.signoff, measured, rows.alpha, result);
     h.judged = true;
     h.failed = !sign_off && h.judgement->measured() && !h.judgement->pass();
@@ -383,7 +408,7 @@ HeldOutStep judge_held_out(const Context& c, const model::PrecisionMap& map, boo
     c.logger.info(
         fmt::format("verify: {}; measuring {} for information", rows.problem, last.text()));
     Measurement measured;
-    h.judgement = c.judge(map, last, true, c.config.alpha, &measured);
+    h.judgement = c.judge(map, last, Measure::kSignoffRtl, c.config.alpha, &measured);
     c.failing(map, last, measured, c.config.alpha, result);
     result.steps.push_back(
         record_step(map, *h.judgement, "not held out", "measured, cannot sign off"));
@@ -392,6 +417,22 @@ HeldOutStep judge_held_out(const Context& c, const model::PrecisionMap& map, boo
 }
 
 }  // namespace
+
+std::string to_string(SignoffRtl rtl) {
+  return rtl == SignoffRtl::kFixed ? "fixed" : "adjustable";
+}
+
+SignoffRtl parse_signoff_rtl(const std::string& text, const std::string& field) {
+  if (text == "fixed") return SignoffRtl::kFixed;
+  if (text == "adjustable") return SignoffRtl::kAdjustable;
+  throw_bad_input("", field, "'" + text + "' is not an RTL to sign off on",
+                  "Give fixed (the map's fixed-length RTL) or adjustable (the loop's "
+                  "adjustable-length build)");
+}
+
+std::size_t adjustable_max_length(const VerifyConfig& config, const model::PrecisionMap& map) {
+  return rtl::max_length_for(map, config.assign.max_length);
+}
 
 AccuracyDrop accuracy_drop(const std::vector<bool>& reference_correct,
                            const std::vector<bool>& sc_correct, double alpha) {
@@ -435,6 +476,7 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
   std::string infeasible;
   if (!start) {
     auto [first, predictions] = initial_map(c, model_hash, logger);
+    c.max_length = adjustable_max_length(config, first);
     logger.info(fmt::format(
         "verify: {} trials per measurement (delta {:g}, alpha {:g}); calibration {}, tuning {}, "
         "held-out {}; start {}",
@@ -445,8 +487,13 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
         [&](const model::PrecisionMap& m, bool rtl) {
           // Screens on the software model take milliseconds; an RTL measurement can take
           // minutes, so the user is told which map it is.
-          if (rtl) logger.info("verify: tuning: measuring " + lengths_text(m) + " on the RTL");
-          return c.judge(m, result.rows.tuning, rtl, config.alpha);
+          if (rtl) {
+            logger.info(fmt::format(
+                "verify: tuning: measuring {} on the adjustable-length RTL (L at most {})",
+                lengths_text(m), c.max_length));
+          }
+          return c.judge(m, result.rows.tuning, rtl ? Measure::kTuningRtl : Measure::kSoftware,
+                         config.alpha);
         },
         config.max_steps);
     map = std::move(refined.map);
@@ -455,7 +502,9 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
     infeasible = std::move(refined.infeasible);
   } else {
     map = *start;
+    c.max_length = adjustable_max_length(config, map);
   }
+  result.rtl = rtl_text(c);
 
   // 2. The held-out judgement: once, on rows that chose nothing, at the attempt's significance.
   const AttemptLedger ledger(config.attempts_ledger);

@@ -70,6 +70,7 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
       "{delta:g}{flip_target}, tested at &alpha; = {alpha:g}</td></tr>\n"
       "<tr><th>arithmetic</th><td>{arithmetic}, {generator} lanes ({width}-bit), seed "
       "{seed}</td></tr>\n<tr><th>cycles per input</th><td>{cycles}</td></tr>\n"
+      "<tr><th>measured on</th><td>{rtl}</td></tr>\n"
       "<tr><th>bit-exact</th><td>{exact}</td></tr>\n<tr><th>scprec</th><td>{version}</td></tr>\n"
       "</table>\n",
       fmt::arg("command", escape(provenance.command)),
@@ -83,6 +84,7 @@ std::string html_report(const loop::VerifyResult& result, const Provenance& prov
       fmt::arg("arithmetic", escape(map.arithmetic_text())),
       fmt::arg("generator", map.generators_text()), fmt::arg("width", map.generator_width),
       fmt::arg("seed", map.seed), fmt::arg("cycles", map.total_cycles()),
+      fmt::arg("rtl", escape(result.rtl)),
       fmt::arg("exact", j.bit_exact && j.problems.empty()
                             ? escape(bit_exact_text(j))
                             : "<b>" + escape(bit_exact_text(j)) + "</b>"),

@@ -26,6 +26,7 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
       "{delta:g}{flip_target}, tested at alpha {alpha:g} |\n"
       "| arithmetic | {arithmetic}, {generator} lanes ({width}-bit), seed {seed} |\n"
       "| lengths | {lengths}: {cycles} cycles per input |\n"
+      "| measured on | {rtl} |\n"
       "| bit-exact | {exact} |\n"
       "| scprec | {version} |\n\n",
       fmt::arg("command", provenance.command), fmt::arg("verdict", result.verdict),
@@ -46,7 +47,8 @@ std::string markdown_report(const loop::VerifyResult& result, const Provenance& 
                  }
                  return text;
                }()),
-      fmt::arg("exact", bit_exact_text(j)), fmt::arg("rows", rows_text(result.rows)),
+      fmt::arg("rtl", result.rtl), fmt::arg("exact", bit_exact_text(j)),
+      fmt::arg("rows", rows_text(result.rows)),
       fmt::arg("data_hash", result.rows.data_hash.substr(0, 16)),
       fmt::arg("flip_target",
                e.flips.limit ? fmt::format(", top-1 flip rate <= {:g}", *e.flips.limit) : ""),

@@ -170,6 +170,7 @@ Properties reproduction_properties(const loop::VerifyResult& result, const Prove
   add(properties, "rows.calibration", rows.calibration.text());
   add(properties, "rows.tuning", rows.tuning.text());
   add(properties, "rows.held_out", rows.signoff.text());
+  add(properties, "rtl.measured", result.rtl);
   add(properties, "rows.held_out_attempt",
       rows.signoff.empty() ? "" : fmt::format("{} (alpha {:g})", rows.attempt, rows.alpha));
   add(properties, "trials", std::to_string(result.trials));

@@ -130,10 +130,11 @@ std::string population_text(const loop::VerifyResult& result) {
   const model::PrecisionMap& map = result.map;
   return fmt::format(
       "The acceptance tests' guarantee covers inputs drawn like the calibration rows "
-      "(calibration inputs hash {}), run through this RTL (bit-exact with the software model) "
+      "(calibration inputs hash {}), run through {} (bit-exact with the software model) "
       "with these fixed seeds ({} lanes, {}-bit, base seed {}); not other inputs, seeds or "
       "hardware.",
-      result.rows.data_hash.substr(0, 16), map.generators_text(), map.generator_width, map.seed);
+      result.rows.data_hash.substr(0, 16), result.rtl.empty() ? "this RTL" : result.rtl,
+      map.generators_text(), map.generator_width, map.seed);
 }
 
 std::string flips_text(const loop::EndToEndVerdict& e) {

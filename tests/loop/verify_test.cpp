@@ -244,6 +244,70 @@ TEST_CASE("loop: a simulation that fails is an error that blames no layer, exit 
   CHECK_THAT(junit, !Catch::Contains("<failure"));
 }
 
+namespace {
+
+// Simulators in a build cache: one sim-<key> folder each.
+std::size_t simulators_in(const std::string& cache) {
+  std::size_t count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(cache)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_directory() && name.rfind("sim-", 0) == 0) ++count;
+  }
+  return count;
+}
+
+std::size_t occurrences(const std::string& text, const std::string& what) {
+  std::size_t count = 0;
+  for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+    ++count;
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "loop: every tuning measurement runs on one adjustable build, the verdict on the fixed RTL "
+    "or on the adjustable build when asked",
+    "[.sim][loop]") {
+  const std::string dir = work("one_build");
+  const std::string cache = dir + "-cache";
+  std::filesystem::remove_all(cache);
+  // verify's defaults on the example: 32/32/32 fails on the RTL, 64/64/64 passes.
+  std::vector<std::string> args = example({"verify", "--accuracy-images", "10", "--out", dir});
+  args[std::find(args.begin(), args.end(), "--cache") - args.begin() + 1] = cache;
+  const Run verified = run(args);
+  INFO(verified.out << verified.err);
+  REQUIRE(verified.code == 0);
+  CHECK(occurrences(verified.err, "on the adjustable-length RTL (L at most 1024)") >= 2);
+  // Two simulators: the adjustable top for every tuning measurement, the map's fixed top for the
+  // held-out verdict and the accuracy run.
+  CHECK(simulators_in(cache) == 2);
+  CHECK_THAT(verified.out, Catch::Contains("measured on: the fixed-length RTL of the map"));
+  CHECK_THAT(scprec::io::read_file(dir + "/report.md"),
+             Catch::Contains("| measured on | the fixed-length RTL of the map |"));
+
+  // A sign-off of its map on the adjustable build builds nothing, and says what it measured.
+  const Run adjustable =
+      run({"signoff", "--model", example_file("model.npz"), "--data", example_file("data.npz"),
+           "--map", dir + "/map.json", "--cache", cache, "--attempts", dir + "-attempts.json",
+           "--accuracy-images", "10", "--signoff-rtl", "adjustable", "--out", dir + "-adjustable"});
+  INFO(adjustable.out << adjustable.err);
+  CHECK(adjustable.code == 0);
+  CHECK(occurrences(adjustable.err, "built in") == 0);
+  CHECK(simulators_in(cache) == 2);
+  const std::string junit = scprec::io::read_file(dir + "-adjustable/junit.xml");
+  CHECK(property(junit, "rtl.measured") ==
+        "the adjustable-length RTL (L at most 1024) set to the map's lengths");
+  CHECK_THAT(scprec::io::read_file(dir + "-adjustable/report.html"),
+             Catch::Contains("<th>measured on</th><td>the adjustable-length RTL"));
+}
+
+TEST_CASE("loop: --signoff-rtl takes fixed or adjustable", "[loop]") {
+  const Run r = run(example({"verify", "--signoff-rtl", "both", "--out", work("signoff_rtl")}));
+  CHECK(r.code == 2);
+  CHECK_THAT(r.err, Catch::Contains("--signoff-rtl") && Catch::Contains("'both'"));
+}
+
 TEST_CASE("loop: fewer trials than any sign-off needs are refused", "[loop]") {
   const Run r = run(example({"verify", "--trials", "58", "--out", work("few_trials")}));
   CHECK(r.code == 2);

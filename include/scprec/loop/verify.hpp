@@ -19,6 +19,14 @@
 
 namespace scprec::loop {
 
+/// The RTL the held-out judgement (the verdict) and the accuracy run measure: the fixed-length
+/// RTL of the final map, which is what ships (one more build), or the adjustable-length build
+/// the tuning measurements ran on, set to the map's lengths.
+enum class SignoffRtl { kFixed, kAdjustable };
+std::string to_string(SignoffRtl rtl);
+/// "fixed" or "adjustable"; throws Error (kBadInput) naming `field` otherwise.
+SignoffRtl parse_signoff_rtl(const std::string& text, const std::string& field);
+
 struct VerifyConfig {
   /// Method, target error, confidence, lengths, generator, seed: as `scprec assign`. The
   /// default method here is sensitivity.
@@ -45,7 +53,12 @@ struct VerifyConfig {
   /// The ledger of sign-off attempts (attempts.hpp): the held-out test runs at
   /// attempt_alpha(alpha, attempt). "": none, every attempt counts as the first.
   std::string attempts_ledger;
-  cosim::SimulateConfig simulation;  ///< work directory, cache, jobs, timeouts
+  /// Work directory, cache, jobs, timeouts. Its rtl.adjustable_max_length is set per
+  /// measurement: every tuning measurement runs on one adjustable-length build (L at most
+  /// adjustable_max_length(), so that a refinement of any number of steps costs one build), the
+  /// held-out judgement on the RTL signoff_rtl names.
+  cosim::SimulateConfig simulation;
+  SignoffRtl signoff_rtl = SignoffRtl::kFixed;
   /// Reruns the failing trials (failing_trials) of the held-out measurement one at a time
   /// with FST waves (VerifyResult::waves).
   bool trace_failing = false;
@@ -102,6 +115,9 @@ struct RowUse {
 
 struct VerifyResult {
   model::PrecisionMap map;  ///< the final map, with measured errors and statuses
+  /// What the held-out judgement measured: "the fixed-length RTL of the map" or "the
+  /// adjustable-length RTL (L at most 1024) set to the map's lengths".
+  std::string rtl;
   Judgement judgement;      ///< of the final map, on the RTL, held-out rows when there are any
   bool signed_off = false;
   std::string verdict;  ///< one line: signed off, or what failed and where
@@ -116,6 +132,11 @@ struct VerifyResult {
   std::vector<std::size_t> failing_rows;
   std::vector<Wave> waves;
 };
+
+/// The largest length of the adjustable-length build a verify or sign-off of `map` measures
+/// on: the longest length its refinement may try (config.assign.max_length), or the map's
+/// longest if longer, so that a verify and a later sign-off of its map share the build.
+std::size_t adjustable_max_length(const VerifyConfig& config, const model::PrecisionMap& map);
 
 /// The closed loop. Splits the calibration rows (plan_splits); assigns the first map on the
 /// calibration rows (or starts from `start`, a sign-off, judged only on the rows its provenance
