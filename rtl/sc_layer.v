@@ -34,7 +34,8 @@ module sc_layer #(
     parameter integer LENGTH = 256,  // L, or ADJUSTABLE the largest L
     parameter integer LENGTH_BITS = 8,
     parameter integer ADJUSTABLE = 0,
-    parameter integer LOG2_BITS = 1,  // holds log2(LENGTH)
+    // Holds log2(LENGTH) (the generated wrappers pass the same value).
+    parameter integer LOG2_BITS = $clog2(LENGTH) > 0 ? $clog2($clog2(LENGTH) + 1) : 1,
     parameter integer CW = 16,
     parameter integer BIPOLAR = 0,
     parameter integer SOBOL = 0,

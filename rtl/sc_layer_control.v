@@ -28,7 +28,8 @@ module sc_layer_control #(
     parameter integer OUTPUTS = 2,
     parameter integer NEURON_BITS = 1,
     parameter integer ADJUSTABLE = 0,  // L from log2_length at every start
-    parameter integer LOG2_BITS = 1  // holds log2(LENGTH)
+    // Holds log2(LENGTH) (the generated wrappers pass the same value).
+    parameter integer LOG2_BITS = $clog2(LENGTH) > 0 ? $clog2($clog2(LENGTH) + 1) : 1
 ) (
     input wire clk,
     input wire rst_n,
@@ -66,7 +67,13 @@ module sc_layer_control #(
   generate
     if (ADJUSTABLE != 0) begin : g_adjustable
       reg [LOG2_BITS-1:0] log2_q;
-      always @(posedge clk) if (load) log2_q <= log2_length > MAX_LOG2 ? MAX_LOG2 : log2_length;
+      wire [LOG2_BITS-1:0] log2_run;
+      if ((1 << LOG2_BITS) - 1 > $clog2(LENGTH)) begin : g_clamp
+        assign log2_run = log2_length > MAX_LOG2 ? MAX_LOG2 : log2_length;
+      end else begin : g_in_range  // every value the port holds is a length up to LENGTH
+        assign log2_run = log2_length;
+      end
+      always @(posedge clk) if (load) log2_q <= log2_run;
       assign length_log2 = log2_q;
       assign last_cycle = ~({LENGTH_BITS{1'b1}} << log2_q);
     end else begin : g_fixed

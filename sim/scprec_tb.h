@@ -4,7 +4,10 @@
 // with the software model's integers. The DUT's ports come from dut_binding.h,
 // which scprec generates for each DUT:
 //   kInputs, kInputBits          the x_in port: kInputs codes of kInputBits bits
-//   kLatency                     cycles from start to done
+//   kLatency                     cycles from start to done (adjustable-length RTL: at the
+//                                longest lengths); the hang limit is twice it
+//   SCPREC_TB_SETTINGS(S)        S(port, bits) for every input held through the run (each
+//                                adjustable layer's log2_length), values from the stimulus
 //   SCPREC_TB_OUTPUTS(X)         X(port, count, bits, is_signed, strobe, samples) for every
 //                                output group, sampled on each cycle its strobe is high
 //                                (done, or a conv layer's position_done), samples times a trial

@@ -183,7 +183,7 @@ int sc_main(int argc, char** argv) {
   SCPREC_TB_STROBES(SCPREC_TB_STROBE_SIGNAL)
 #undef SCPREC_TB_STROBE_SIGNAL
   // The settings: signals that hold the stimulus file's values from time 0.
-  std::size_t setting = 0;
+  [[maybe_unused]] std::size_t setting = 0;
 #define SCPREC_TB_SETTING_SIGNAL(port, bits) \
   sc_signal<SettingType<bits>> port(#port);  \
   port.write(setting_value<bits>(settings.at(setting++)));

@@ -465,7 +465,8 @@ int run_demo(const std::vector<std::string>& args, std::ostream& out, std::ostre
   o.config.assign.target_error = kDefaultTarget;
   o.max_flip_rate = kDefaultMaxFlipRate;
   // The demo measures everything on the one adjustable-length build, which CI shows equivalent
-  // to the fixed-length RTL; `signoff` of its map measures the fixed RTL it writes.
+  // to the fixed-length RTL; `signoff --map DIR/map.json` (--signoff-rtl fixed, its default)
+  // measures the fixed RTL it writes to DIR/rtl/.
   o.signoff_rtl = loop::to_string(loop::SignoffRtl::kAdjustable);
   CLI::App app(
       "`scprec verify` on the bundled Fashion-MNIST example with its defaults: sensitivity "

@@ -14,7 +14,8 @@ void add_adjustable_options(CLI::App& app, AdjustableOptions& options) {
                "through the top's <layer>_log2_length ports (docs/rtl-architecture.md)");
   app.add_option("--max-length", options.max_length,
                  "with --adjustable: the largest L, which the counters are sized for (default: "
-                 "assign's default --max-length, or the map's longest length if longer)")
+                 "assign's default --max-length, 1024, or less when the arithmetic or Sobol "
+                 "lanes cannot run it; the map's longest length if longer)")
       ->check(check::kCount);
 }
 

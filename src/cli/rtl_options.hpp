@@ -18,7 +18,7 @@ struct AdjustableOptions {
 void add_adjustable_options(CLI::App& app, AdjustableOptions& options);
 
 /// rtl::RtlConfig::adjustable_max_length for `map`: 0 without --adjustable; else --max-length,
-/// or by default assign's default --max-length, raised to the map's longest length. Throws Error
+/// or by default rtl::max_length_for(map, assign's default --max-length). Throws Error
 /// (kBadInput) for --max-length without --adjustable.
 std::size_t adjustable_max_length(const AdjustableOptions& options,
                                   const model::PrecisionMap& map);

@@ -198,8 +198,8 @@ std::pair<model::PrecisionMap, assign::LengthPredictions> initial_map(const Cont
   return {std::move(map), std::move(choice.predictions)};
 }
 
-Accuracy measure_accuracy(const Context& c, const model::PrecisionMap& map,
-                          const io::Dataset& test) {
+Accuracy measure_accuracy(const Context& c, const model::PrecisionMap& map, const io::Dataset& test,
+                          Measure how) {
   Accuracy a;
   const model::QuantizedNetwork quantized = model::quantize_for_map(c.network, map);
   const model::ScNetworkModel sc(quantized, map.sc_configs());
@@ -221,7 +221,7 @@ Accuracy measure_accuracy(const Context& c, const model::PrecisionMap& map,
   a.vs_float = accuracy_drop(float_right, sc_right, c.config.alpha);
   a.vs_integer = accuracy_drop(integer_right, sc_right, c.config.alpha);
 
-  cosim::SimulateConfig config = c.simulation(Measure::kSignoffRtl);
+  cosim::SimulateConfig config = c.simulation(how);
   config.trials = std::min(c.config.accuracy_images, test.size());
   config.layers = false;
   c.logger.info(fmt::format("verify: RTL accuracy on {} test images", config.trials));
@@ -364,9 +364,9 @@ std::vector<std::vector<BoundPrediction>> curves_and_bounds(const Context& c,
   return bounds;
 }
 
-// What the held-out judgement measures, for the reports.
-std::string rtl_text(const Context& c) {
-  return c.config.signoff_rtl == SignoffRtl::kFixed
+// What an RTL measurement runs on, for the log and the reports.
+std::string rtl_text(const Context& c, Measure how) {
+  return c.simulation(how).rtl.adjustable_max_length == 0
              ? "the fixed-length RTL of the map"
              : fmt::format("the adjustable-length RTL (L at most {}) set to the map's lengths",
                            c.max_length);
@@ -392,7 +392,7 @@ HeldOutStep judge_held_out(const Context& c, const model::PrecisionMap& map, boo
     rows.alpha = attempt_alpha(c.config.alpha, rows.attempt);
     c.logger.info(fmt::format("verify: judging {} on held-out {} (attempt {}, alpha {:g}), on {}",
                               lengths_text(map), rows.signoff.text(), rows.attempt, rows.alpha,
-                              rtl_text(c)));
+                              rtl_text(c, Measure::kSignoffRtl)));
     Measurement measured;
     h.judgement = c.judge(map, rows.signoff, Measure::kSignoffRtl, rows.alpha, &measured);
     c.failing(map, rows.signoff, measured, rows.alpha, result);
@@ -504,7 +504,6 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
     map = *start;
     c.max_length = adjustable_max_length(config, map);
   }
-  result.rtl = rtl_text(c);
 
   // 2. The held-out judgement: once, on rows that chose nothing, at the attempt's significance.
   const AttemptLedger ledger(config.attempts_ledger);
@@ -512,10 +511,14 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
   const HeldOutStep held_out =
       judge_held_out(c, map, start.has_value(), tuned_pass, ledger, result);
   if (held_out.judgement) current = *held_out.judgement;
+  // The judgement reported is the held-out one, or else the last tuning measurement's, made on
+  // the adjustable build; the accuracy run measures the same RTL.
+  const Measure verdict_rtl = held_out.judgement ? Measure::kSignoffRtl : Measure::kTuningRtl;
+  result.rtl = rtl_text(c, verdict_rtl);
 
   // 3. Accuracy on the test split.
   if (!test.labels.empty() && current.measured()) {
-    result.accuracy = measure_accuracy(c, map, test);
+    result.accuracy = measure_accuracy(c, map, test, verdict_rtl);
     if (!result.accuracy->rtl_bit_exact && current.bit_exact) {
       current.bit_exact = false;
       current.difference = "on the test images, " + result.accuracy->rtl_difference;

@@ -14,6 +14,7 @@
 #include "library.hpp"
 #include "scprec/core/error.hpp"
 #include "scprec/core/version.hpp"
+#include "scprec/model/sc_layer.hpp"
 
 namespace scprec::rtl {
 namespace {
@@ -66,8 +67,15 @@ std::size_t auto_inputs_per_cycle(std::size_t inputs, std::size_t outputs) {
   return std::clamp<std::size_t>(kWeightComparators / outputs, 1, inputs);
 }
 
-std::size_t max_length_for(const model::PrecisionMap& map, std::size_t at_least) {
-  std::size_t longest = at_least;
+std::size_t max_length_for(const model::PrecisionMap& map, std::size_t wanted) {
+  std::size_t limit = model::longest_length(map.quant);
+  for (const model::LayerPrecision& layer : map.layers) {
+    if (layer.generator == core::GeneratorKind::kSobol && map.generator_width < 63) {
+      limit = std::min(limit, std::size_t{1} << map.generator_width);
+    }
+  }
+  std::size_t longest = 1;
+  while (longest * 2 <= std::min(wanted, limit)) longest *= 2;
   for (const model::LayerPrecision& layer : map.layers) longest = std::max(longest, layer.length);
   return longest;
 }

@@ -147,7 +147,11 @@ std::string datapath_text(const LayerPlan& plan, const std::string& start, const
       fmt::arg("length_params", length_params),
       fmt::arg("adjustable_params",
                adjustable ? "      .ADJUSTABLE(1),\n      .LOG2_BITS(LOG2_BITS),\n" : ""),
-      fmt::arg("log2_length", adjustable ? "log2_length" : "'0"),
+      // A fixed layer ties the port off at sc_layer's default width for its LENGTH.
+      fmt::arg("log2_length",
+               adjustable ? std::string("log2_length")
+                          : fmt::format("{}'d0", bit_width(static_cast<std::uint64_t>(
+                                                     __builtin_ctzll(d.length))))),
       fmt::arg("chunk", d.inputs_per_cycle), fmt::arg("shift", plan.estimate_shift),
       fmt::arg("shift_formula", (plan.bipolar ? "2B - 1 - log2 " : "2B - log2 ") +
                                     std::string(adjustable ? "Lmax" : "L")),

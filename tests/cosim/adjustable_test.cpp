@@ -16,6 +16,7 @@
 #include "scprec/cosim/dut.hpp"
 #include "scprec/cosim/trials.hpp"
 #include "scprec/io/files.hpp"
+#include "tiny_design.hpp"
 
 namespace {
 
@@ -44,9 +45,11 @@ std::map<std::size_t, TrialResult> job_results(const std::string& work_dir,
   return results;
 }
 
-// The map with every layer at a length drawn again.
+// The map with every layer at a length drawn again, from 1 to kMaxLength, the first layer at
+// one end of that range.
 scprec::model::PrecisionMap redrawn(scprec::model::PrecisionMap map, std::mt19937_64& rng) {
-  for (auto& layer : map.layers) layer.length = std::size_t{1} << (2 + rng() % 6);
+  for (auto& layer : map.layers) layer.length = std::size_t{1} << (rng() % 9);
+  map.layers.front().length = rng() % 2 == 0 ? 1 : kMaxLength;
   return map;
 }
 
@@ -66,10 +69,10 @@ TEST_CASE(
   const std::uint64_t seed = scprec::test::test_seed(20261204);
   INFO("seed " << seed << " (rerun with SCPREC_TEST_SEED=" << seed << ")");
   std::mt19937_64 rng(seed);
-  // Sign-magnitude on LFSR lanes (every layer alone too), bipolar on Sobol lanes (mixed), and a
-  // CNN on shared-LFSR or Sobol lanes.
+  // Sign-magnitude on LFSR lanes (every layer alone too), bipolar on Sobol lanes (one layer on
+  // LFSR lanes), and a bipolar CNN likewise.
   const int kind = GENERATE(0, 1, 2);
-  const Encoding encoding = kind == 1 ? Encoding::kBipolar : Encoding::kSignMagnitude;
+  const Encoding encoding = kind == 0 ? Encoding::kSignMagnitude : Encoding::kBipolar;
   const GeneratorKind generator = kind == 0 ? GeneratorKind::kLfsr : GeneratorKind::kSobol;
   const scprec::test::Case c = scprec::test::random_case(
       kind == 2 ? scprec::test::random_conv_network(rng) : scprec::test::random_network(rng),
@@ -147,4 +150,29 @@ TEST_CASE(
   CHECK(top.completed == kTrials);
   CHECK(top.off_latency_trials == 0);
   CHECK(report.bit_exact());
+}
+
+TEST_CASE("cosim: adjustable-length RTL of largest length 2 runs at L = 1 and 2 on both simulators",
+          "[.sim][cosim]") {
+  // A one-bit log2_length: a bool port in SystemC, a one-bit register in the Icarus testbench.
+  scprec::cosim::LocalExecutor executor(2);
+  for (const std::string simulator : {"verilator", "icarus"}) {
+    for (const std::vector<std::size_t>& lengths :
+         std::vector<std::vector<std::size_t>>{{1, 2}, {2, 1}}) {
+      INFO(simulator << " at " << lengths[0] << "/" << lengths[1]);
+      auto config = scprec::test::sim_config("adjustable_2_" + simulator, kTrials);
+      config.rtl.adjustable_max_length = 2;
+      config.simulator = simulator;
+      config.layers = simulator == "verilator";
+      const auto tiny = scprec::test::written_tiny_design(lengths, 16, 5, config.work_dir + "/rtl");
+      const auto report =
+          scprec::cosim::simulate(tiny.network, tiny.map, tiny.data.x, {}, tiny.data.x, config,
+                                  executor, scprec::null_logger());
+      for (const auto& dut : report.duts) {
+        INFO(dut.name << ": " << dut.status << (dut.problems.empty() ? "" : " " + dut.problems[0]));
+        CHECK(dut.completed == kTrials);
+      }
+      CHECK(report.bit_exact());
+    }
+  }
 }

@@ -5,10 +5,11 @@
 # and `sat -seq N -prove` shows the two agree at every one of N cycles after a reset, for every
 # sequence of starts and inputs (a bounded proof: N covers a whole run and the start of the
 # next). The counters are compared as numbers (the adjustable ones are wider). Both designs
-# come from `scprec rtl` on the tiny model, hidden layer fc1 (4 inputs, 3 per cycle, so its
-# last chunk is padded): sign-magnitude on 32-bit LFSR lanes at L = 2 and 4 (largest 4), and
-# bipolar on Sobol lanes at L = 4 (largest 8). Last, a miter set to 2L against the fixed layer
-# at L must fail, so that the check is shown able to fail.
+# come from `scprec rtl` on the tiny model: hidden layer fc1 (4 inputs, 3 per cycle, so its
+# last chunk is padded, and requantized codes as results) in sign-magnitude on 32-bit LFSR lanes
+# at L = 2 and 4 (largest 4) and in bipolar on Sobol lanes at L = 4 (largest 8), and output
+# layer fc2 (signed accumulators as results) at L = 2 (largest 8). Last, a miter set to 2L
+# against the fixed layer at L must fail, so that the check is shown able to fail.
 # Usage: adjustable_equivalence.sh SCPREC TINY_MODEL TINY_DATA WORK_DIR
 set -euo pipefail
 scprec=$1
@@ -17,9 +18,9 @@ data=$3
 work=$4
 rm -rf "$work"
 mkdir -p "$work"
-layer=fc1
+layer=fc1  # the layer the miter holds (check sets it)
 
-# design.json's field of layer fc1.
+# design.json's field of the layer.
 field() {
   python3 -c "import json, sys
 layer = [l for l in json.load(open(sys.argv[1]))['layers'] if l['name'] == sys.argv[2]][0]
@@ -105,6 +106,7 @@ sat -seq $steps -set-at 1 rst_n 0 -set-init-zero -prove same 1 -verify
 
 check() {
   local name=$1 length=$2 max_length=$3 encoding=$4 generator=$5
+  layer=$6
   designs "$name" "$length" "$max_length" "$encoding" "$generator"
   local latency
   latency=$(field "$work/$name/fixed/design.json" latency)
@@ -122,12 +124,14 @@ check() {
     "$max_length) set to L = $length equals the fixed layer at L = $length for $steps cycles"
 }
 
-check sm_lfsr_2 2 4 sign-magnitude lfsr
-check sm_lfsr_4 4 4 sign-magnitude lfsr
-check bipolar_sobol_4 4 8 bipolar sobol
+check sm_lfsr_2 2 4 sign-magnitude lfsr fc1
+check sm_lfsr_4 4 4 sign-magnitude lfsr fc1
+check bipolar_sobol_4 4 8 bipolar sobol fc1
+check output_sm_lfsr_2 2 8 sign-magnitude lfsr fc2
 
 # The check can fail: set to 2L, the adjustable layer's run is longer and its counts differ.
 # Yosys must fail with a counterexample, not for any other reason.
+layer=fc1
 if miter sm_lfsr_2 2 $(($(field "$work/sm_lfsr_2/fixed/design.json" latency) + 5)) ||
   ! grep -q 'SAT proof finished - model found: FAIL' "$work/sm_lfsr_2/yosys-2.log"; then
   tail -n 30 "$work/sm_lfsr_2/yosys-2.log" >&2

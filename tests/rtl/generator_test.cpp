@@ -344,7 +344,7 @@ TEST_CASE("rtl: adjustable-length RTL is the same Verilog for every map of other
 
   // The fixed-length design differs from it and ties the datapath's length port off.
   const RtlDesign fixed = scprec::rtl::generate_rtl(tiny.quantized, tiny.map, {});
-  CHECK(file_of(fixed, "scprec_fc1.v").find(".log2_length('0)") != std::string::npos);
+  CHECK(file_of(fixed, "scprec_fc1.v").find(".log2_length(3'd0)") != std::string::npos);  // log2 16 = 4
   CHECK(file_of(fixed, "scprec_top.v").find("log2_length") == std::string::npos);
   CHECK(fixed.layers[0].counter_bits == 7);  // 16 x 4
   CHECK(fixed.top_max_latency == fixed.top_latency);
@@ -366,6 +366,11 @@ TEST_CASE("rtl: an adjustable largest length that cannot serve the map is refuse
   refused(8192, "12-bit Sobol sequence repeats before length 8192");
   config.adjustable_max_length = 32;
   CHECK_NOTHROW(scprec::rtl::generate_rtl(tiny.quantized, tiny.map, config));
+  // The default largest length: the longest power of two up to the one wanted that every layer
+  // can run, and never shorter than the map's lengths.
   CHECK(scprec::rtl::max_length_for(tiny.map, 16) == 32);
-  CHECK(scprec::rtl::max_length_for(tiny.map, 1024) == 1024);
+  CHECK(scprec::rtl::max_length_for(tiny.map, 1000) == 512);
+  CHECK(scprec::rtl::max_length_for(tiny.map, 1 << 20) == 4096);  // 12-bit Sobol lanes
+  tiny.map.layers[0].generator = tiny.map.layers[1].generator = scprec::core::GeneratorKind::kLfsr;
+  CHECK(scprec::rtl::max_length_for(tiny.map, 1 << 20) == 65536);  // 8-bit sign-magnitude
 }

@@ -115,8 +115,9 @@ struct RowUse {
 
 struct VerifyResult {
   model::PrecisionMap map;  ///< the final map, with measured errors and statuses
-  /// What the held-out judgement measured: "the fixed-length RTL of the map" or "the
-  /// adjustable-length RTL (L at most 1024) set to the map's lengths".
+  /// What the reported judgement and the accuracy run measured: "the fixed-length RTL of the
+  /// map" or "the adjustable-length RTL (L at most 1024) set to the map's lengths" (the
+  /// held-out judgement's RTL, or the adjustable build when no held-out judgement was made).
   std::string rtl;
   Judgement judgement;      ///< of the final map, on the RTL, held-out rows when there are any
   bool signed_off = false;
@@ -134,8 +135,9 @@ struct VerifyResult {
 };
 
 /// The largest length of the adjustable-length build a verify or sign-off of `map` measures
-/// on: the longest length its refinement may try (config.assign.max_length), or the map's
-/// longest if longer, so that a verify and a later sign-off of its map share the build.
+/// on: rtl::max_length_for(map, config.assign.max_length), the longest length its refinement
+/// may try (or the map's longest if longer). A sign-off takes assign's default --max-length,
+/// so it shares the build of a verify run with that default.
 std::size_t adjustable_max_length(const VerifyConfig& config, const model::PrecisionMap& map);
 
 /// The closed loop. Splits the calibration rows (plan_splits); assigns the first map on the

@@ -81,9 +81,10 @@ struct RtlDesign {
 /// (docs/rtl-architecture.md).
 std::size_t auto_inputs_per_cycle(std::size_t inputs, std::size_t outputs);
 
-/// The largest length of adjustable RTL for `map`: `at_least` (a power of two, such as the
-/// longest length a refinement may try), or the map's longest length if that is longer.
-std::size_t max_length_for(const model::PrecisionMap& map, std::size_t at_least);
+/// The largest length of adjustable RTL for `map`: the longest power of two up to `wanted` (such
+/// as a refinement's --max-length) that the map's arithmetic and generators can run (at most
+/// model::longest_length, and 2^width for Sobol lanes), or the map's longest length if longer.
+std::size_t max_length_for(const model::PrecisionMap& map, std::size_t wanted);
 
 /// Generates the design. The map must belong to the network (check_map_matches) and its
 /// lengths and generator must be valid for each layer; throws Error (kBadInput) otherwise, and

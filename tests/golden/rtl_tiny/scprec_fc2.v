@@ -67,7 +67,7 @@ module scprec_fc2 #(
       .rst_n(rst_n),
       .start(start),
       .x_in(x_in),
-      .log2_length('0),
+      .log2_length(3'd0),
       .busy(busy),
       .done(done),
       .result(result),

@@ -106,7 +106,7 @@ module scprec_conv1 #(
       .rst_n(rst_n),
       .start(dense_start),
       .x_in(window),
-      .log2_length('0),
+      .log2_length(3'd0),
       .busy(dense_busy),
       .done(position_done),
       .result(codes),
