@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <sstream>
@@ -60,7 +61,9 @@ std::string yosys_script(const rtl::LayerDesign& layer, const rtl::RtlDesign& de
       "read_verilog -sv -defer -DSYNTHESIS{sources} ../{module}.v\n"
       "hierarchy -top {module}\n"
       "synth -top {module}\n"
-      "tee -q -o {module}_stat.txt stat\n",
+      "tee -q -o {module}_stat.txt stat\n"
+      "flatten\n"
+      "tee -q -o {module}_depth.txt ltp -noff\n",
       fmt::arg("module", layer.module), fmt::arg("sources", sources));
 }
 
@@ -95,6 +98,18 @@ LayerArea run_yosys(const std::string& work, const std::string& module, const st
   }
   LayerArea area = parse_yosys_stat(io::read_file(work + "/" + module + "_stat.txt"));
   area.seconds = result.seconds;
+  // A layer's script also measures its logic depth ("Longest topological path in M (length=N)").
+  const std::string depth_file = work + "/" + module + "_depth.txt";
+  if (std::filesystem::exists(depth_file)) {
+    static const std::regex depth(R"(Longest topological path in \S+ \(length=(\d+)\))");
+    std::smatch match;
+    const std::string text = io::read_file(depth_file);
+    if (!std::regex_search(text, match, depth)) {
+      throw Error(ErrorKind::kEnvironment, depth_file, "", "no longest path in Yosys's ltp output",
+                  "Check the synthesis log");
+    }
+    area.logic_depth = std::stoul(match[1]);
+  }
   return area;
 }
 
@@ -179,6 +194,7 @@ std::string area_json(const std::vector<LayerArea>& areas) {
                       {"inputs_per_cycle", a.inputs_per_cycle},
                       {"cells", a.cells},
                       {"flip_flops", a.flip_flops},
+                      {"logic_depth", a.logic_depth},
                       {"rom_bits", a.rom_bits},
                       {"yosys_seconds", a.seconds}});
   }
@@ -191,12 +207,13 @@ std::string area_json(const std::vector<LayerArea>& areas) {
 std::string area_markdown(const std::vector<LayerArea>& areas) {
   std::string text =
       "# Area by layer\n\nYosys `synth`, generic cells; ROMs (weights, lane seeds, "
-      "biases) are black boxes, counted in bits.\n\n"
-      "| layer | L | inputs per cycle | cells | flip-flops | ROM bits |\n"
-      "|---|---|---|---|---|---|\n";
+      "biases) are black boxes, counted in bits. Logic depth: the longest combinational path, "
+      "in cells (a ROM read is one).\n\n"
+      "| layer | L | inputs per cycle | cells | flip-flops | logic depth | ROM bits |\n"
+      "|---|---|---|---|---|---|---|\n";
   for (const LayerArea& a : areas) {
-    text += fmt::format("| {} | {} | {} | {} | {} | {} |\n", a.name, a.length, a.inputs_per_cycle,
-                        a.cells, a.flip_flops, a.rom_bits);
+    text += fmt::format("| {} | {} | {} | {} | {} | {} | {} |\n", a.name, a.length,
+                        a.inputs_per_cycle, a.cells, a.flip_flops, a.logic_depth, a.rom_bits);
   }
   return text;
 }

@@ -19,6 +19,9 @@ struct LayerArea {
   std::size_t inputs_per_cycle = 0;
   std::size_t cells = 0;       ///< Yosys generic cells after `synth`, ROMs excluded
   std::size_t flip_flops = 0;  ///< of which flip-flops
+  /// The longest combinational path, in generic cells (Yosys `ltp -noff` on the flattened
+  /// netlist; a ROM read counts as one cell): a technology-free measure of the layer's timing.
+  std::size_t logic_depth = 0;
   std::uint64_t rom_bits = 0;
   double seconds = 0.0;  ///< Yosys wall time
 };
