@@ -66,13 +66,6 @@ double synapse_cycles(const scprec::bench::Example& example,
   return total;
 }
 
-std::string lengths_text(const scprec::model::PrecisionMap& map) {
-  std::string text;
-  for (const auto& layer : map.layers)
-    text += (text.empty() ? "" : "/") + std::to_string(layer.length);
-  return text;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -136,7 +129,7 @@ int main(int argc, char** argv) {
         const Measured m = measure(example, *map, confidence, full_scale);
         if (baseline == uniform.end()) {
           std::printf("| %g | %s | %s | %llu | %.4f | %.4f | none | | | | | |\n", target,
-                      label.c_str(), lengths_text(*map).c_str(),
+                      label.c_str(), map->lengths_text().c_str(),
                       static_cast<unsigned long long>(map->total_cycles()), m.error, m.accuracy);
           continue;
         }
@@ -144,7 +137,7 @@ int main(int argc, char** argv) {
         const double uniform_cycles = static_cast<double>(uniform_map_.total_cycles());
         std::printf(
             "| %g | %s | %s | %llu | %.4f | %.4f | %zu | %.0f | %.4f | %.4f | %.0f%% | %.0f%% |\n",
-            target, label.c_str(), lengths_text(*map).c_str(),
+            target, label.c_str(), map->lengths_text().c_str(),
             static_cast<unsigned long long>(map->total_cycles()), m.error, m.accuracy,
             baseline->first, uniform_cycles, baseline->second.error, baseline->second.accuracy,
             100.0 * (1.0 - static_cast<double>(map->total_cycles()) / uniform_cycles),

@@ -36,10 +36,6 @@ Eigen::MatrixXd rows_of(const Eigen::MatrixXd& x, const model::RowRange& rows) {
   return x.middleRows(static_cast<Eigen::Index>(rows.begin), static_cast<Eigen::Index>(rows.count));
 }
 
-std::string lengths_text(const model::PrecisionMap& map) {
-  return fmt::format("{}", fmt::join(lengths_of(map), "/"));
-}
-
 // How a map is measured: on the software model, on the adjustable-length build (every tuning
 // measurement), or on the RTL the sign-off names (VerifyConfig::signoff_rtl).
 enum class Measure { kSoftware, kTuningRtl, kSignoffRtl };
@@ -391,7 +387,7 @@ HeldOutStep judge_held_out(const Context& c, const model::PrecisionMap& map, boo
     rows.attempt = ledger.attempt_number(rows.data_hash, rows.signoff, map_identity(map));
     rows.alpha = attempt_alpha(c.config.alpha, rows.attempt);
     c.logger.info(fmt::format("verify: judging {} on held-out {} (attempt {}, alpha {:g}), on {}",
-                              lengths_text(map), rows.signoff.text(), rows.attempt, rows.alpha,
+                              map.lengths_text(), rows.signoff.text(), rows.attempt, rows.alpha,
                               rtl_text(c, Measure::kSignoffRtl)));
     Measurement measured;
     h.judgement = c.judge(map, rows.signoff, Measure::kSignoffRtl, rows.alpha, &measured);
@@ -481,7 +477,7 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
         "verify: {} trials per measurement (delta {:g}, alpha {:g}); calibration {}, tuning {}, "
         "held-out {}; start {}",
         result.trials, 1.0 - config.assign.confidence, config.alpha, result.rows.calibration.text(),
-        result.rows.tuning.text(), result.rows.signoff.text(), lengths_text(first)));
+        result.rows.tuning.text(), result.rows.signoff.text(), first.lengths_text()));
     Refinement refined = refine(
         first, predictions,
         [&](const model::PrecisionMap& m, bool rtl) {
@@ -490,7 +486,7 @@ VerifyResult verify(const model::Network& network, const io::Dataset& calibratio
           if (rtl) {
             logger.info(fmt::format(
                 "verify: tuning: measuring {} on the adjustable-length RTL (L at most {})",
-                lengths_text(m), c.max_length));
+                m.lengths_text(), c.max_length));
           }
           return c.judge(m, result.rows.tuning, rtl ? Measure::kTuningRtl : Measure::kSoftware,
                          config.alpha);

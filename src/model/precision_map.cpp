@@ -91,6 +91,14 @@ std::string PrecisionMap::generators_text() const {
   return text;
 }
 
+std::string PrecisionMap::lengths_text() const {
+  std::string text;
+  for (const LayerPrecision& layer : layers) {
+    text += (text.empty() ? "" : "/") + std::to_string(layer.length);
+  }
+  return text;
+}
+
 std::string PrecisionMap::arithmetic_text() const {
   std::string text = fmt::format("{}-bit {}", quant.bits, core::to_string(quant.encoding));
   if (quant.scale_quantile < 1.0) {

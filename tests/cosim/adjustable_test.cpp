@@ -53,13 +53,6 @@ scprec::model::PrecisionMap redrawn(scprec::model::PrecisionMap map, std::mt1993
   return map;
 }
 
-std::string lengths_text(const scprec::model::PrecisionMap& map) {
-  std::string text;
-  for (const auto& layer : map.layers)
-    text += (text.empty() ? "" : "/") + std::to_string(layer.length);
-  return text;
-}
-
 }  // namespace
 
 TEST_CASE(
@@ -83,7 +76,7 @@ TEST_CASE(
   scprec::cosim::LocalExecutor executor(2);
   scprec::model::PrecisionMap map = c.map;
   for (int m = 0; m < 2; ++m, map = redrawn(c.map, rng)) {
-    INFO("map " << m << ": lengths " << lengths_text(map));
+    INFO("map " << m << ": lengths " << map.lengths_text());
     auto fixed = scprec::test::sim_config(fmt::format("{}_fixed_{}", name, m), kTrials);
     fixed.rtl.inputs_per_cycle = c.inputs_per_cycle;
     fixed.layers = kind == 0;
@@ -145,7 +138,7 @@ TEST_CASE(
   const auto report = scprec::cosim::simulate(c.network, map, c.data, {}, c.data, icarus, executor,
                                               scprec::null_logger());
   const auto& top = report.duts.back();
-  INFO("icarus at " << lengths_text(map) << ": " << top.status
+  INFO("icarus at " << map.lengths_text() << ": " << top.status
                     << (top.problems.empty() ? "" : " " + top.problems[0]));
   CHECK(top.completed == kTrials);
   CHECK(top.off_latency_trials == 0);

@@ -129,6 +129,8 @@ struct PrecisionMap {
   std::string generator_kind() const;
   /// The layers' generators for people: the common kind, or each layer's ("sobol/sobol/lfsr").
   std::string generators_text() const;
+  /// The layers' lengths for people: "64/128/128".
+  std::string lengths_text() const;
   /// The arithmetic for people: "8-bit sign-magnitude", with the activation scale rule when it
   /// is not the maximum ("..., activation scales at the 0.99 quantile of the positive
   /// activations").
