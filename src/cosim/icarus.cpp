@@ -163,8 +163,12 @@ module scprec_icarus_tb;
     if ($fscanf(stimulus, "scprec-stimulus %d %d %d", version, trials, inputs) != 3 ||
         (version != 1 && version != 2) || inputs != INPUTS)
       bad_input("not a stimulus file for this DUT's inputs");
+    // Nested: Icarus evaluates both sides of &&, and a $fscanf would read a version-1 file's
+    // first input code.
     settings = 0;
-    if (version == 2 && $fscanf(stimulus, "%d", settings) != 1) settings = -1;
+    if (version == 2) begin
+      if ($fscanf(stimulus, "%d", settings) != 1) settings = -1;
+    end
     if (settings != SETTINGS) bad_input("the stimulus file's settings are not this DUT's");
     // The settings (adjustable lengths), held from time 0 through every trial.
 {read_settings}
